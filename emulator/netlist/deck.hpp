@@ -1,0 +1,29 @@
+// SPICE decks for one phase of a network (see emulator/sim/simulator.hpp for the phases).
+// Decks are plain ngspice input. Every name in a deck is derived from validated identifiers or
+// indices, and every number is formatted locale-free at full precision, so no deck can carry
+// command text. SPICE is case-insensitive: the loader rejects names equal up to case.
+#pragma once
+
+#include <string>
+
+#include "emulator/network/network.hpp"
+#include "emulator/sim/simulator.hpp"
+
+namespace spiceloop {
+
+struct DeckOptions {
+  SolverOptions tolerances;  // written as a .options line
+  bool print_results = false;  // add .op/.print lines so `ngspice -b deck.cir` prints node voltages
+};
+
+std::string build_deck(const Network& net, const Drive& drive, const DeckOptions& options = {});
+
+// SPICE names of things in the deck, shared with the ngspice worker that alters them.
+std::string spice_node(const Network& net, int node, int copy = 0);  // copy 1: clamped twin copy
+std::string spice_element(const Network& net, int edge, int copy = 0);
+std::string spice_input_source(int input, int copy = 0);
+std::string spice_clamp_source(int output);   // Clamped phase
+std::string spice_nudge_source(int output);   // Nudged phase
+std::string spice_diode_model(const Network& net, int edge);
+
+}  // namespace spiceloop

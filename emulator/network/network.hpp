@@ -1,0 +1,74 @@
+// The network: nodes, edges and boundary, in memory. Node 0 is always the ground (0 V).
+// Units: siemens, ohms, volts, amperes. Edge j = (a, b) has voltage drop dV_j = V_a - V_b and
+// current a -> b. A diode edge conducts from anode a to cathode b.
+// Loading and validation live in load.hpp; generators in generators.hpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spiceloop {
+
+enum class ElementKind { Resistor, Digipot, Diode };
+
+struct Edge {
+  std::string name;  // plain identifier, unique among edges
+  int a = 0;         // node index (anode for a diode)
+  int b = 0;         // node index (cathode for a diode)
+  ElementKind kind = ElementKind::Resistor;
+  bool trainable = false;
+
+  // Resistor and digipot: the present conductance and its bounds (the learning rule clips to them).
+  // For a digipot, siemens always equals digipot_siemens(code) and the bounds are its end codes.
+  double siemens = 0.0;
+  double min_siemens = 0.0;
+  double max_siemens = 0.0;
+
+  // Digital potentiometer (kind Digipot): R = r_ab_ohms * code / taps + r_wiper_ohms.
+  int taps = 0;
+  double r_ab_ohms = 0.0;
+  double r_wiper_ohms = 0.0;
+  int code = 0;
+
+  // Diode (kind Diode): I = is_amps * (exp(V / (emission * V_T)) - 1).
+  double is_amps = 0.0;
+  double emission = 1.0;
+
+  bool is_linear() const { return kind != ElementKind::Diode; }
+};
+
+struct Input {
+  int node = 0;        // held by an ideal voltage source to ground
+  double volts = 0.0;  // default value; a Drive may override it per solve
+};
+
+struct Network {
+  std::string name;
+  std::vector<std::string> node_names;  // node_names[0] is the ground
+  std::vector<Edge> edges;
+  std::vector<Input> inputs;
+  std::vector<int> outputs;  // node indices, float in the free state
+
+  int node_count() const { return static_cast<int>(node_names.size()); }
+  int edge_count() const { return static_cast<int>(edges.size()); }
+  std::optional<int> find_node(const std::string& name) const;
+  std::optional<int> find_edge(const std::string& name) const;
+  bool is_linear() const;
+
+  // Conductances of every edge (0 for diodes), in edge order.
+  std::vector<double> conductances() const;
+  // Sets resistor and digipot conductances (diode entries ignored). Digipots snap to the nearest
+  // code, so the stored conductance is always one the device can take.
+  void set_conductances(const std::vector<double>& siemens);
+};
+
+// Digipot resistance-to-code law, shared by everything that models the device.
+double digipot_ohms(const Edge& e, int code);
+double digipot_siemens(const Edge& e, int code);
+int digipot_nearest_code(const Edge& e, double siemens);
+
+// Thermal voltage used for diodes at 27 C, the ngspice default temperature (kT/q).
+inline constexpr double kThermalVolts = 0.025864186384551597;
+
+}  // namespace spiceloop

@@ -1,0 +1,70 @@
+// The simulator interface every backend implements (ngspice in emulator/spice, Eigen in
+// emulator/solver). Learning code holds a Simulator& and never names a backend.
+//
+// Phases (DOMAIN.md section 2):
+//   Free     inputs held by their voltage sources, outputs floating.
+//   Clamped  as Free, plus every output held by a voltage source at drive.clamp_volts.
+//   Nudged   as Free, plus a fixed current drive.nudge_amps injected INTO each output node.
+//   Twin     two copies in one circuit: the free copy, and a clamped copy whose outputs are held at
+//            (1 - eta) * V_out(free copy) + eta * target by controlled sources (the lab's twin network).
+// Not thread-safe: one Simulator per thread.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "emulator/network/network.hpp"
+#include "emulator/sim/state.hpp"
+
+namespace spiceloop {
+
+enum class Phase { Free, Clamped, Nudged, Twin };
+
+const char* phase_name(Phase p);
+
+struct Drive {
+  Phase phase = Phase::Free;
+  std::vector<double> input_volts;  // one per network input; empty = the network's own values
+  std::vector<double> clamp_volts;  // Clamped: one per output
+  std::vector<double> nudge_amps;   // Nudged: one per output, current into the node
+  double twin_eta = 0.0;            // Twin: clamp factor in (0, 1]
+  std::vector<double> twin_targets; // Twin: one per output
+};
+
+// Numerical settings. The ideal backend is exact for linear networks and uses newton_* for diodes;
+// ngspice takes the SPICE options (defaults here are tighter than ngspice's own: see DOMAIN.md).
+struct SolverOptions {
+  double reltol = 1e-9;
+  double abstol_amps = 1e-15;
+  double vntol_volts = 1e-12;
+  double gmin_siemens = 1e-12;  // ngspice adds gmin across every pn junction; 0 in the ideal solver
+  int newton_max_iterations = 200;
+  double kcl_tolerance = 1e-6;  // physics check: max |KCL residual| / max |edge current|
+};
+
+class Simulator {
+ public:
+  virtual ~Simulator() = default;
+
+  virtual std::string name() const = 0;
+
+  // Takes the topology, element values and boundary of net. Throws InputError on a network the
+  // backend cannot solve.
+  virtual void load(const Network& net) = 0;
+
+  // Sets every resistor and digipot conductance (siemens, one per edge; diode entries ignored).
+  virtual void set_conductances(std::span<const double> siemens) = 0;
+
+  // Solves one phase. Twin drives are answered by solve_twin; solve() throws for them.
+  virtual State solve(const Drive& drive) = 0;
+
+  // Solves the free and clamped copies of the twin circuit.
+  virtual TwinState solve_twin(const Drive& drive) = 0;
+
+  // Several drives at the same conductances (a batch of samples). Backends may do this in one
+  // analysis; the default solves them one by one.
+  virtual std::vector<State> solve_batch(std::span<const Drive> drives);
+};
+
+}  // namespace spiceloop
