@@ -50,6 +50,7 @@ int digipot_nearest_code(const Edge& e, double siemens) {
   // Codes run 0..taps-1 (AD5220: 0..127); resistance is affine in code, so round in resistance.
   const double ohms = 1.0 / siemens;
   const double c = std::round((ohms - e.r_wiper_ohms) * e.taps / e.r_ab_ohms);
+  if (std::isnan(c)) return e.code;  // a NaN request moves nothing (casting NaN to int is undefined)
   return static_cast<int>(std::clamp(c, 0.0, static_cast<double>(e.taps - 1)));
 }
 

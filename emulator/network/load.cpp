@@ -1,0 +1,544 @@
+#include "emulator/network/load.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unordered_map>
+
+#include "emulator/core/error.hpp"
+#include "emulator/network/generators.hpp"
+
+namespace spiceloop {
+
+namespace nl = network_limits;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kResistorKeys[] = {"ohms", "siemens", "min_ohms", "max_ohms", "min_siemens", "max_siemens"};
+constexpr std::string_view kDigipotKeys[] = {"taps", "r_ab_ohms", "r_wiper_ohms", "code"};
+constexpr std::string_view kDiodeKeys[] = {"is_amps", "emission"};
+constexpr std::string_view kPlacementKeys[] = {"name", "a", "b", "trainable"};
+
+template <class... Lists>
+std::vector<std::string_view> keys(const Lists&... lists) {
+  std::vector<std::string_view> out{"kind"};
+  (out.insert(out.end(), std::begin(lists), std::end(lists)), ...);
+  return out;
+}
+
+std::string approx(double v) { return fmt::format("{:.6g}", v); }  // for values converted between units
+
+// One conductance bound, given either in siemens or as the matching resistance.
+struct Bound {
+  double siemens;
+  std::string key;  // "" when defaulted
+};
+
+Bound read_bound(const JsonObject& k, std::string_view siemens_key, std::string_view ohms_key, double fallback,
+                 std::string_view what) {
+  const bool has_s = k.has(siemens_key), has_o = k.has(ohms_key);
+  if (has_s && has_o)
+    k.fail("conflicting_keys", ohms_key,
+           fmt::format("\"{}\" and \"{}\" give the same bound; keep one", siemens_key, ohms_key));
+  if (has_s) {
+    const double s = k.number(siemens_key);
+    check_siemens(s, k.where(siemens_key), what);
+    return {s, std::string(siemens_key)};
+  }
+  if (has_o) {
+    const double r = k.number(ohms_key);
+    check_ohms(r, k.where(ohms_key), what);
+    return {1.0 / r, std::string(ohms_key)};
+  }
+  return {fallback, ""};
+}
+
+void read_resistor(const JsonObject& k, Edge& e) {
+  const bool has_ohms = k.has("ohms"), has_siemens = k.has("siemens");
+  if (has_ohms && has_siemens)
+    k.fail("conflicting_keys", "siemens", "give the value either as \"ohms\" or as \"siemens\", not both");
+  if (!has_ohms && !has_siemens)
+    k.fail("missing_key", "ohms", "a resistor needs its value as \"ohms\" or \"siemens\"");
+  const std::string value_key = has_ohms ? "ohms" : "siemens";
+  if (has_ohms) {
+    const double r = k.number("ohms");
+    check_ohms(r, k.where("ohms"), "resistance");
+    e.siemens = 1.0 / r;
+  } else {
+    e.siemens = k.number("siemens");
+    check_siemens(e.siemens, k.where("siemens"), "conductance");
+  }
+
+  // A fixed resistor's bounds default to its value: they are never used, but stay valid if the
+  // edge is later made trainable.
+  const Bound lo = read_bound(k, "min_siemens", "max_ohms",
+                              e.trainable ? nl::kDefaultMinSiemens : e.siemens, "lower conductance bound");
+  const Bound hi = read_bound(k, "max_siemens", "min_ohms",
+                              e.trainable ? nl::kDefaultMaxSiemens : e.siemens, "upper conductance bound");
+  e.min_siemens = lo.siemens;
+  e.max_siemens = hi.siemens;
+  if (lo.siemens > hi.siemens)
+    k.fail("bounds_inverted", !lo.key.empty() ? lo.key : hi.key,
+           fmt::format("the bounds allow no value: the lower conductance bound {} S (max {} ohm) is above the "
+                       "upper bound {} S (min {} ohm); swap them",
+                       approx(lo.siemens), approx(1 / lo.siemens), approx(hi.siemens), approx(1 / hi.siemens)));
+  if (e.siemens < lo.siemens || e.siemens > hi.siemens) {
+    const bool defaulted = lo.key.empty() || hi.key.empty();
+    k.fail("outside_bounds", value_key,
+           fmt::format("{} S ({} ohm) is outside the {}bounds [{}, {}] S ([{}, {}] ohm){}", approx(e.siemens),
+                       approx(1 / e.siemens), defaulted ? "(partly default) " : "", approx(lo.siemens),
+                       approx(hi.siemens), approx(1 / hi.siemens), approx(1 / lo.siemens),
+                       defaulted ? "; give min_ohms/max_ohms (or min_siemens/max_siemens) that contain it" : ""));
+  }
+}
+
+void read_digipot(const JsonObject& k, Edge& e) {
+  const std::int64_t taps = k.integer("taps");
+  check_taps(taps, k.where("taps"));
+  e.taps = static_cast<int>(taps);
+  e.r_ab_ohms = k.number("r_ab_ohms");
+  check_ohms(e.r_ab_ohms, k.where("r_ab_ohms"), "end-to-end resistance r_ab_ohms");
+  e.r_wiper_ohms = k.number("r_wiper_ohms");
+  check_ohms(e.r_wiper_ohms, k.where("r_wiper_ohms"), "wiper resistance r_wiper_ohms");
+  check_ohms(digipot_ohms(e, e.taps - 1), k.where("r_ab_ohms"), "resistance at the top code");
+  // Digipots such as the AD5220 power up at mid-scale.
+  const std::int64_t code = k.optional_integer("code").value_or(e.taps / 2);
+  check_code(code, e.taps, k.where("code"));
+  e.code = static_cast<int>(code);
+  e.siemens = digipot_siemens(e, e.code);
+  e.min_siemens = digipot_siemens(e, e.taps - 1);
+  e.max_siemens = digipot_siemens(e, 0);
+}
+
+void read_diode(const JsonObject& k, Edge& e) {
+  e.is_amps = k.optional_number("is_amps").value_or(1e-14);  // the SPICE default IS
+  check_in_range(e.is_amps, nl::kMinIsAmps, nl::kMaxIsAmps, k.where("is_amps"), "saturation current is_amps", "A");
+  e.emission = k.optional_number("emission").value_or(1.0);
+  check_in_range(e.emission, nl::kMinEmission, nl::kMaxEmission, k.where("emission"), "emission coefficient", "");
+  if (e.trainable)
+    k.fail("diode_not_trainable", "trainable", "diodes are fixed elements; remove \"trainable\" or set it to false");
+}
+
+}  // namespace
+
+Edge parse_element(const JsonObject& obj, ElementUse use) {
+  const bool in_network = use == ElementUse::NetworkEdge;
+  const std::vector<std::string_view> placement =
+      in_network ? std::vector<std::string_view>(std::begin(kPlacementKeys), std::end(kPlacementKeys))
+                 : std::vector<std::string_view>{};
+  // Typos first, against every key an edge may have, so that "ohm" is told about "ohms".
+  obj.allow_only(in_network ? keys(placement, kResistorKeys, kDigipotKeys, kDiodeKeys)
+                            : keys(kResistorKeys, kDigipotKeys));
+
+  const std::string kind = in_network || obj.has("kind") ? obj.string("kind") : "resistor";
+  const std::string noun = in_network ? "edge" : "edge template";
+  Edge e;
+  e.trainable = in_network ? obj.boolean("trainable", false) : true;
+  if (kind == "resistor") {
+    const JsonObject k(obj.object(), obj.origin(), obj.pointer(), "a resistor " + noun);
+    k.allow_only(keys(placement, kResistorKeys));
+    e.kind = ElementKind::Resistor;
+    read_resistor(k, e);
+  } else if (kind == "digipot") {
+    const JsonObject k(obj.object(), obj.origin(), obj.pointer(), "a digipot " + noun);
+    k.allow_only(keys(placement, kDigipotKeys));
+    e.kind = ElementKind::Digipot;
+    read_digipot(k, e);
+  } else if (kind == "diode" && in_network) {
+    const JsonObject k(obj.object(), obj.origin(), obj.pointer(), "a diode " + noun);
+    k.allow_only(keys(placement, kDiodeKeys));
+    e.kind = ElementKind::Diode;
+    read_diode(k, e);
+  } else {
+    obj.fail("unknown_kind", "kind",
+             fmt::format("kind {} is not one of {}", json_quote(kind),
+                         in_network ? "\"resistor\", \"digipot\", \"diode\""
+                                    : "\"resistor\", \"digipot\" (generated edges are trainable)"));
+  }
+  return e;
+}
+
+namespace {
+
+struct NodeIndex {
+  std::unordered_map<std::string, int> index;
+  const std::vector<std::string>& names;
+
+  int resolve(const std::string& name, const std::string& where) const {
+    if (const auto it = index.find(name); it != index.end()) return it->second;
+    std::string hint;
+    if (names.size() <= 1000) {  // a suggestion is worth a scan of a small network only
+      const std::vector<std::string_view> candidates(names.begin(), names.end());
+      if (const std::string best = closest_match(name, candidates); !best.empty())
+        hint = fmt::format("did you mean {}? ", json_quote(best));
+    }
+    throw InputError("network.unknown_node", where,
+                     fmt::format("node {} is not the ground and not listed in \"nodes\"; {}add it to \"nodes\" "
+                                 "or fix the name",
+                                 json_quote(name), hint));
+  }
+};
+
+void check_count(const JsonObject& top, std::string_view key, std::size_t count, std::size_t limit) {
+  if (count > limit)
+    top.fail("too_large", key, fmt::format("{} entries in {} is more than the limit of {}", count, json_quote(key), limit));
+}
+
+}  // namespace
+
+Network parse_network(const json& doc, const std::string& source, const std::string& base_pointer) {
+  const JsonOrigin origin{source, base_pointer};
+  const JsonObject top(doc, origin, "", "a network document");
+  check_format_version(top, true);
+  if (top.has("generator")) return generate_network(doc, source, base_pointer);
+  top.allow_only({"spiceloop", "name", "description", "ground", "nodes", "inputs", "outputs", "edges"});
+  (void)top.optional_string("description");
+
+  Network net;
+  NetworkLocations loc{origin, {}, {}, {}, {}};
+  net.name = top.optional_string("name").value_or("network");
+  check_name(net.name, top.where("name"), "network name");
+
+  // Node 0 is the ground whether or not "nodes" lists it.
+  const std::string ground = top.optional_string("ground").value_or("gnd");
+  check_name(ground, top.where("ground"), "ground name");
+  net.node_names.push_back(ground);
+  loc.nodes.push_back("/ground");
+  const json& nodes = top.array("nodes");
+  check_count(top, "nodes", nodes.size(), nl::kMaxNodes);
+  NodeIndex index{{}, net.node_names};
+  index.index.reserve(nodes.size() + 1);
+  index.index.emplace(ground, 0);
+  bool ground_listed = false;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::string at = pointer_append("/nodes", i);
+    std::string name = json_string(nodes[i], origin.where(at), "a node name");
+    check_name(name, origin.where(at), "node name");
+    if (name == ground && !ground_listed) {
+      ground_listed = true;
+      continue;
+    }
+    index.index.emplace(name, net.node_count());  // a repeat is reported by validate_network
+    net.node_names.push_back(std::move(name));
+    loc.nodes.push_back(at);
+  }
+
+  const json& edges = top.array("edges");
+  check_count(top, "edges", edges.size(), nl::kMaxEdges);
+  net.edges.reserve(edges.size());
+  for (std::size_t j = 0; j < edges.size(); ++j) {
+    const JsonObject eo(edges[j], origin, pointer_append("/edges", j), "an edge");
+    Edge e = parse_element(eo, ElementUse::NetworkEdge);
+    e.name = eo.string("name");
+    check_name(e.name, eo.where("name"), "edge name");
+    e.a = index.resolve(eo.string("a"), eo.where("a"));
+    e.b = index.resolve(eo.string("b"), eo.where("b"));
+    net.edges.push_back(std::move(e));
+  }
+
+  const json& inputs = top.array("inputs");
+  check_count(top, "inputs", inputs.size(), nl::kMaxNodes);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const JsonObject io(inputs[i], origin, pointer_append("/inputs", i), "an input");
+    io.allow_only({"node", "volts"});
+    Input in;
+    in.node = index.resolve(io.string("node"), io.where("node"));
+    in.volts = io.optional_number("volts").value_or(0.0);
+    check_volts(in.volts, io.where("volts"));
+    net.inputs.push_back(in);
+  }
+
+  if (top.has("outputs")) {
+    const json& outputs = top.array("outputs");
+    check_count(top, "outputs", outputs.size(), nl::kMaxNodes);
+    for (std::size_t o = 0; o < outputs.size(); ++o) {
+      const std::string where = origin.where(pointer_append("/outputs", o));
+      net.outputs.push_back(index.resolve(json_string(outputs[o], where, "an output node name"), where));
+    }
+  }
+
+  validate_network(net, loc);
+  return net;
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& prefix, const std::string& id, const std::string& where,
+                       const std::string& message) {
+  throw InputError(prefix + "." + id, where, message);
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? '?' : c;
+  return out;
+}
+
+// Builds the document from the parser's events, knowing at each moment the JSON pointer of the
+// value being read, so that depth, duplicate keys, number overflow and syntax errors are reported
+// where they are. (nlohmann's callback parser would do, but rescans the parent container at every
+// closing brace: quadratic in the number of edges.)
+class DomBuilder : public nlohmann::json_sax<json> {
+ public:
+  DomBuilder(std::string_view text, const std::string& source, const std::string& prefix)
+      : text_(text), source_(source), prefix_(prefix) {}
+
+  json take() { return std::move(root_); }
+
+  bool null() override { return put(json(nullptr)); }
+  bool boolean(bool v) override { return put(json(v)); }
+  bool number_integer(number_integer_t v) override { return put(json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return put(json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return put(json(v)); }
+  bool string(string_t& v) override { return put(json(std::move(v))); }
+  bool binary(binary_t& v) override { return put(json::binary(std::move(v))); }
+  bool start_object(std::size_t) override { return open(json::object()); }
+  bool start_array(std::size_t) override { return open(json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+
+  bool key(string_t& k) override {
+    keys_.back() = std::move(k);
+    if (stack_.back()->contains(keys_.back()))
+      fail(prefix_, "duplicate_key", where(),
+           fmt::format("key {} appears twice in one object; JSON would silently keep the last, so remove one",
+                       json_quote(keys_.back())));
+    return true;
+  }
+
+  bool parse_error(std::size_t byte, const std::string&, const nlohmann::json::exception& e) override {
+    std::string detail = e.what();
+    if (const std::size_t colon = detail.find("] "); colon != std::string::npos) detail = detail.substr(colon + 2);
+    // nlohmann refuses numbers beyond a double (1e400) rather than reading them as infinity.
+    if (e.id == 406)
+      fail(prefix_, "not_finite", where(), "number too large for a double (it would be infinite): " + printable(detail));
+    if (const std::size_t colon = detail.find(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
+    fail(prefix_, "json_syntax", line_column(byte), "JSON syntax error: " + printable(detail));
+  }
+
+ private:
+  // Where the value now being read sits.
+  std::string where() const {
+    std::string p;
+    for (std::size_t i = 0; i < stack_.size(); ++i) {
+      const bool innermost = i + 1 == stack_.size();  // outer arrays already hold the open container
+      p = stack_[i]->is_object() ? pointer_append(p, keys_[i])
+                                 : pointer_append(p, stack_[i]->size() - (innermost ? 0 : 1));
+    }
+    return source_.empty() ? p : source_ + "#" + p;
+  }
+
+  // byte counts from 1 and names the last character read. nlohmann's own column count is
+  // unreliable after a newline, so count here.
+  std::string line_column(std::size_t byte) const {
+    const std::size_t offset = std::min<std::size_t>(byte > 0 ? byte - 1 : 0, text_.size());
+    const std::string_view before = text_.substr(0, offset);
+    const std::size_t line = 1 + std::count(before.begin(), before.end(), '\n');
+    const std::size_t last_newline = before.rfind('\n');
+    const std::size_t column = last_newline == std::string_view::npos ? offset + 1 : offset - last_newline;
+    return fmt::format("{}:{}:{}", source_.empty() ? "<json>" : source_, line, column);
+  }
+
+  json* put(json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    json& parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    return &(parent[keys_.back()] = std::move(v));
+  }
+  bool open(json&& container) {
+    if (stack_.size() + 1 > static_cast<std::size_t>(nl::kMaxJsonDepth))
+      fail(prefix_, "too_deep", where(),
+           fmt::format("JSON nested more than {} levels deep; a network needs 4 at most", nl::kMaxJsonDepth));
+    stack_.push_back(put(std::move(container)));
+    keys_.emplace_back();
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    keys_.pop_back();
+    return true;
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  const std::string& prefix_;
+  json root_;
+  std::vector<json*> stack_;        // open containers, outermost first
+  std::vector<std::string> keys_;  // per open container: the key being read (objects)
+};
+
+}  // namespace
+
+json parse_json_text(std::string_view text, const std::string& source, const std::string& id_prefix) {
+  DomBuilder builder(text, source, id_prefix);
+  json::sax_parse(text.begin(), text.end(), &builder);
+  return builder.take();
+}
+
+std::string read_text_file(const std::string& path, const std::string& id_prefix) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status))
+    fail(id_prefix, "unreadable_file", path, "cannot read the file: it does not exist (check the path)");
+  if (fs::is_directory(status)) fail(id_prefix, "unreadable_file", path, "cannot read the file: it is a directory");
+  if (fs::is_regular_file(status)) {
+    const std::uintmax_t bytes = fs::file_size(path, ec);
+    if (!ec && bytes > nl::kMaxFileBytes)
+      fail(id_prefix, "file_too_large", path,
+           fmt::format("the file is {} bytes, over the limit of {} MiB; use a generator spec for large networks",
+                       bytes, nl::kMaxFileBytes >> 20));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(id_prefix, "unreadable_file", path, fmt::format("cannot open the file: {}", std::strerror(errno)));
+  // Read in pieces up to the limit, so that a pipe or a growing file cannot exhaust memory either.
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > nl::kMaxFileBytes)
+      fail(id_prefix, "file_too_large", path,
+           fmt::format("the file is over the limit of {} MiB", nl::kMaxFileBytes >> 20));
+  }
+  if (in.bad()) fail(id_prefix, "unreadable_file", path, "reading the file failed");
+  return text;
+}
+
+Network parse_network_text(std::string_view text, const std::string& source) {
+  return parse_network(parse_json_text(text, source), source);
+}
+
+Network load_network_file(const std::string& path) { return parse_network_text(read_text_file(path), path); }
+
+namespace {
+
+template <class J>
+J edge_to_json(const Network& net, const Edge& e) {
+  J j;
+  j["name"] = e.name;
+  j["a"] = net.node_names.at(e.a);
+  j["b"] = net.node_names.at(e.b);
+  switch (e.kind) {
+    case ElementKind::Resistor: {
+      j["kind"] = "resistor";
+      j["trainable"] = e.trainable;
+      j["siemens"] = e.siemens;
+      // A fixed resistor's bounds are written only when they say more than "its value".
+      const bool unset = e.min_siemens == 0.0 && e.max_siemens == 0.0;
+      const bool trivial = e.min_siemens == e.siemens && e.max_siemens == e.siemens;
+      if (e.trainable || !(unset || trivial)) {
+        j["min_siemens"] = e.min_siemens;
+        j["max_siemens"] = e.max_siemens;
+      }
+      break;
+    }
+    case ElementKind::Digipot:
+      j["kind"] = "digipot";
+      j["trainable"] = e.trainable;
+      j["taps"] = e.taps;
+      j["r_ab_ohms"] = e.r_ab_ohms;
+      j["r_wiper_ohms"] = e.r_wiper_ohms;
+      j["code"] = e.code;
+      break;
+    case ElementKind::Diode:
+      j["kind"] = "diode";
+      j["is_amps"] = e.is_amps;
+      j["emission"] = e.emission;
+      break;
+  }
+  return j;
+}
+
+template <class J>
+J to_json(const Network& net) {
+  J j;
+  j["spiceloop"] = 1;
+  j["name"] = net.name;
+  if (!net.node_names.empty()) j["ground"] = net.node_names[0];
+  j["nodes"] = net.node_names;
+  j["inputs"] = J::array();
+  for (const Input& in : net.inputs) {
+    J o;
+    o["node"] = net.node_names.at(in.node);
+    o["volts"] = in.volts;
+    j["inputs"].push_back(std::move(o));
+  }
+  j["outputs"] = J::array();
+  for (int node : net.outputs) j["outputs"].push_back(net.node_names.at(node));
+  j["edges"] = J::array();
+  for (const Edge& e : net.edges) j["edges"].push_back(edge_to_json<J>(net, e));
+  return j;
+}
+
+std::string dump(const nlohmann::ordered_json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// One compact dump, then a space after each ',' and ':' outside strings: {"a": 1, "b": 2}.
+std::string inline_object(const nlohmann::ordered_json& o) {
+  const std::string compact = dump(o);
+  std::string s;
+  s.reserve(compact.size() + compact.size() / 4);
+  bool in_string = false, escaped = false;
+  for (char c : compact) {
+    s += c;
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ',' || c == ':') {
+      s += ' ';
+    }
+  }
+  return s;
+}
+
+// Scalars wrapped at about 100 columns; objects one per line.
+std::string layout_array(const nlohmann::ordered_json& a) {
+  if (a.empty()) return "[]";
+  std::string s = "[";
+  if (a.front().is_object()) {
+    for (std::size_t i = 0; i < a.size(); ++i) s += (i ? ",\n    " : "\n    ") + inline_object(a[i]);
+    return s + "\n  ]";
+  }
+  std::size_t column = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string item = dump(a[i]);
+    if (i > 0) s += ",";
+    if (column + item.size() > 96) {
+      s += "\n    ";
+      column = 0;
+    } else if (i > 0) {
+      s += " ";
+    }
+    s += item;
+    column += item.size() + 2;
+  }
+  return s + "]";
+}
+
+}  // namespace
+
+json network_to_json(const Network& net) { return to_json<json>(net); }
+
+std::string network_to_text(const Network& net) {
+  const auto doc = to_json<nlohmann::ordered_json>(net);
+  std::string s = "{";
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    s += it == doc.begin() ? "\n  " : ",\n  ";
+    s += dump(it.key()) + ": " + (it.value().is_array() ? layout_array(it.value()) : dump(it.value()));
+  }
+  return s + "\n}\n";
+}
+
+}  // namespace spiceloop

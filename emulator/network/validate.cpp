@@ -1,0 +1,476 @@
+#include "emulator/network/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <unordered_map>
+
+#include "emulator/core/error.hpp"
+#include "emulator/core/numbers.hpp"
+
+namespace spiceloop {
+
+namespace nl = network_limits;
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void raise(const std::string& id, const std::string& where, const std::string& message) {
+  throw InputError("network." + id, where, message);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string closest_match(std::string_view key, const std::vector<std::string_view>& known) {
+  const std::string k = lower(key);
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, k.size() / 3) + 1;
+  for (std::string_view candidate : known) {
+    const std::size_t d = edit_distance(k, lower(candidate));
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(candidate);
+    }
+  }
+  return best;
+}
+
+namespace {
+
+std::string type_name(const json& v) {
+  if (v.is_number_integer()) return "an integer";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return "null";
+}
+
+[[noreturn]] void wrong_type(const json& v, const std::string& where, std::string_view what,
+                             std::string_view expected) {
+  raise("wrong_type", where, fmt::format("{} must be {}, not {}", what, expected, type_name(v)));
+}
+
+std::string g(double v) { return format_double(v); }
+
+}  // namespace
+
+bool is_identifier(std::string_view name) {
+  if (name.empty() || name.size() > nl::kMaxNameLength) return false;
+  const auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!alpha(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+std::string JsonOrigin::where(std::string_view pointer) const {
+  std::string p = base_pointer + std::string(pointer);
+  return source.empty() ? p : source + "#" + p;
+}
+
+std::string pointer_append(std::string_view pointer, std::string_view key) {
+  std::string out(pointer);
+  out += '/';
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += '?';  // keep locations printable
+    else out += c;
+  }
+  return out;
+}
+
+std::string pointer_append(std::string_view pointer, std::size_t index) {
+  return std::string(pointer) + "/" + std::to_string(index);
+}
+
+std::string json_quote(std::string_view text) {
+  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+JsonObject::JsonObject(const json& j, const JsonOrigin& origin, std::string pointer, std::string what)
+    : j_(j), origin_(origin), pointer_(std::move(pointer)), what_(std::move(what)) {
+  if (!j_.is_object()) wrong_type(j_, origin_.where(pointer_), what_, "a JSON object {...}");
+}
+
+void JsonObject::allow_only(const std::vector<std::string_view>& known) const {
+  for (const auto& [key, value] : j_.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string message = fmt::format("{} is not a key of {}", json_quote(key), what_);
+    if (const std::string best = closest_match(key, known); !best.empty())
+      message += fmt::format("; did you mean {}?", json_quote(best));
+    std::vector<std::string> names;
+    for (std::string_view k : known) names.push_back(std::string(k));
+    message += fmt::format(" (known keys: {})", fmt::join(names, ", "));
+    raise("unknown_key", where(key), message);
+  }
+}
+
+bool JsonObject::has(std::string_view key) const { return find(key) != nullptr; }
+
+const json* JsonObject::find(std::string_view key) const {
+  const auto it = j_.find(std::string(key));
+  return it == j_.end() ? nullptr : &*it;
+}
+
+const json& JsonObject::at(std::string_view key) const {
+  if (const json* v = find(key)) return *v;
+  raise("missing_key", where(key), fmt::format("{} needs the key {}", what_, json_quote(key)));
+}
+
+double JsonObject::number(std::string_view key) const {
+  return json_number(at(key), where(key), json_quote(key));
+}
+
+std::optional<double> JsonObject::optional_number(std::string_view key) const {
+  if (!has(key)) return std::nullopt;
+  return number(key);
+}
+
+std::int64_t JsonObject::integer(std::string_view key) const {
+  return json_integer(at(key), where(key), json_quote(key));
+}
+
+std::optional<std::int64_t> JsonObject::optional_integer(std::string_view key) const {
+  if (!has(key)) return std::nullopt;
+  return integer(key);
+}
+
+std::string JsonObject::string(std::string_view key) const {
+  return json_string(at(key), where(key), json_quote(key));
+}
+
+std::optional<std::string> JsonObject::optional_string(std::string_view key) const {
+  if (!has(key)) return std::nullopt;
+  return string(key);
+}
+
+bool JsonObject::boolean(std::string_view key, bool fallback) const {
+  const json* v = find(key);
+  if (!v) return fallback;
+  if (!v->is_boolean()) wrong_type(*v, where(key), json_quote(key), "true or false");
+  return v->get<bool>();
+}
+
+const json& JsonObject::array(std::string_view key) const {
+  const json& v = at(key);
+  if (!v.is_array()) wrong_type(v, where(key), json_quote(key), "an array [...]");
+  return v;
+}
+
+void JsonObject::fail(const std::string& id, std::string_view key, const std::string& message) const {
+  throw InputError("network." + id, key.empty() ? where() : where(key), message);
+}
+
+void check_format_version(const JsonObject& top, bool required) {
+  const json* v = top.find("spiceloop");
+  if (!v && !required) return;
+  if (!v)
+    top.fail("missing_version", "spiceloop",
+             "not a spiceloop network: the document needs \"spiceloop\": 1 (the format version)");
+  if (!v->is_number_integer() || v->get<std::int64_t>() != 1) {
+    std::string shown = v->dump(-1, ' ', false, json::error_handler_t::replace);
+    if (shown.size() > 40) shown = shown.substr(0, 40) + "...";
+    top.fail("unsupported_version", "spiceloop",
+             fmt::format("format version {} is not supported; this build reads \"spiceloop\": 1", shown));
+  }
+}
+
+double json_number(const json& v, const std::string& where, std::string_view what) {
+  if (!v.is_number()) wrong_type(v, where, what, "a number");
+  const double d = v.get<double>();
+  if (!std::isfinite(d)) raise("not_finite", where, fmt::format("{} must be a finite number", what));
+  return d;
+}
+
+std::int64_t json_integer(const json& v, const std::string& where, std::string_view what) {
+  if (v.is_number_unsigned()) {
+    if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      raise("out_of_range", where, fmt::format("{} is far too large", what));
+    return static_cast<std::int64_t>(v.get<std::uint64_t>());
+  }
+  if (!v.is_number_integer())
+    wrong_type(v, where, what, "an integer (digits only, no '.' or exponent)");
+  return v.get<std::int64_t>();
+}
+
+std::string json_string(const json& v, const std::string& where, std::string_view what) {
+  if (!v.is_string()) wrong_type(v, where, what, "a string");
+  return v.get<std::string>();
+}
+
+void check_in_range(double value, double lo, double hi, const std::string& where,
+                    std::string_view what, std::string_view unit) {
+  if (!std::isfinite(value)) raise("not_finite", where, fmt::format("{} must be finite, not {}", what, g(value)));
+  std::string u;
+  if (!unit.empty()) u.append(" ").append(unit);
+  if (value < lo || value > hi)
+    raise("out_of_range", where,
+         fmt::format("{} = {}{} is outside the accepted range [{}, {}]{}", what, g(value), u, g(lo), g(hi), u));
+}
+
+void check_taps(std::int64_t taps, const std::string& where) {
+  if (taps < nl::kMinTaps || taps > nl::kMaxTaps)
+    raise("out_of_range", where,
+         fmt::format("taps = {} is outside the accepted range {}..{} (AD5220: 128, MCP41xxx: 256)", taps,
+                     nl::kMinTaps, nl::kMaxTaps));
+}
+
+void check_code(std::int64_t code, std::int64_t taps, const std::string& where) {
+  if (code < 0 || code > taps - 1)
+    raise("out_of_range", where, fmt::format("code {} is outside 0..{} (0..taps-1)", code, taps - 1));
+}
+
+void check_ohms(double ohms, const std::string& where, std::string_view what) {
+  if (!std::isfinite(ohms)) raise("not_finite", where, fmt::format("{} must be finite, not {}", what, g(ohms)));
+  if (ohms <= 0.0)
+    raise("not_positive", where,
+         fmt::format("{} = {} ohm must be positive (a short is not a resistor: merge the two nodes instead)",
+                     what, g(ohms)));
+  check_in_range(ohms, nl::kMinOhms, nl::kMaxOhms, where, what, "ohm");
+}
+
+void check_siemens(double siemens, const std::string& where, std::string_view what) {
+  if (!std::isfinite(siemens))
+    raise("not_finite", where, fmt::format("{} must be finite, not {}", what, g(siemens)));
+  if (siemens <= 0.0)
+    raise("not_positive", where,
+         fmt::format("{} = {} S must be positive (an open edge is not a resistor: remove the edge instead)",
+                     what, g(siemens)));
+  check_in_range(siemens, nl::kMinSiemens, nl::kMaxSiemens, where, what, "S");
+}
+
+void check_volts(double volts, const std::string& where) {
+  check_in_range(volts, -nl::kMaxAbsVolts, nl::kMaxAbsVolts, where, "input voltage", "V");
+}
+
+void check_name(std::string_view name, const std::string& where, std::string_view what) {
+  if (!is_identifier(name))
+    raise("bad_name", where,
+         fmt::format("{} {} is not a plain identifier: use 1 to 64 characters from A-Z, a-z, 0-9 and _, "
+                     "not starting with a digit (names are written into SPICE decks)",
+                     what, json_quote(name)));
+}
+
+std::string NetworkLocations::node(int i) const {
+  if (static_cast<std::size_t>(i) < nodes.size()) return nodes[i];
+  return i == 0 ? "/ground" : pointer_append("/nodes", static_cast<std::size_t>(i));
+}
+std::string NetworkLocations::edge(int j) const {
+  if (static_cast<std::size_t>(j) < edges.size()) return edges[j];
+  return pointer_append("/edges", static_cast<std::size_t>(j));
+}
+std::string NetworkLocations::input(int i) const {
+  if (static_cast<std::size_t>(i) < inputs.size()) return inputs[i];
+  return pointer_append("/inputs", static_cast<std::size_t>(i));
+}
+std::string NetworkLocations::output(int o) const {
+  if (static_cast<std::size_t>(o) < outputs.size()) return outputs[o];
+  return pointer_append("/outputs", static_cast<std::size_t>(o));
+}
+
+namespace {
+
+// Names must be unique even up to case: SPICE folds case, so "Out" and "out" would be one node.
+void check_unique_names(const std::vector<std::string>& names, std::string_view what, const std::string& id,
+                        const std::function<std::string(int)>& where) {
+  std::unordered_map<std::string, int> seen;
+  seen.reserve(names.size());
+  for (int i = 0; i < static_cast<int>(names.size()); ++i) {
+    const auto [it, fresh] = seen.emplace(lower(names[i]), i);
+    if (fresh) continue;
+    const std::string& first = names[it->second];
+    if (first == names[i])
+      raise(id, where(i), fmt::format("{} name {} is used twice (first at {}); names must be unique", what,
+                                     json_quote(names[i]), where(it->second)));
+    raise(id, where(i),
+         fmt::format("{} names {} and {} differ only in case (first at {}); SPICE is case-insensitive, "
+                     "so rename one",
+                     what, json_quote(first), json_quote(names[i]), where(it->second)));
+  }
+}
+
+void check_node_index(const Network& net, int node, const std::string& where) {
+  if (node < 0 || node >= net.node_count())
+    raise("unknown_node", where, fmt::format("node index {} is not one of the {} nodes", node, net.node_count()));
+}
+
+void check_resistor(const Edge& e, const std::string& at, const JsonOrigin& o) {
+  check_siemens(e.siemens, o.where(at + "/siemens"), "conductance");
+  // Bounds of a fixed edge are never used; code that builds one may leave them at zero.
+  if (!e.trainable && e.min_siemens == 0.0 && e.max_siemens == 0.0) return;
+  check_siemens(e.min_siemens, o.where(at + "/min_siemens"), "lower conductance bound");
+  check_siemens(e.max_siemens, o.where(at + "/max_siemens"), "upper conductance bound");
+  if (e.min_siemens > e.max_siemens)
+    raise("bounds_inverted", o.where(at + "/min_siemens"),
+         fmt::format("lower conductance bound {} S is above the upper bound {} S; swap them", g(e.min_siemens),
+                     g(e.max_siemens)));
+  if (e.siemens < e.min_siemens || e.siemens > e.max_siemens)
+    raise("outside_bounds", o.where(at + "/siemens"),
+         fmt::format("conductance {} S is outside its bounds [{}, {}] S", g(e.siemens), g(e.min_siemens),
+                     g(e.max_siemens)));
+}
+
+void check_digipot(const Edge& e, const std::string& at, const JsonOrigin& o) {
+  check_taps(e.taps, o.where(at + "/taps"));
+  check_ohms(e.r_ab_ohms, o.where(at + "/r_ab_ohms"), "end-to-end resistance r_ab_ohms");
+  check_ohms(e.r_wiper_ohms, o.where(at + "/r_wiper_ohms"), "wiper resistance r_wiper_ohms");
+  check_ohms(digipot_ohms(e, e.taps - 1), o.where(at + "/r_ab_ohms"), "resistance at the top code");
+  check_code(e.code, e.taps, o.where(at + "/code"));
+  if (e.siemens != digipot_siemens(e, e.code) || e.min_siemens != digipot_siemens(e, e.taps - 1) ||
+      e.max_siemens != digipot_siemens(e, 0))
+    raise("digipot_mismatch", o.where(at),
+         "a digipot's siemens must equal digipot_siemens(code) and its bounds those of codes taps-1 and 0; "
+         "build it with digipot_edge() or set_conductances()");
+}
+
+void check_diode(const Edge& e, const std::string& at, const JsonOrigin& o) {
+  check_in_range(e.is_amps, nl::kMinIsAmps, nl::kMaxIsAmps, o.where(at + "/is_amps"),
+                 "saturation current is_amps", "A");
+  check_in_range(e.emission, nl::kMinEmission, nl::kMaxEmission, o.where(at + "/emission"),
+                 "emission coefficient", "");
+  if (e.trainable)
+    raise("diode_not_trainable", o.where(at + "/trainable"),
+         "diodes are fixed elements; remove \"trainable\" or set it to false");
+}
+
+// Breadth-first search from ground through edges. Inputs do not count as paths: an island held
+// only by a source has no current to learn from, and is almost surely a wiring mistake.
+void check_connected(const Network& net, const NetworkLocations& loc) {
+  const int n = net.node_count();
+  std::vector<int> start(n + 1, 0), adjacent(2 * net.edges.size());
+  for (const Edge& e : net.edges) ++start[e.a + 1], ++start[e.b + 1];
+  for (int i = 0; i < n; ++i) start[i + 1] += start[i];
+  std::vector<int> fill(start.begin(), start.end() - 1);
+  for (const Edge& e : net.edges) adjacent[fill[e.a]++] = e.b, adjacent[fill[e.b]++] = e.a;
+
+  std::vector<char> reached(n, 0);
+  std::vector<int> queue{0};
+  reached[0] = 1;
+  for (std::size_t q = 0; q < queue.size(); ++q)
+    for (int k = start[queue[q]]; k < start[queue[q] + 1]; ++k)
+      if (!reached[adjacent[k]]) reached[adjacent[k]] = 1, queue.push_back(adjacent[k]);
+  if (queue.size() == static_cast<std::size_t>(n)) return;
+
+  std::vector<std::string> lost;
+  int first = -1;
+  for (int i = 0; i < n; ++i)
+    if (!reached[i]) {
+      if (first < 0) first = i;
+      if (lost.size() < 5) lost.push_back(json_quote(net.node_names[i]));
+    }
+  const std::size_t count = n - queue.size();
+  const bool isolated = start[first + 1] == start[first];
+  raise("floating_node", loc.origin.where(loc.node(first)),
+       fmt::format("node {} {} no DC path to ground {} through edges ({} node{} unreachable: {}{}); "
+                   "connect {} to the rest of the network or remove {}",
+                   json_quote(net.node_names[first]), isolated ? "is on no edge, so has" : "has",
+                   json_quote(net.node_names[0]), count, count == 1 ? " is" : "s are", fmt::join(lost, ", "),
+                   count > lost.size() ? ", ..." : "", count == 1 ? "it" : "them", count == 1 ? "it" : "them"));
+}
+
+}  // namespace
+
+void validate_network(const Network& net) { validate_network(net, NetworkLocations{}); }
+
+void validate_network(const Network& net, const NetworkLocations& loc) {
+  const JsonOrigin& o = loc.origin;
+  if (net.node_names.size() > nl::kMaxNodes)
+    raise("too_large", o.where("/nodes"),
+         fmt::format("{} nodes is more than the limit of {}", net.node_names.size(), nl::kMaxNodes));
+  if (net.edges.size() > nl::kMaxEdges)
+    raise("too_large", o.where("/edges"),
+         fmt::format("{} edges is more than the limit of {}", net.edges.size(), nl::kMaxEdges));
+  check_name(net.name, o.where("/name"), "network name");
+  if (net.node_names.empty()) raise("missing_key", o.where("/ground"), "a network needs a ground node");
+
+  for (int i = 0; i < net.node_count(); ++i)
+    check_name(net.node_names[i], o.where(loc.node(i)), i == 0 ? "ground name" : "node name");
+  check_unique_names(net.node_names, "node", "duplicate_node", [&](int i) { return o.where(loc.node(i)); });
+
+  std::vector<std::string> edge_names;
+  edge_names.reserve(net.edges.size());
+  for (int j = 0; j < net.edge_count(); ++j) {
+    const Edge& e = net.edges[j];
+    const std::string at = loc.edge(j);
+    check_name(e.name, o.where(at + "/name"), "edge name");
+    edge_names.push_back(e.name);
+    check_node_index(net, e.a, o.where(at + "/a"));
+    check_node_index(net, e.b, o.where(at + "/b"));
+    if (e.a == e.b)
+      raise("self_loop", o.where(at + "/b"),
+           fmt::format("edge {} connects node {} to itself; an edge needs two different nodes",
+                       json_quote(e.name), json_quote(net.node_names[e.a])));
+    switch (e.kind) {
+      case ElementKind::Resistor: check_resistor(e, at, o); break;
+      case ElementKind::Digipot: check_digipot(e, at, o); break;
+      case ElementKind::Diode: check_diode(e, at, o); break;
+    }
+  }
+  check_unique_names(edge_names, "edge", "duplicate_edge",
+                     [&](int j) { return o.where(loc.edge(j) + "/name"); });
+
+  if (net.inputs.empty())
+    raise("no_inputs", o.where("/inputs"),
+         "a network needs at least one input (a node held by a voltage source); add one to \"inputs\"");
+  std::vector<int> role(net.node_count(), -1);  // which input drives each node
+  for (int i = 0; i < static_cast<int>(net.inputs.size()); ++i) {
+    const Input& in = net.inputs[i];
+    const std::string at = loc.input(i);
+    check_node_index(net, in.node, o.where(at + "/node"));
+    if (in.node == 0)
+      raise("input_on_ground", o.where(at + "/node"),
+           "an input cannot be the ground node (it is held at 0 V already); choose another node");
+    if (role[in.node] >= 0)
+      raise("duplicate_input", o.where(at + "/node"),
+           fmt::format("node {} is already driven by input {} ({}); two sources on one node fight each other",
+                       json_quote(net.node_names[in.node]), role[in.node], o.where(loc.input(role[in.node]))));
+    role[in.node] = i;
+    check_volts(in.volts, o.where(at + "/volts"));
+  }
+  std::vector<int> output_of(net.node_count(), -1);
+  for (int k = 0; k < static_cast<int>(net.outputs.size()); ++k) {
+    const int node = net.outputs[k];
+    const std::string where = o.where(loc.output(k));
+    check_node_index(net, node, where);
+    if (node == 0)
+      raise("output_on_ground", where, "an output cannot be the ground node (it is always 0 V); choose another node");
+    if (role[node] >= 0)
+      raise("input_is_output", where,
+           fmt::format("node {} is an input (held by a source), so it cannot also be a floating output",
+                       json_quote(net.node_names[node])));
+    if (output_of[node] >= 0)
+      raise("duplicate_output", where,
+           fmt::format("node {} is listed as an output twice (first at {})", json_quote(net.node_names[node]),
+                       o.where(loc.output(output_of[node]))));
+    output_of[node] = k;
+  }
+
+  check_connected(net, loc);
+}
+
+}  // namespace spiceloop
