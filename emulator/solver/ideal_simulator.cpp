@@ -1,0 +1,125 @@
+#include "emulator/solver/ideal_simulator.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "emulator/core/error.hpp"
+#include "emulator/solver/diode_newton.hpp"
+#include "emulator/solver/input_checks.hpp"
+
+namespace spiceloop {
+
+IdealSimulator::IdealSimulator(SolverOptions options) : options_(options) {}
+
+const Network& IdealSimulator::network() const {
+  if (!net_) throw InputError("solver.not_loaded", "", "no network loaded: call load() first");
+  return *net_;
+}
+
+void IdealSimulator::load(const Network& net) {
+  check_network(net);
+  net_ = net;
+  linear_ = net.is_linear();
+  free_system_.reset();
+  clamped_system_.reset();
+  free_stale_ = clamped_stale_ = true;
+}
+
+void IdealSimulator::set_conductances(std::span<const double> siemens) {
+  check_conductances(network(), siemens);
+  for (int j = 0; j < net_->edge_count(); ++j)
+    if (net_->edges[j].is_linear()) net_->edges[j].siemens = siemens[j];
+  free_stale_ = clamped_stale_ = true;
+}
+
+NodalSystem& IdealSimulator::system(bool outputs_held) {
+  std::unique_ptr<NodalSystem>& sys = outputs_held ? clamped_system_ : free_system_;
+  bool& stale = outputs_held ? clamped_stale_ : free_stale_;
+  if (!sys) sys = std::make_unique<NodalSystem>(*net_, held_nodes(*net_, outputs_held));
+  if (stale && linear_) sys->set_edge_siemens(net_->conductances());
+  stale = false;
+  return *sys;
+}
+
+std::vector<double> IdealSimulator::solve_nodes(const Drive& drive,
+                                                std::span<const double> clamp_volts,
+                                                std::span<const double> nudge_amps) {
+  const Network& net = *net_;
+  const bool outputs_held = !clamp_volts.empty();  // with no outputs the two held sets agree
+  std::vector<double> volts(net.node_count(), 0.0);
+  for (size_t i = 0; i < net.inputs.size(); ++i)
+    volts[net.inputs[i].node] =
+        drive.input_volts.empty() ? net.inputs[i].volts : drive.input_volts[i];
+  for (size_t o = 0; o < clamp_volts.size(); ++o) volts[net.outputs[o]] = clamp_volts[o];
+  std::vector<double> inject;
+  if (!nudge_amps.empty()) {
+    inject.assign(net.node_count(), 0.0);
+    for (size_t o = 0; o < nudge_amps.size(); ++o) inject[net.outputs[o]] += nudge_amps[o];
+  }
+
+  NodalSystem& sys = system(outputs_held);
+  if (linear_) {
+    sys.solve(volts, inject);
+    last_newton_iterations_ = 0;
+  } else {
+    const std::string where = fmt::format("phase {}", phase_name(drive.phase));
+    last_newton_iterations_ = solve_with_diodes(sys, net, volts, inject, options_, where);
+  }
+  return volts;
+}
+
+State IdealSimulator::checked_state(std::vector<double> volts,
+                                    const std::vector<double>& nudge_amps, bool outputs_held,
+                                    Phase phase) const {
+  State s = make_state(*net_, std::move(volts), nudge_amps, outputs_held);
+  // A backstop, not the accuracy target: an exact solve leaves a residual near 1e-15.
+  bool finite = std::isfinite(s.power_watts);
+  for (double v : s.node_volts) finite = finite && std::isfinite(v);
+  if (!finite)
+    throw SimulationError("solver.inaccurate", fmt::format("phase {}", phase_name(phase)),
+                          "the solution has non-finite voltages or currents (a diode across two "
+                          "held nodes with a large forward voltage carries an unbounded current)");
+  if (!(s.kcl_residual <= options_.kcl_tolerance))
+    throw SimulationError("solver.inaccurate", fmt::format("phase {}", phase_name(phase)),
+                          fmt::format("solution fails the KCL check (relative residual {:g}, "
+                                      "tolerance {:g}); the network is too ill-conditioned",
+                                      s.kcl_residual, options_.kcl_tolerance));
+  return s;
+}
+
+State IdealSimulator::solve(const Drive& drive) {
+  const Network& net = network();
+  if (drive.phase == Phase::Twin)
+    throw InputError("solver.phase", "drive.phase", "twin drives are solved by solve_twin()");
+  check_drive(net, drive);
+  switch (drive.phase) {
+    case Phase::Clamped:
+      return checked_state(solve_nodes(drive, drive.clamp_volts, {}), {}, true, drive.phase);
+    case Phase::Nudged:
+      return checked_state(solve_nodes(drive, {}, drive.nudge_amps), drive.nudge_amps, false,
+                           drive.phase);
+    default:
+      return checked_state(solve_nodes(drive, {}, {}), {}, false, drive.phase);
+  }
+}
+
+TwinState IdealSimulator::solve_twin(const Drive& drive) {
+  const Network& net = network();
+  if (drive.phase != Phase::Twin)
+    throw InputError(
+        "solver.phase", "drive.phase",
+        fmt::format("solve_twin() takes a twin drive, not a {} one", phase_name(drive.phase)));
+  check_drive(net, drive);
+  // The copies share only the clamp signal: the clamped copy's sources follow the free outputs.
+  TwinState twin;
+  twin.free = checked_state(solve_nodes(drive, {}, {}), {}, false, Phase::Free);
+  std::vector<double> clamp(net.outputs.size());
+  for (size_t o = 0; o < clamp.size(); ++o)
+    clamp[o] = (1.0 - drive.twin_eta) * twin.free.node_volts[net.outputs[o]] +
+               drive.twin_eta * drive.twin_targets[o];
+  twin.clamped = checked_state(solve_nodes(drive, clamp, {}), {}, true, Phase::Clamped);
+  return twin;
+}
+
+}  // namespace spiceloop

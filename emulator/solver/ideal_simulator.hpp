@@ -1,0 +1,64 @@
+// The ideal backend: the network exactly as drawn (ideal sources, no gmin, no wire parasitics
+// beyond the edges given), solved by sparse LDLT of the reduced nodal matrix (nodal_system.hpp).
+// Linear networks are one factorisation per (conductances, held set) and one back-substitution
+// per solve, so solve_batch at fixed conductances costs a solve per drive and no refactorisation.
+// Networks with diode edges are solved by Newton (diode_newton.hpp).
+//
+// Held sets: Free, Nudged and the twin's free copy hold ground and inputs; Clamped and the twin's
+// clamped copy also hold the outputs. Signs and units follow emulator/sim/state.hpp: volts,
+// siemens, amperes; nudge_amps flow INTO the output nodes.
+// Conductances are used exactly as given: digipot values are not snapped to codes here (the
+// caller snaps with Network::set_conductances if the hardware does).
+// Errors: InputError "solver.network" / "solver.conductance" / "solver.drive" / "solver.phase" /
+// "solver.not_loaded"; SimulationError "solver.singular" (a floating node, named),
+// "solver.no_convergence" (Newton), "solver.inaccurate" (KCL check failed).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "emulator/network/network.hpp"
+#include "emulator/sim/simulator.hpp"
+#include "emulator/solver/nodal_system.hpp"
+
+namespace spiceloop {
+
+class IdealSimulator : public Simulator {
+ public:
+  explicit IdealSimulator(SolverOptions options = {});
+
+  std::string name() const override { return "ideal"; }
+  void load(const Network& net) override;
+  void set_conductances(std::span<const double> siemens) override;
+  State solve(const Drive& drive) override;
+  TwinState solve_twin(const Drive& drive) override;
+
+  // The loaded network, carrying the present conductances.
+  const Network& network() const;
+  const SolverOptions& options() const { return options_; }
+  // Newton iterations of the most recent phase solved (0 for a linear network).
+  int last_newton_iterations() const { return last_newton_iterations_; }
+
+ private:
+  // Node voltages of one phase: inputs from the drive, outputs held at clamp_volts when non-empty,
+  // nudge_amps (may be empty) injected into the outputs otherwise.
+  std::vector<double> solve_nodes(const Drive& drive, std::span<const double> clamp_volts,
+                                  std::span<const double> nudge_amps);
+  NodalSystem& system(bool outputs_held);
+  State checked_state(std::vector<double> volts, const std::vector<double>& nudge_amps,
+                      bool outputs_held, Phase phase) const;
+
+  SolverOptions options_;
+  std::optional<Network> net_;
+  bool linear_ = true;
+  // One system per held set; *_stale_ means its conductances are older than net_'s.
+  // Held by pointer: Eigen factorisations cannot move, and the owner should.
+  std::unique_ptr<NodalSystem> free_system_, clamped_system_;
+  bool free_stale_ = true, clamped_stale_ = true;
+  int last_newton_iterations_ = 0;
+};
+
+}  // namespace spiceloop
