@@ -1,1 +1,39 @@
-int main() { return 0; }
+#include <cstdio>
+
+#include "emulator/core/error.hpp"
+#include "emulator/core/log.hpp"
+#include "tools/spiceloop/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"spiceloop: a SPICE-coupled emulator for physical learning machines"};
+  app.require_subcommand(0, 1);
+  bool quiet = false, verbose = false;
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors on stderr");
+  app.add_flag("-v,--verbose", verbose, "Debug messages on stderr");
+  spiceloop::cli::add_solve(app);
+  spiceloop::cli::add_netlist(app);
+  spiceloop::cli::add_generate(app);
+  spiceloop::cli::add_train(app);
+  spiceloop::cli::add_bench(app);
+  app.parse_complete_callback([&] {
+    if (quiet) spiceloop::log::set_level(spiceloop::log::Level::Warn);
+    if (verbose) spiceloop::log::set_level(spiceloop::log::Level::Debug);
+  });
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      std::fputs(app.help().c_str(), stdout);
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const spiceloop::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    if (auto* sim = dynamic_cast<const spiceloop::SimulationError*>(&e))
+      for (const auto& line : sim->simulator_lines()) std::fprintf(stderr, "  ngspice: %s\n", line.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 3;
+  }
+  return 0;
+}

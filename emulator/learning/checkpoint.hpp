@@ -1,0 +1,45 @@
+// Training checkpoints: everything needed to continue a run so that it ends bit-identical to an
+// uninterrupted one. Doubles are stored as hex floats (exact). Written atomically; a checkpoint
+// with a non-finite value is never written (the trainer stops first).
+// File: DIR/checkpoint.json.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace spiceloop {
+
+struct EvalRecord {  // losses and accuracies of one evaluation (accuracy < 0: not a classification)
+  double train_loss = 0.0, test_loss = 0.0, train_accuracy = -1.0, test_accuracy = -1.0;
+};
+
+struct Checkpoint {
+  std::string hash;               // of config + network + data set (trainer.cpp)
+  std::string convention;         // factor convention, for the reader
+  std::int64_t step = 0;          // steps done
+  int epoch = 0;                  // epochs done
+  int batch = 0;                  // batches done in the current epoch
+  std::vector<int> order;         // the current epoch's sample order (valid when batch > 0)
+  std::string rng;                // training Rng state
+  std::vector<double> siemens;    // per edge
+  std::vector<int> codes;         // per edge (digipots; 0 otherwise)
+  std::uint64_t metrics_offset = 0;  // bytes of metrics.jsonl that belong to this state
+  double elapsed_seconds = 0.0;   // wall time spent training so far (not part of the results)
+  EvalRecord initial;             // evaluation before the first step
+  bool complete = false;
+};
+
+std::string checkpoint_path_in(const std::filesystem::path& dir);
+
+// Throws SimulationError "train.non_finite" if a value is not finite (nothing is written then).
+void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c);
+// Throws InputError "checkpoint.*" for a missing or malformed file.
+Checkpoint read_checkpoint(const std::filesystem::path& path);
+
+// Exact text for a double and back ("0x1.8p+0"); parse throws InputError at where.
+std::string hex_double(double x);
+double parse_hex_double(const std::string& text, const std::string& where);
+
+}  // namespace spiceloop

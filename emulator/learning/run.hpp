@@ -1,0 +1,50 @@
+// A whole training run, as `spiceloop train` performs it: resolve and check everything, train,
+// and write into the output directory
+//   metrics.jsonl   header, then step and epoch records (metrics.hpp)
+//   checkpoint.json every checkpoint_every steps and at the end (checkpoint.hpp)
+//   summary.json    what was run and what it reached
+//   network.json    the trained network, loadable by `spiceloop solve` / `spiceloop netlist`
+//   loss.png        loss and Q over training (tools/plot_training.py; skipped with a warning)
+// Every output names the factor convention (rule.hpp).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+#include "emulator/learning/checkpoint.hpp"
+#include "emulator/learning/config.hpp"
+#include "emulator/learning/progress.hpp"
+#include "emulator/network/network.hpp"
+#include "emulator/sim/simulator.hpp"
+
+namespace spiceloop {
+
+struct TrainRunOptions {
+  std::filesystem::path out_dir;      // empty: the config's output_dir
+  bool resume = false;                // continue from out_dir/checkpoint.json
+  ProgressMode progress = ProgressMode::Auto;
+  Simulator* oracle = nullptr;        // exact backend for the identity residual (IdealSimulator), optional
+  std::int64_t max_steps = -1;        // stop after this many steps in this call, as if killed (tests)
+  bool plot = true;                   // write loss.png
+  std::filesystem::path plot_script;  // empty: searched (plot.hpp)
+};
+
+struct TrainResult {
+  bool completed = false;             // false when max_steps stopped it
+  std::int64_t steps = 0;             // over the whole run, resumed parts included
+  int epochs = 0;
+  EvalRecord initial, final;          // accuracy < 0: not a classification task
+  double q_initial = 0.0, q_final = 0.0;
+  std::optional<double> identity_max_relative;  // over this run's step records
+  double seconds = 0.0;               // wall time in this call
+  double steps_per_s = 0.0;           // steps / time inside steps, this call
+  Network network;                    // trained
+  std::filesystem::path out_dir;
+};
+
+// Throws InputError for a bad config, network, data set or checkpoint (before any solve), and
+// SimulationError for a failed solve or a non-finite value (the last checkpoint stays intact).
+TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainRunOptions& options = {});
+
+}  // namespace spiceloop

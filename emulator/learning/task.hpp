@@ -1,0 +1,86 @@
+// Tasks: data sets of (input voltages, target voltages, class label) for a network, split into
+// train and test by seed. Loss of a sample: L = 1/2 |T - V_O^F|^2 (volts^2).
+// Input voltages fill the network's inputs in order; inputs a task does not drive keep the
+// network's own value (rails, biases). Targets are one per network output.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "emulator/network/network.hpp"
+#include "emulator/sim/state.hpp"
+
+namespace spiceloop {
+
+enum class TaskKind { Allostery, Regression, Iris, Xor };
+// Argmax: the class is the highest output. Nearest: the class whose target vector is nearest to
+// the outputs (per-class targets; with ordinal targets this avoids the masking of the middle class
+// that one-hot targets suffer in a linear network). Threshold: one output, class 1 above it.
+enum class Readout { None, Argmax, Nearest, Threshold };
+
+const char* task_name(TaskKind k);  // "allostery", "regression", "iris", "xor"
+
+struct TaskSpec {
+  TaskKind kind = TaskKind::Allostery;
+  int samples = 0;        // regression: data set size
+  int train_samples = 0;  // regression, iris: training set size (the rest is the test set)
+  // Voltages applied to driven inputs: regression draws uniformly in this range, Iris scales each
+  // feature onto it (min-max over the data set), XOR uses its ends for 0 and 1.
+  double input_lo_volts = 0.0, input_hi_volts = 1.0;
+  // Iris (argmax) and XOR: the target of the output that should be high, and of the others.
+  double target_low_volts = 0.0, target_high_volts = 0.0;
+  // Iris (nearest): one target vector per class (setosa, versicolor, virginica), one entry per output.
+  std::vector<std::vector<double>> class_targets_volts;
+  // Allostery: random targets uniform in this range (default: the middle 60 % of the input span);
+  // or fixed targets, one per output.
+  std::optional<std::pair<double, double>> target_range_volts;
+  std::vector<double> targets_volts;
+  // Regression: T_o = sum_i coefficients[o][i] V_i + offset_volts[o] over the two driven inputs;
+  // empty means drawn from the seed (coefficients uniform in [0.1, 0.4], offsets 0).
+  std::vector<std::vector<double>> coefficients;
+  std::vector<double> offset_volts;
+  std::filesystem::path data_path;  // Iris CSV
+  bool complementary = true;        // XOR: drive (x1, 1-x1, x2, 1-x2) on four inputs, else (x1, x2)
+
+  int train_size() const;  // known before the network is: used to validate the batch size
+};
+
+struct Sample {
+  std::vector<double> input_volts;  // one per network input
+  std::vector<double> targets;      // one per network output
+  int label = -1;                   // class, or -1
+};
+
+struct Dataset {
+  std::vector<Sample> train, test;
+  Readout readout = Readout::None;
+  double threshold_volts = 0.0;     // Threshold readout: class 1 above it
+  std::vector<std::vector<double>> class_targets;  // Nearest readout: per class, per output
+};
+
+// Builds the data set; throws InputError (pointer under /task) when the network does not fit.
+Dataset make_dataset(const TaskSpec& spec, const Network& net, std::uint64_t seed);
+
+double sample_loss(const Network& net, const State& free, const Sample& s);
+// Whether the free state reads as the sample's class; Readout::None never counts.
+bool sample_correct(const Dataset& d, const Network& net, const State& free, const Sample& s);
+
+// Per-task builders (one file each).
+namespace tasks {
+Dataset allostery(const TaskSpec& spec, const Network& net, std::uint64_t seed);
+Dataset regression(const TaskSpec& spec, const Network& net, std::uint64_t seed);
+Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed);
+Dataset xor_gate(const TaskSpec& spec, const Network& net);
+
+struct IrisRow { double features[4]; int label; };
+std::vector<IrisRow> read_iris_csv(const std::filesystem::path& path);  // throws InputError
+}  // namespace tasks
+
+// The network's own input voltages, as a starting point for a sample.
+std::vector<double> default_input_volts(const Network& net);
+
+}  // namespace spiceloop

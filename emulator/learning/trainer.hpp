@@ -1,0 +1,89 @@
+// The step engine: one learning step per batch, against any Simulator. Files, checkpoints and
+// progress are run.hpp's job; this class holds the state a checkpoint saves.
+//
+// A step: the free states of the batch (one solve_batch at fixed conductances), the nudged states
+// (one more solve_batch; or, in twin mode, one solve_twin per sample giving both), the mean
+// descent signal g, the update (update.hpp), and the identity check of DOMAIN.md section 3 against
+// the oracle: an exact backend (IdealSimulator) solving the same network, from which
+// S = r^T H r (CL) or r^T H^-1 r (EP) is the power of the phase of rule.hpp's identity_drive.
+// Every non-finite value stops the step with SimulationError "train.non_finite" before the network
+// changes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/learning/checkpoint.hpp"
+#include "emulator/learning/config.hpp"
+#include "emulator/learning/invariants.hpp"
+#include "emulator/learning/rng.hpp"
+#include "emulator/learning/task.hpp"
+#include "emulator/learning/update.hpp"
+#include "emulator/sim/simulator.hpp"
+
+namespace spiceloop {
+
+struct StepReport {
+  std::int64_t step = 0;   // 1-based, over the whole run
+  int epoch = 0;           // 1-based epoch the step belongs to
+  double loss = 0.0;       // mean loss of the batch at its free states, before the update
+  Invariants before, after;
+  double k_dot_dk = 0.0;       // applied update (after mode, rates, desync, clipping)
+  double k_dot_dk_rule = 0.0;  // alpha k . g: the rule's own conductance step
+  // Identity (linear networks with an oracle; centered EP needs none): S averaged over the batch,
+  // residual = 2 k . dk_rule + identity_factor alpha nu S, relative = |residual| / (identity_factor alpha nu S),
+  // or, for centered EP where S = 0, |residual| / (2 |k| |dk_rule|).
+  std::optional<double> identity_s, identity_residual, identity_relative;
+  std::vector<double> signal;   // mean g per edge
+  std::vector<double> dk;       // applied, per edge
+};
+
+class Trainer {
+ public:
+  // Loads net into sim (and oracle); builds the data set. Throws InputError if the network does
+  // not fit the config.
+  Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulator* oracle = nullptr);
+
+  StepReport step();
+  EvalRecord evaluate();
+
+  bool done() const { return epoch_ >= config_.epochs; }
+  bool epoch_just_ended() const { return batch_ == 0 && step_ > 0; }
+  std::int64_t steps_done() const { return step_; }
+  int epochs_done() const { return epoch_; }
+  std::int64_t steps_per_epoch() const { return batches_per_epoch_; }
+
+  const Network& network() const { return net_; }
+  const Dataset& dataset() const { return data_; }
+  const TrainConfig& config() const { return config_; }
+  const std::vector<double>& rate_factors() const { return updater_.rate_factors(); }
+  Invariants invariants() const { return measure_invariants(net_, updater_.rate_factors()); }
+
+  // Ties checkpoints to config, initial network, data set and backend.
+  const std::string& fingerprint() const { return fingerprint_; }
+  Checkpoint save() const;  // hash, counters, order, rng, element values (caller adds the rest)
+  void restore(const Checkpoint& c);  // throws InputError checkpoint.mismatch
+
+ private:
+  void push_conductances();
+  std::vector<State> nudged_states(const std::vector<Drive>& free_drives, std::vector<State>& free,
+                                   const std::vector<const Sample*>& batch);
+
+  TrainConfig config_;
+  Network net_;
+  Simulator& sim_;
+  Simulator* oracle_;
+  Dataset data_;
+  Updater updater_;
+  Rng rng_;
+  std::string fingerprint_;
+  std::int64_t batches_per_epoch_ = 0;
+  std::int64_t step_ = 0;
+  int epoch_ = 0, batch_ = 0;
+  std::vector<int> order_;
+  bool identity_applies_ = false;
+};
+
+}  // namespace spiceloop

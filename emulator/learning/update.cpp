@@ -1,0 +1,122 @@
+#include "emulator/learning/update.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+namespace spiceloop {
+
+const char* update_mode_name(UpdateMode m) {
+  switch (m) {
+    case UpdateMode::Continuous: return "continuous";
+    case UpdateMode::Quantised: return "quantised";
+    case UpdateMode::Sign: return "sign";
+  }
+  return "?";
+}
+
+const char* rounding_name(Rounding r) { return r == Rounding::Nearest ? "nearest" : "stochastic"; }
+
+const char* parameter_name(Parameter p) {
+  switch (p) {
+    case Parameter::Conductance: return "conductance";
+    case Parameter::Resistance: return "resistance";
+    case Parameter::LogConductance: return "log_conductance";
+  }
+  return "?";
+}
+
+double lower_bound_siemens(const Edge& e) { return std::max(e.min_siemens, 0.0); }
+
+double upper_bound_siemens(const Edge& e) {
+  return e.max_siemens > 0.0 ? e.max_siemens : std::numeric_limits<double>::infinity();
+}
+
+double step_in_parameter(Parameter p, double k, double alpha_g) {
+  switch (p) {
+    case Parameter::Conductance: return k + alpha_g;
+    case Parameter::Resistance: {
+      // dR = -alpha k^2 g. A step through R = 0 means "as conductive as allowed": +inf, clipped later.
+      const double r = 1.0 / k - alpha_g * k * k;
+      return r > 0.0 ? 1.0 / r : std::numeric_limits<double>::infinity();
+    }
+    case Parameter::LogConductance: return std::exp(std::log(k) + alpha_g * k);
+  }
+  return k;
+}
+
+Updater::Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed) : spec_(spec) {
+  Rng rng = make_rng(seed, RngPurpose::Rates);
+  rates_.assign(net.edges.size(), 1.0);
+  bounds_.resize(net.edges.size());
+  for (std::size_t j = 0; j < net.edges.size(); ++j) {
+    const Edge& e = net.edges[j];
+    // Draw for every edge, trainable or not, so that a rate does not depend on other edges' flags.
+    const double u = rng.uniform01();
+    if (!e.trainable || !e.is_linear()) continue;
+    if (spec.rate_spread > 0.0) rates_[j] = 1.0 + spec.rate_spread * (2.0 * u - 1.0);
+    Bounds& b = bounds_[j];
+    b.lo_siemens = lower_bound_siemens(e);
+    b.hi_siemens = upper_bound_siemens(e);
+    if (e.kind == ElementKind::Digipot) {
+      // Codes run 0..taps-1 with conductance falling as the code rises.
+      const double slack = 1e-12;
+      b.lo_code = e.taps - 1;
+      b.hi_code = 0;
+      for (int c = 0; c < e.taps; ++c) {
+        const double g = digipot_siemens(e, c);
+        if (g <= b.hi_siemens * (1 + slack) && g >= b.lo_siemens * (1 - slack)) {
+          b.lo_code = std::min(b.lo_code, c);
+          b.hi_code = std::max(b.hi_code, c);
+        }
+      }
+      if (b.lo_code > b.hi_code) b.lo_code = b.hi_code = e.code;  // bounds hold no tap: stay put
+    }
+  }
+}
+
+std::vector<double> Updater::apply(Network& net, std::span<const double> signal, double alpha,
+                                   Rng& rng) const {
+  assert(signal.size() == net.edges.size());
+  std::vector<double> dk(net.edges.size(), 0.0);
+  for (std::size_t j = 0; j < net.edges.size(); ++j) {
+    Edge& e = net.edges[j];
+    if (!e.trainable || !e.is_linear()) continue;
+    if (spec_.desync_fraction < 1.0 && !(rng.uniform01() < spec_.desync_fraction)) continue;
+    const Bounds& b = bounds_[j];
+    const double k = e.siemens;
+    const double g = signal[j];
+
+    if (e.kind == ElementKind::Resistor) {
+      assert(spec_.mode == UpdateMode::Continuous);
+      const double k_new = std::clamp(step_in_parameter(spec_.parameter, k, alpha * rates_[j] * g),
+                                      b.lo_siemens, b.hi_siemens);
+      e.siemens = k_new;
+      dk[j] = k_new - k;
+      continue;
+    }
+
+    int code = e.code;
+    if (spec_.mode == UpdateMode::Sign) {
+      if (std::abs(g) > spec_.sign_deadband) code += g > 0.0 ? -1 : 1;  // lower code = more conductance
+    } else {
+      const double target = step_in_parameter(spec_.parameter, k, alpha * rates_[j] * g);
+      const double ohms = target > 0.0 ? 1.0 / target : std::numeric_limits<double>::infinity();
+      const double x = std::clamp((ohms - e.r_wiper_ohms) * e.taps / e.r_ab_ohms, -1.0,
+                                  static_cast<double>(e.taps));
+      if (spec_.mode == UpdateMode::Quantised && spec_.rounding == Rounding::Stochastic) {
+        const double lower = std::floor(x);
+        code = static_cast<int>(lower) + (rng.uniform01() < x - lower ? 1 : 0);
+      } else {
+        code = static_cast<int>(std::lround(x));
+      }
+    }
+    e.code = std::clamp(code, b.lo_code, b.hi_code);
+    e.siemens = digipot_siemens(e, e.code);
+    dk[j] = e.siemens - k;
+  }
+  return dk;
+}
+
+}  // namespace spiceloop

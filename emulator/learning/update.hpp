@@ -1,0 +1,75 @@
+// Turns the rule's descent signal g (dk = alpha g in conductance, rule.hpp) into new element values.
+//
+// Parameterisation: the step is taken in a parameter p(k) by gradient descent in p, which in
+// conductance reads dk_j = alpha_j m(k_j) g_j, and conserves sum F(k_j) with F'(k) = k / m(k)
+// (DOMAIN.md section 3):
+//   Conductance     p = k       dp = alpha g             m = 1     invariant sum k^2
+//   Resistance      p = R = 1/k dp = -alpha k^2 g        m = k^4   invariant sum R^2
+//   LogConductance  p = ln k    dp = alpha k g           m = k^2   invariant sum ln k
+// The discrete step is applied in p and mapped back (k = 1/R, k = exp(p)), then clipped.
+//
+// Modes: Continuous sets the new conductance (a digipot edge takes its nearest tap); Quantised
+// rounds the new value to a digipot tap (nearest, or stochastically in resistance, which is affine
+// in the code); Sign moves each digipot one tap per clock towards higher conductance when g > 0,
+// i.e. by sign((dV_F)^2 - (dV_C)^2), as in Dillavou et al. 2022. Every mode clips to the element's
+// bounds (resistor: [min_siemens, max_siemens]; digipot: the codes inside those bounds).
+//
+// Per-edge rates alpha_j = alpha s_j, s_j drawn once per run uniformly in [1 - spread, 1 + spread].
+// Desynchronous updates: each step each edge updates with probability desync_fraction.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "emulator/learning/rng.hpp"
+#include "emulator/network/network.hpp"
+
+namespace spiceloop {
+
+enum class UpdateMode { Continuous, Quantised, Sign };
+enum class Rounding { Nearest, Stochastic };
+enum class Parameter { Conductance, Resistance, LogConductance };
+
+const char* update_mode_name(UpdateMode m);  // "continuous", "quantised", "sign"
+const char* rounding_name(Rounding r);       // "nearest", "stochastic"
+const char* parameter_name(Parameter p);     // "conductance", "resistance", "log_conductance"
+
+struct UpdateSpec {
+  UpdateMode mode = UpdateMode::Continuous;
+  Rounding rounding = Rounding::Nearest;
+  Parameter parameter = Parameter::Conductance;
+  double rate_spread = 0.0;      // in [0, 1)
+  double desync_fraction = 1.0;  // in (0, 1]
+  double sign_deadband = 0.0;    // Sign mode: |g| at or below this (V^2) leaves the tap alone
+};
+
+// The conductance after one step of size alpha_j g_j in parameter p, before clipping.
+double step_in_parameter(Parameter p, double siemens, double alpha_g);
+
+class Updater {
+ public:
+  // Draws the per-edge rate factors from the seed's Rates stream.
+  Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed);
+
+  // Applies one step to the trainable edges of net and returns the applied dk (siemens, per edge).
+  // Random draws (desync mask, stochastic rounding) come from rng in edge order.
+  std::vector<double> apply(Network& net, std::span<const double> signal, double alpha, Rng& rng) const;
+
+  const std::vector<double>& rate_factors() const { return rates_; }  // s_j, 1 for fixed edges
+
+ private:
+  struct Bounds {
+    double lo_siemens = 0.0, hi_siemens = 0.0;
+    int lo_code = 0, hi_code = 0;  // digipot: codes whose conductance lies within the bounds
+  };
+  UpdateSpec spec_;
+  std::vector<double> rates_;
+  std::vector<Bounds> bounds_;
+};
+
+// Conductance bounds of an edge; an unset (non-positive) upper bound means none.
+double lower_bound_siemens(const Edge& e);
+double upper_bound_siemens(const Edge& e);
+
+}  // namespace spiceloop

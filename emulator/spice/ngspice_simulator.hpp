@@ -1,0 +1,70 @@
+// The ngspice backend of Simulator: circuit-level solves by libngspice 39, in a supervised worker
+// process (worker_client.hpp), never in this one.
+//
+// Contract beyond Simulator's: the worker starts lazily (at the first solve) and is restarted
+// transparently: if it dies (crash, kill, controlled exit, timeout), that call throws
+// SimulationError "spice.worker_crashed" / "spice.worker_timeout" carrying ngspice's lines, and the
+// next call starts a fresh worker and reloads the last network and conductances. Every answer is
+// judged twice: by the worker from ngspice's output ("spice.solve_failed") and here by physics
+// (physics_check.hpp, "spice.physics_check"). Inputs are checked before anything is sent
+// (spice_checks.hpp, InputError), so no text from a network can reach ngspice as a command.
+// Free and nudged solves share one circuit; clamped and twin have their own; switching between
+// them reloads the deck, staying alters only the changed elements.
+// Not thread-safe; one per thread (each has its own worker, so several run in parallel).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "emulator/sim/simulator.hpp"
+#include "emulator/spice/protocol.hpp"
+#include "emulator/spice/worker_client.hpp"
+
+namespace spiceloop {
+
+class NgspiceSimulator final : public Simulator {
+ public:
+  struct Counters {
+    std::uint64_t solves = 0;           // phases solved (a twin solve counts once)
+    std::uint64_t circuit_loads = 0;    // decks loaded into ngspice (each after remcirc + destroy all)
+    std::uint64_t alters = 0;           // element values altered in a loaded circuit
+    std::uint64_t worker_starts = 0;    // worker processes started
+    std::uint64_t worker_restarts = 0;  // of which replaced a dead one
+  };
+
+  explicit NgspiceSimulator(SolverOptions options = {}, WorkerOptions worker = {});
+  ~NgspiceSimulator() override = default;  // the client quits and reaps the worker
+
+  std::string name() const override { return "ngspice"; }
+  void load(const Network& net) override;
+  void set_conductances(std::span<const double> siemens) override;
+  State solve(const Drive& drive) override;
+  TwinState solve_twin(const Drive& drive) override;
+  std::vector<State> solve_batch(std::span<const Drive> drives) override;  // one round trip
+
+  const SolverOptions& options() const { return options_; }
+  Counters counters() const;
+
+  // Test hooks: the worker's pid (-1 when none runs), and an injected failure.
+  pid_t worker_pid() const { return client_.pid(); }
+  void inject_fault(protocol::WorkerFault fault);
+
+ private:
+  const Network& network() const;
+  std::vector<protocol::Frame> exchange(std::vector<protocol::Frame> requests);
+  State checked_state(const Drive& drive, const std::vector<double>& volts, bool twin_clamped_copy);
+
+  SolverOptions options_;
+  WorkerClient client_;
+  std::optional<Network> net_;
+  bool network_sent_ = false;       // the running worker has net_ (topology and values)
+  bool conductances_sent_ = false;  // and net_'s present conductances
+  Counters counters_;
+};
+
+}  // namespace spiceloop

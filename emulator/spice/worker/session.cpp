@@ -1,0 +1,264 @@
+#include "emulator/spice/worker/session.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "emulator/core/error.hpp"
+#include "emulator/core/numbers.hpp"
+#include "emulator/netlist/deck.hpp"
+#include "emulator/spice/worker/judge.hpp"
+
+namespace spiceloop::worker {
+
+namespace {
+
+using protocol::CircuitKind;
+
+// Joins alter commands with ';' into commands under 1000 bytes: one ngspice call per batch is
+// about 15 % cheaper than one per element (DESIGN.md), and 1024 bytes would corrupt memory.
+class AlterBatch {
+ public:
+  explicit AlterBatch(Engine& engine) : engine_(engine) {}
+  void add(const std::string& element, const char* parameter, double value) {
+    std::string cmd = "alter " + element;
+    if (parameter) cmd += std::string(" ") + parameter;
+    cmd += " = " + format_double(value);
+    if (!batch_.empty() && batch_.size() + 1 + cmd.size() >= kBatchBytes) flush();
+    if (!batch_.empty()) batch_ += ';';
+    batch_ += cmd;
+    ++count_;
+  }
+  void flush() {
+    if (batch_.empty()) return;
+    engine_.command(batch_);
+    batch_.clear();
+  }
+  std::uint32_t count() const { return count_; }
+
+ private:
+  static constexpr std::size_t kBatchBytes = 1000;
+  Engine& engine_;
+  std::string batch_;
+  std::uint32_t count_ = 0;
+};
+
+// The twin clamp elements of build_deck (deck.cpp): "eclamp<o>" (a VCVS of gain 1 - eta) in series
+// with "vtarget<o>" (eta * target). deck.hpp has no spice_* function for them yet.
+std::string twin_gain_source(int output) { return "eclamp" + std::to_string(output); }
+std::string twin_target_source(int output) { return "vtarget" + std::to_string(output); }
+
+double deck_ohms(const Edge& e) {
+  return e.kind == ElementKind::Digipot ? digipot_ohms(e, e.code) : 1.0 / e.siemens;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool all_finite(const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+}  // namespace
+
+void Session::load_network(Network net) {
+  for (const Edge& e : net.edges)
+    if (e.is_linear() && !(std::isfinite(deck_ohms(e)) && deck_ohms(e) > 0.0))
+      throw InputError(protocol::kBadRequest, "edge " + e.name, "resistance must be finite and positive");
+  net_ = std::move(net);
+  circuit_valid_ = false;
+}
+
+void Session::set_conductances(const std::vector<double>& siemens) {
+  if (!net_) throw InputError(protocol::kBadRequest, "", "no network loaded");
+  if (siemens.size() != net_->edges.size())
+    throw InputError(protocol::kBadRequest, "conductances", "one value per edge expected");
+  for (size_t j = 0; j < siemens.size(); ++j)
+    if (net_->edges[j].is_linear() && !(std::isfinite(siemens[j]) && siemens[j] > 0.0 &&
+                                        std::isfinite(1.0 / siemens[j])))
+      throw InputError(protocol::kBadRequest, "edge " + net_->edges[j].name,
+                       "conductance must be finite and positive");
+  net_->set_conductances(siemens);
+}
+
+void Session::set_options(const SolverOptions& options) {
+  options_ = options;
+  circuit_valid_ = false;  // the tolerances live in the deck's .options line
+}
+
+void Session::check_drive(const Drive& d) const {
+  const size_t n_out = net_->outputs.size();
+  auto bad = [](const char* what) { throw InputError(protocol::kBadRequest, what, "wrong size or not finite"); };
+  if (!d.input_volts.empty() && d.input_volts.size() != net_->inputs.size()) bad("drive.input_volts");
+  if (d.phase == Phase::Clamped && d.clamp_volts.size() != n_out) bad("drive.clamp_volts");
+  if (d.phase == Phase::Nudged && d.nudge_amps.size() != n_out) bad("drive.nudge_amps");
+  if (d.phase == Phase::Twin && d.twin_targets.size() != n_out) bad("drive.twin_targets");
+  if (d.phase == Phase::Twin && !(d.twin_eta > 0.0 && d.twin_eta <= 1.0)) bad("drive.twin_eta");
+  if (!all_finite(d.input_volts) || !all_finite(d.clamp_volts) || !all_finite(d.nudge_amps) ||
+      !all_finite(d.twin_targets))
+    bad("drive");
+}
+
+Session::Values Session::values_for(const Drive& d) const {
+  const Network& net = *net_;
+  Values v;
+  v.ohms.resize(net.edges.size(), 0.0);
+  for (size_t j = 0; j < net.edges.size(); ++j)
+    if (net.edges[j].is_linear()) v.ohms[j] = deck_ohms(net.edges[j]);
+  v.input_volts.resize(net.inputs.size());
+  for (size_t i = 0; i < net.inputs.size(); ++i)
+    v.input_volts[i] = d.input_volts.empty() ? net.inputs[i].volts : d.input_volts[i];
+  v.output_values.assign(net.outputs.size(), 0.0);
+  for (size_t o = 0; o < net.outputs.size(); ++o) {
+    switch (d.phase) {
+      case Phase::Free: break;
+      case Phase::Nudged: v.output_values[o] = d.nudge_amps[o]; break;
+      case Phase::Clamped: v.output_values[o] = d.clamp_volts[o]; break;
+      case Phase::Twin: v.output_values[o] = d.twin_eta * d.twin_targets[o]; break;
+    }
+  }
+  if (d.phase == Phase::Twin) v.twin_gain = 1.0 - d.twin_eta;
+  return v;
+}
+
+void Session::reload(const Drive& d) {
+  if (circuit_present_) {
+    engine_.command("remcirc");
+    engine_.command("destroy all");
+    engine_.clear_history();
+    circuit_present_ = false;
+  }
+  // Lines captured from here on judge the new circuit, not the removal of the old one.
+  engine_.begin_capture();
+  const std::string deck = build_deck(*net_, d, DeckOptions{options_, false});
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < deck.size();) {
+    size_t end = deck.find('\n', start);
+    if (end == std::string::npos) end = deck.size();
+    lines.push_back(deck.substr(start, end - start));
+    start = end + 1;
+  }
+  engine_.load_circuit(lines);
+  engine_.clear_history();
+  circuit_present_ = true;
+  circuit_valid_ = true;
+  kind_ = protocol::circuit_kind(d.phase);
+  vectors_mapped_ = false;
+}
+
+std::uint32_t Session::alter_changed(const Values& want) {
+  const Network& net = *net_;
+  const int copies = kind_ == CircuitKind::Twin ? 2 : 1;
+  AlterBatch batch(engine_);
+  for (int j = 0; j < net.edge_count(); ++j)
+    if (net.edges[j].is_linear() && want.ohms[j] != applied_.ohms[j])
+      for (int c = 0; c < copies; ++c) batch.add(spice_element(net, j, c), nullptr, want.ohms[j]);
+  for (int i = 0; i < static_cast<int>(want.input_volts.size()); ++i)
+    if (want.input_volts[i] != applied_.input_volts[i])
+      for (int c = 0; c < copies; ++c) batch.add(spice_input_source(i, c), nullptr, want.input_volts[i]);
+  for (int o = 0; o < static_cast<int>(want.output_values.size()); ++o) {
+    if (want.output_values[o] == applied_.output_values[o]) continue;
+    switch (kind_) {
+      case CircuitKind::FreeNudged: batch.add(spice_nudge_source(o), nullptr, want.output_values[o]); break;
+      case CircuitKind::Clamped: batch.add(spice_clamp_source(o), nullptr, want.output_values[o]); break;
+      case CircuitKind::Twin: batch.add(twin_target_source(o), nullptr, want.output_values[o]); break;
+    }
+  }
+  if (kind_ == CircuitKind::Twin && want.twin_gain != applied_.twin_gain)
+    for (int o = 0; o < static_cast<int>(want.output_values.size()); ++o)
+      batch.add(twin_gain_source(o), "gain", want.twin_gain);
+  batch.flush();
+  engine_.clear_history();
+  return batch.count();
+}
+
+// ngspice names node vectors by the lower-cased deck node name; the order is fixed while a circuit
+// stays loaded, so the mapping is built once per load.
+void Session::map_vectors() {
+  const Network& net = *net_;
+  const int n = net.node_count();
+  const int copies = kind_ == CircuitKind::Twin ? 2 : 1;
+  std::unordered_map<std::string, int> slot_of_name;
+  for (int c = 0; c < copies; ++c)
+    for (int v = 1; v < n; ++v) slot_of_name.emplace(lower(spice_node(net, v, c)), c * n + v);
+  const std::vector<std::string>& names = engine_.vector_names();
+  slot_of_vector_.assign(names.size(), -1);
+  for (size_t i = 0; i < names.size(); ++i)
+    if (auto it = slot_of_name.find(lower(names[i])); it != slot_of_name.end()) slot_of_vector_[i] = it->second;
+  vectors_mapped_ = true;
+}
+
+void Session::fire_armed_fault() {
+  if (!fault_) return;
+  const protocol::WorkerFault f = *fault_;
+  fault_.reset();
+  switch (f) {
+    case protocol::WorkerFault::AbortNow:
+    case protocol::WorkerFault::AbortInNextSolve: std::abort();
+    case protocol::WorkerFault::HangInNextSolve:
+      for (;;) pause();
+    case protocol::WorkerFault::ControlledExitInNextSolve:
+      engine_.command("quit");  // ControlledExit callback: the worker replies and exits there
+      std::abort();             // not reached
+  }
+}
+
+void Session::fail(const Drive& d, const std::string& message) {
+  circuit_valid_ = false;  // a failed circuit is reloaded rather than trusted
+  throw SimulationError(protocol::kSolveFailed, std::string(phase_name(d.phase)) + " phase", message,
+                        engine_.captured());
+}
+
+protocol::SolveResult Session::solve(const Drive& d) {
+  if (!net_) throw InputError(protocol::kBadRequest, "", "no network loaded");
+  check_drive(d);
+  const Values want = values_for(d);
+  protocol::SolveResult result;
+  engine_.begin_capture();
+  if (!circuit_valid_ || protocol::circuit_kind(d.phase) != kind_) {
+    reload(d);
+    result.circuit_loads = 1;
+  } else {
+    result.alters = alter_changed(want);
+  }
+  applied_ = want;
+  if (auto line = first_failure(engine_.captured())) fail(d, "ngspice rejected the circuit: " + *line);
+
+  engine_.set_want_names(!vectors_mapped_);
+  engine_.reset_data();
+  engine_.command("op");
+  engine_.command("destroy all");  // each op adds a plot; kept, they cost memory and slow later ops
+  engine_.clear_history();
+  fire_armed_fault();
+  if (auto line = first_failure(engine_.captured())) fail(d, "ngspice: " + *line);
+  if (engine_.data_points() != 1) fail(d, "ngspice produced no operating point");
+  if (!vectors_mapped_) map_vectors();
+
+  const Network& net = *net_;
+  const int n = net.node_count();
+  const int copies = kind_ == CircuitKind::Twin ? 2 : 1;
+  const std::vector<double>& values = engine_.vector_values();
+  if (values.size() != slot_of_vector_.size()) fail(d, "ngspice changed its vector layout");
+  std::vector<double> volts(static_cast<size_t>(copies) * n, 0.0);
+  std::vector<char> seen(volts.size(), 0);
+  for (size_t i = 0; i < values.size(); ++i)
+    if (const int slot = slot_of_vector_[i]; slot >= 0) {
+      volts[slot] = values[i];
+      seen[slot] = 1;
+    }
+  for (int c = 0; c < copies; ++c)
+    for (int v = 1; v < n; ++v)
+      if (!seen[c * n + v]) fail(d, "ngspice returned no voltage for node " + spice_node(net, v, c));
+  result.node_volts.assign(volts.begin(), volts.begin() + n);
+  if (copies == 2) result.twin_volts.assign(volts.begin() + n, volts.end());
+  return result;
+}
+
+}  // namespace spiceloop::worker

@@ -1,0 +1,64 @@
+// The worker's state: the network the parent sent, the one circuit ngspice has loaded for it, and
+// the element values that circuit was last solved with.
+//
+// A solve reuses the loaded circuit while its kind (free/nudged, clamped, twin) is unchanged and
+// alters only the elements whose value changed since its last solve; a new kind, network or set
+// of options reloads it, always after `remcirc` and `destroy all` of the previous one (without
+// them ngspice leaks and slows down). Every command text is built here from constants, deck.hpp
+// names and std::to_chars numbers; nothing the parent sends is ever passed on as text.
+// Throws InputError for a malformed request and SimulationError when ngspice fails.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/network/network.hpp"
+#include "emulator/sim/simulator.hpp"
+#include "emulator/spice/protocol.hpp"
+#include "emulator/spice/worker/engine.hpp"
+
+namespace spiceloop::worker {
+
+class Session {
+ public:
+  explicit Session(Engine& engine) : engine_(engine) {}
+
+  void load_network(Network net);
+  void set_conductances(const std::vector<double>& siemens);
+  void set_options(const SolverOptions& options);
+  void arm_fault(protocol::WorkerFault fault) { fault_ = fault; }
+  protocol::SolveResult solve(const Drive& drive);
+
+ private:
+  // Every value a solve may alter, in the units ngspice takes.
+  struct Values {
+    std::vector<double> ohms;           // per edge; diode entries unused
+    std::vector<double> input_volts;    // per input
+    std::vector<double> output_values;  // per output: clamp volts, nudge amps, or twin eta*target
+    double twin_gain = 0.0;             // twin: 1 - eta
+  };
+
+  void check_drive(const Drive& d) const;
+  Values values_for(const Drive& d) const;
+  void reload(const Drive& d);
+  std::uint32_t alter_changed(const Values& want);
+  void map_vectors();
+  void fire_armed_fault();
+  [[noreturn]] void fail(const Drive& d, const std::string& message);
+
+  Engine& engine_;
+  std::optional<Network> net_;
+  SolverOptions options_;
+  std::optional<protocol::WorkerFault> fault_;
+
+  bool circuit_present_ = false;  // something was handed to ngSpice_Circ (needs remcirc)
+  bool circuit_valid_ = false;    // and it may be reused by the next solve
+  protocol::CircuitKind kind_ = protocol::CircuitKind::FreeNudged;
+  Values applied_;
+  std::vector<int> slot_of_vector_;  // ngspice vector index -> copy * nodes + node, or -1
+  bool vectors_mapped_ = false;
+};
+
+}  // namespace spiceloop::worker

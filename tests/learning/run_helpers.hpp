@@ -1,0 +1,113 @@
+// Helpers for tests that run whole trainings: scratch output directories under the build tree,
+// the bundled experiments with fewer epochs, and comparisons of two runs' files.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <limits>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/learning/config.hpp"
+#include "emulator/learning/run.hpp"
+#include "emulator/sim/simulator.hpp"
+
+namespace spiceloop::testrun {
+
+inline std::filesystem::path scratch(const std::string& name) {
+  const auto dir = std::filesystem::path(SPICELOOP_BINARY_DIR) / "test-learning" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::filesystem::path scratch_path(const std::string& name) {
+  return std::filesystem::path(SPICELOOP_BINARY_DIR) / "test-learning" / name;
+}
+
+inline std::filesystem::path experiments_dir() {
+  return std::filesystem::path(SPICELOOP_SOURCE_DIR) / "netlists/experiments";
+}
+
+// A bundled experiment with its document edited (e.g. fewer epochs), resolved as if from its file.
+inline TrainConfig experiment(const std::string& file, const nlohmann::json& patch = nlohmann::json::object()) {
+  const auto path = experiments_dir() / file;
+  std::ifstream in(path);
+  nlohmann::json doc = nlohmann::json::parse(in);
+  doc.merge_patch(patch);
+  return parse_train_config(doc, experiments_dir(), file);
+}
+
+inline std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// metrics.jsonl without its wall-clock fields, which are the only part allowed to differ.
+inline std::string metrics_without_timing(const std::filesystem::path& dir) {
+  std::istringstream in(read(dir / "metrics.jsonl"));
+  std::string line, out;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::ordered_json::parse(line);
+    j.erase("steps_per_s");
+    out += j.dump() + "\n";
+  }
+  return out;
+}
+
+inline TrainRunOptions quiet(const std::filesystem::path& out, Simulator* oracle = nullptr) {
+  TrainRunOptions o;
+  o.out_dir = out;
+  o.progress = ProgressMode::Off;
+  o.oracle = oracle;
+  o.plot = false;
+  return o;
+}
+
+// A Simulator that forwards to another and can misbehave: slow solves, or NaN after some solves.
+class WrappedSimulator : public Simulator {
+ public:
+  explicit WrappedSimulator(Simulator& inner) : inner_(inner) {}
+  std::string name() const override { return inner_.name(); }  // same fingerprint as the inner one
+  void load(const Network& net) override { inner_.load(net); }
+  void set_conductances(std::span<const double> k) override { inner_.set_conductances(k); }
+  State solve(const Drive& d) override { return spoil(inner_.solve(d)); }
+  TwinState solve_twin(const Drive& d) override {
+    TwinState t = inner_.solve_twin(d);
+    t.free = spoil(std::move(t.free));
+    return t;
+  }
+  std::vector<State> solve_batch(std::span<const Drive> drives) override {
+    if (delay_us > 0) usleep_for(delay_us);
+    auto states = inner_.solve_batch(drives);
+    for (State& s : states) s = spoil(std::move(s));
+    return states;
+  }
+
+  long nan_after_solves = -1;  // from this many solves on, voltages are NaN
+  long delay_us = 0;           // added to every batch
+
+ private:
+  static void usleep_for(long us);
+  State spoil(State s) {
+    if (nan_after_solves >= 0 && solves_++ >= nan_after_solves)
+      for (double& v : s.node_volts) v = std::numeric_limits<double>::quiet_NaN();
+    return s;
+  }
+  Simulator& inner_;
+  long solves_ = 0;
+};
+
+inline void WrappedSimulator::usleep_for(long us) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
+}  // namespace spiceloop::testrun

@@ -1,0 +1,110 @@
+// The spiceloop command as a user runs it: solve, netlist (checked by Debian's ngspice program),
+// generate, and clear errors with a non-zero exit code.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/network/load.hpp"
+#include "tests/tools/run_command.hpp"
+
+using namespace spiceloop;
+using namespace spiceloop::test;
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+nlohmann::json solve_json(const std::string& net, const std::string& backend) {
+  const auto r = run_command(spiceloop_binary() + " solve " + net + " --backend " + backend + " --json");
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.output);
+}
+
+std::filesystem::path scratch_dir() {
+  auto dir = std::filesystem::temp_directory_path() / ("spiceloop_cli_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("spiceloop solve: the divider gives its analytic voltage on both backends", "[cli][ngspice]") {
+  for (const char* backend : {"ideal", "ngspice"}) {
+    const auto j = solve_json(bundled("divider.json"), backend);
+    const Network net = load_network_file(bundled("divider.json"));
+    // V_out = V_in * R2 / (R1 + R2), from the file's own values.
+    const double g1 = net.edges[0].siemens, g2 = net.edges[1].siemens;
+    const double vin = net.inputs[0].volts;
+    const double expected = vin * g1 / (g1 + g2);
+    CHECK_THAT(j["node_volts"][net.node_names[net.outputs[0]]].get<double>(), WithinRel(expected, 1e-9));
+    CHECK_THAT(j["power_watts"].get<double>(), WithinRel(vin * vin * g1 * g2 / (g1 + g2), 1e-9));
+  }
+}
+
+TEST_CASE("spiceloop solve: ngspice and ideal agree on the bundled lab network", "[cli][ngspice]") {
+  const auto a = solve_json(bundled("lab16.json"), "ideal");
+  const auto b = solve_json(bundled("lab16.json"), "ngspice");
+  for (auto& [node, v] : a["node_volts"].items())
+    CHECK_THAT(b["node_volts"][node].get<double>(), WithinAbs(v.get<double>(), 1e-9));
+}
+
+TEST_CASE("spiceloop netlist: ngspice -b prints the voltages spiceloop solve returns", "[cli][ngspice]") {
+  const auto dir = scratch_dir();
+  const std::string deck = (dir / "lab16.cir").string();
+  REQUIRE(run_command(spiceloop_binary() + " netlist " + bundled("lab16.json") + " --phase free -o " + deck).exit_code == 0);
+  const auto printed = run_command("cd " + dir.string() + " && ngspice -b lab16.cir", true);
+  REQUIRE(printed.exit_code == 0);
+  const auto solved = solve_json(bundled("lab16.json"), "ngspice");
+  const std::regex table(R"(Index\s+v\(n_([a-z0-9_]+)\)\s*\n-+\n0\s+(\S+))");
+  int compared = 0;
+  for (std::sregex_iterator it(printed.output.begin(), printed.output.end(), table), end; it != end; ++it) {
+    // ngspice prints lower-case names with 7 significant digits.
+    for (auto& [node, v] : solved["node_volts"].items()) {
+      std::string lower = node;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == (*it)[1]) {
+        CHECK_THAT(std::stod((*it)[2]), WithinAbs(v.get<double>(), 5e-6 * std::max(1.0, std::abs(v.get<double>()))));
+        ++compared;
+      }
+    }
+  }
+  const Network net = load_network_file(bundled("lab16.json"));
+  CHECK(compared == net.node_count() - 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("spiceloop netlist: a phase that needs values says how many", "[cli]") {
+  const auto r = run_command(spiceloop_binary() + " netlist " + bundled("divider.json") + " --phase clamped", true);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Contains("cli.values") && Contains("one per output"));
+}
+
+TEST_CASE("spiceloop generate: a crossbar with wires loads back with 1 + 2MN nodes", "[cli]") {
+  const auto dir = scratch_dir();
+  const std::string out = (dir / "xbar.json").string();
+  const auto r = run_command(spiceloop_binary() +
+                             " generate crossbar --set rows=3 --set columns=5 --set wire_ohms=2 --set seed=4 -o " + out);
+  REQUIRE(r.exit_code == 0);
+  const Network net = load_network_file(out);
+  CHECK(net.node_count() == 1 + 2 * 3 * 5);
+  CHECK(net.edge_count() == 3 * 3 * 5 - 3);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("spiceloop solve: a bad network file is an error with its location, not a crash", "[cli]") {
+  const auto dir = scratch_dir();
+  const std::string bad = (dir / "bad.json").string();
+  std::ofstream(bad) << R"({"spiceloop": 1, "nodes": ["a"], "inputs": [{"node": "a", "volts": 1}],
+    "edges": [{"name": "R1", "a": "a", "b": "gnd", "kind": "resistor", "ohms": 0}]})";
+  for (const char* backend : {"ideal", "ngspice"}) {
+    const auto r = run_command(spiceloop_binary() + " solve " + bad + " --backend " + backend, true);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Contains("/edges/0/ohms"));
+  }
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,162 @@
+// spiceloop bench solve: ngspice load, op, update-every-conductance + op, and the Eigen solve, on
+// crossbars (with and without wire resistance) and a random 1000-edge network; medians and the
+// ngspice/Eigen ratios, all measured in one run.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/network/generators.hpp"
+#include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/spice/ngspice_simulator.hpp"
+#include "tools/spiceloop/commands.hpp"
+#include "tools/spiceloop/timing.hpp"
+
+namespace spiceloop::cli {
+
+namespace {
+
+struct BenchSolveArgs {
+  std::vector<int> sizes = {8, 16, 32, 64, 128};
+  double budget_seconds = 1.0;
+  bool json = false;
+  bool no_random = false;
+};
+
+struct Case {
+  std::string name;
+  Network net;
+};
+
+std::vector<Case> cases(const BenchSolveArgs& a) {
+  std::vector<Case> out;
+  for (int n : a.sizes)
+    for (double wire : {0.0, 1.0}) {
+      CrossbarOptions o;
+      o.rows = o.columns = n;
+      o.wire_ohms = wire;
+      o.cell.low = 1e-5;  // 10 kOhm .. 100 kOhm cells
+      o.cell.high = 1e-4;
+      o.seed = 1;
+      out.push_back({fmt::format("crossbar {}x{}{}", n, n, wire > 0 ? " +wires" : ""), make_crossbar(o)});
+    }
+  if (!a.no_random) {
+    RandomGraphOptions r;
+    r.nodes = 300;
+    r.edges = 1000;
+    r.input_count = 4;
+    r.output_count = 4;
+    r.edge.low = 1e-5;
+    r.edge.high = 1e-4;
+    r.seed = 1;
+    out.push_back({"random 300 nodes 1000 edges", make_random_graph(r)});
+  }
+  return out;
+}
+
+// Every trainable conductance scaled by a factor that alternates between calls, so each update
+// really changes every value.
+std::vector<double> perturbed(const Network& net, int call) {
+  std::vector<double> k = net.conductances();
+  const double f = call % 2 ? 1.01 : 0.99;
+  for (size_t j = 0; j < k.size(); ++j)
+    if (net.edges[j].trainable) k[j] *= f;
+  return k;
+}
+
+// Input values that differ per call, so no backend can answer from a cache.
+Drive drive_for(const Network& net, int call) {
+  Drive d;
+  for (const Input& in : net.inputs) d.input_volts.push_back(in.volts * (1.0 + 1e-3 * (call % 7)));
+  return d;
+}
+
+struct Row {
+  std::string name;
+  int nodes = 0, edges = 0;
+  Timing ng_load, ng_op, ng_update_op, ideal_load, ideal_solve, ideal_update_solve;
+};
+
+Row measure(const Case& c, double budget) {
+  Row r{c.name, c.net.node_count(), c.net.edge_count()};
+  NgspiceSimulator ng;
+  IdealSimulator ideal;
+  int call = 0;
+  // The worker starts on the first solve: start it on a tiny network so startup is not counted.
+  {
+    CrossbarOptions tiny;
+    tiny.rows = tiny.columns = 1;
+    ng.load(make_crossbar(tiny));
+    ng.solve(Drive{});
+  }
+  // load: the deck loaded into ngspice plus its first op (ngspice loads lazily at the first solve).
+  r.ng_load = time_median([&] { ng.load(c.net); ng.solve(drive_for(c.net, ++call)); }, budget, 3, 20);
+  r.ng_op = time_median([&] { ng.solve(drive_for(c.net, ++call)); }, budget);
+  r.ng_update_op = time_median([&] {
+    ++call;
+    const auto k = perturbed(c.net, call);
+    ng.set_conductances(k);
+    ng.solve(drive_for(c.net, call));
+  }, budget);
+  r.ideal_load = time_median([&] { ideal.load(c.net); ideal.solve(drive_for(c.net, ++call)); }, budget, 3, 20);
+  r.ideal_solve = time_median([&] { ideal.solve(drive_for(c.net, ++call)); }, budget);
+  r.ideal_update_solve = time_median([&] {
+    ++call;
+    const auto k = perturbed(c.net, call);
+    ideal.set_conductances(k);
+    ideal.solve(drive_for(c.net, call));
+  }, budget);
+  return r;
+}
+
+nlohmann::json row_json(const Row& r) {
+  auto t = [](const Timing& x) { return nlohmann::json{{"median_s", x.median_seconds}, {"reps", x.repetitions}}; };
+  return {{"case", r.name},
+          {"nodes", r.nodes},
+          {"edges", r.edges},
+          {"ngspice", {{"load_first_op", t(r.ng_load)}, {"op", t(r.ng_op)}, {"update_all_op", t(r.ng_update_op)}}},
+          {"ideal", {{"load_first_solve", t(r.ideal_load)}, {"solve", t(r.ideal_solve)}, {"update_all_solve", t(r.ideal_update_solve)}}},
+          {"ratio_ngspice_over_ideal", {{"solve", r.ng_op.median_seconds / r.ideal_solve.median_seconds},
+                                        {"update_solve", r.ng_update_op.median_seconds / r.ideal_update_solve.median_seconds}}}};
+}
+
+void run_bench_solve(const BenchSolveArgs& a) {
+  nlohmann::json all = nlohmann::json::array();
+  if (!a.json)
+    fmt::print("{:<30} {:>6} {:>6} | {:>10} {:>10} {:>12} | {:>10} {:>10} {:>12} | {:>8} {:>8}\n", "case", "nodes",
+               "edges", "ng load", "ng op", "ng upd+op", "eig load", "eig solve", "eig upd+sol", "op/eig",
+               "upd/eig");
+  for (const Case& c : cases(a)) {
+    const Row r = measure(c, a.budget_seconds);
+    if (a.json) {
+      all.push_back(row_json(r));
+      continue;
+    }
+    auto ms = [](const Timing& t) { return fmt::format("{:.4f}", t.median_seconds * 1e3); };
+    fmt::print("{:<30} {:>6} {:>6} | {:>10} {:>10} {:>12} | {:>10} {:>10} {:>12} | {:>8.0f} {:>8.0f}\n", r.name,
+               r.nodes, r.edges, ms(r.ng_load), ms(r.ng_op), ms(r.ng_update_op), ms(r.ideal_load),
+               ms(r.ideal_solve), ms(r.ideal_update_solve), r.ng_op.median_seconds / r.ideal_solve.median_seconds,
+               r.ng_update_op.median_seconds / r.ideal_update_solve.median_seconds);
+    std::fflush(stdout);
+  }
+  if (a.json)
+    fmt::print("{}\n", all.dump(2));
+  else
+    fmt::print("times in ms, medians; ratios ngspice / Eigen from the same run\n");
+}
+
+}  // namespace
+
+void add_bench(CLI::App& app) {
+  auto* bench = app.add_subcommand("bench", "Benchmarks that print figures (medians, ratios from one run)");
+  bench->require_subcommand(1);
+  auto args = std::make_shared<BenchSolveArgs>();
+  auto* solve = bench->add_subcommand("solve", "ngspice vs Eigen: load, op, update-all + op");
+  solve->add_option("--sizes", args->sizes, "Crossbar sizes N (N x N)")->delimiter(',')->capture_default_str();
+  solve->add_option("--budget", args->budget_seconds, "Seconds per measurement (at least 3 repetitions)")
+      ->capture_default_str();
+  solve->add_flag("--no-random", args->no_random, "Skip the random 1000-edge network");
+  solve->add_flag("--json", args->json, "Print JSON for machines");
+  solve->callback([args] { run_bench_solve(*args); });
+}
+
+}  // namespace spiceloop::cli
