@@ -16,6 +16,7 @@ void add_netlist(CLI::App& app);
 void add_generate(CLI::App& app);
 void add_train(CLI::App& app);
 void add_bench(CLI::App& app);
+void add_sweep(CLI::App& app);
 
 // Shared by subcommands that simulate: --backend and the solver tolerances.
 struct BackendArgs {
