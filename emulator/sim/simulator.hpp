@@ -41,6 +41,10 @@ struct SolverOptions {
   double gmin_siemens = 1e-12;  // ngspice adds gmin across every pn junction; 0 in the ideal solver
   int newton_max_iterations = 200;
   double kcl_tolerance = 1e-6;  // physics check: max |KCL residual| / max |edge current|
+  // ngspice only: solve by stepping a halted transient one timepoint at a time, which keeps the
+  // matrix ordering between solves (an `op` re-orders from scratch; see emulator/spice/README.md).
+  // Results are bit-identical to `op` for networks without reactive elements; false forces `op`.
+  bool reuse_ordering = true;
 };
 
 class Simulator {

@@ -89,6 +89,7 @@ State NgspiceSimulator::solve(const Drive& d) {
   const protocol::SolveResult r = protocol::decode_result(replies.back().payload);
   counters_.circuit_loads += r.circuit_loads;
   counters_.alters += r.alters;
+  counters_.stepped_solves += r.stepped ? 1 : 0;
   State s = checked_state(d, r.node_volts, false);
   ++counters_.solves;
   return s;
@@ -101,6 +102,7 @@ TwinState NgspiceSimulator::solve_twin(const Drive& d) {
   const protocol::SolveResult r = protocol::decode_result(replies.back().payload);
   counters_.circuit_loads += r.circuit_loads;
   counters_.alters += r.alters;
+  counters_.stepped_solves += r.stepped ? 1 : 0;
   TwinState t{checked_state(d, r.node_volts, false), checked_state(d, r.twin_volts, true)};
   ++counters_.solves;
   return t;
@@ -122,6 +124,7 @@ std::vector<State> NgspiceSimulator::solve_batch(std::span<const Drive> drives) 
     const protocol::SolveResult r = protocol::decode_result(replies[i].payload);
     counters_.circuit_loads += r.circuit_loads;
     counters_.alters += r.alters;
+    counters_.stepped_solves += r.stepped ? 1 : 0;
     out.push_back(checked_state(drives[i], r.node_volts, false));
     ++counters_.solves;
   }

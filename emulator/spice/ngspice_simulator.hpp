@@ -33,6 +33,7 @@ class NgspiceSimulator final : public Simulator {
     std::uint64_t solves = 0;           // phases solved (a twin solve counts once)
     std::uint64_t circuit_loads = 0;    // decks loaded into ngspice (each after remcirc + destroy all)
     std::uint64_t alters = 0;           // element values altered in a loaded circuit
+    std::uint64_t stepped_solves = 0;   // answered by stepping a halted transient (no re-order)
     std::uint64_t worker_starts = 0;    // worker processes started
     std::uint64_t worker_restarts = 0;  // of which replaced a dead one
   };

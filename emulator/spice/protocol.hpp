@@ -75,6 +75,7 @@ struct ErrorReply {
 struct SolveResult {
   std::uint32_t circuit_loads = 0;  // decks loaded while answering (0 or 1)
   std::uint32_t alters = 0;         // element values altered while answering
+  bool stepped = false;             // answered by a transient timepoint, not a fresh op
   std::vector<double> node_volts;   // per node of the (free) copy; [0] = 0
   std::vector<double> twin_volts;   // per node of the clamped twin copy; empty unless Twin
 };
@@ -259,6 +260,7 @@ inline std::string encode_options(const SolverOptions& o) {
   w.f64(o.gmin_siemens);
   w.i32(o.newton_max_iterations);
   w.f64(o.kcl_tolerance);
+  w.i32(o.reuse_ordering ? 1 : 0);
   return w.take();
 }
 
@@ -271,6 +273,7 @@ inline SolverOptions decode_options(std::string_view payload) {
   o.gmin_siemens = r.f64();
   o.newton_max_iterations = r.i32();
   o.kcl_tolerance = r.f64();
+  o.reuse_ordering = r.i32() != 0;
   r.expect_end();
   return o;
 }
@@ -318,6 +321,7 @@ inline std::string encode_result(const SolveResult& s) {
   Writer w;
   w.u32(s.circuit_loads);
   w.u32(s.alters);
+  w.u32(s.stepped ? 1 : 0);
   w.f64s(s.node_volts);
   w.f64s(s.twin_volts);
   return w.take();
@@ -328,6 +332,7 @@ inline SolveResult decode_result(std::string_view payload) {
   SolveResult s;
   s.circuit_loads = r.u32();
   s.alters = r.u32();
+  s.stepped = r.u32() != 0;
   s.node_volts = r.f64s();
   s.twin_volts = r.f64s();
   r.expect_end();

@@ -94,17 +94,17 @@ void check_agreement(const Network& net, double rel) {
 
 }  // namespace
 
-TEST_CASE("ngspice: random networks agree with the ideal backend to 1e-9", "[ngspice]") {
-  for (std::uint64_t seed = 1; seed <= 8; ++seed) check_agreement(test::random_network(seed, 25, 40), 1e-9);
+TEST_CASE("ngspice: random networks agree with the ideal backend to 1e-11", "[ngspice]") {
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) check_agreement(test::random_network(seed, 25, 40), 1e-11);
 }
 
-TEST_CASE("ngspice: lattices agree with the ideal backend to 1e-9", "[ngspice]") {
-  check_agreement(test::lattice(5, 8), 1e-9);
+TEST_CASE("ngspice: lattices agree with the ideal backend to 1e-11", "[ngspice]") {
+  check_agreement(test::lattice(5, 8), 1e-11);
 }
 
-TEST_CASE("ngspice: crossbars with wire resistance agree with the ideal backend to 1e-9", "[ngspice]") {
-  check_agreement(test::crossbar(9, 8, 6, 2.0), 1e-9);
-  check_agreement(test::crossbar(10, 16, 16, 0.5), 1e-9);
+TEST_CASE("ngspice: crossbars with wire resistance agree with the ideal backend to 1e-11", "[ngspice]") {
+  check_agreement(test::crossbar(9, 8, 6, 2.0), 1e-11);
+  check_agreement(test::crossbar(10, 16, 16, 0.5), 1e-11);
 }
 
 // ngspice 39 computes kT/q from newer constants than network.hpp's kThermalVolts (2.8e-5 relative,

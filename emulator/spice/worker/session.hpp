@@ -45,6 +45,9 @@ class Session {
   void reload(const Drive& d);
   std::uint32_t alter_changed(const Values& want);
   void map_vectors();
+  void op_once(const Drive& d);
+  bool step_once();
+  int step_budget() const;
   void fire_armed_fault();
   [[noreturn]] void fail(const Drive& d, const std::string& message);
 
@@ -59,6 +62,9 @@ class Session {
   Values applied_;
   std::vector<int> slot_of_vector_;  // ngspice vector index -> copy * nodes + node, or -1
   bool vectors_mapped_ = false;
+  bool stepping_ = false;         // a halted transient of the loaded circuit awaits `step 1`
+  bool stepping_broken_ = false;  // a step failed on this network: use op until the next load
+  int steps_left_ = 0;
 };
 
 }  // namespace spiceloop::worker

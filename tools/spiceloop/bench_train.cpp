@@ -1,0 +1,137 @@
+#include "tools/spiceloop/bench_train.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/learning/config.hpp"
+#include "emulator/learning/trainer.hpp"
+#include "emulator/network/generators.hpp"
+#include "emulator/network/load.hpp"
+#include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/spice/ngspice_simulator.hpp"
+#include "tools/spiceloop/timing.hpp"
+
+namespace spiceloop::cli {
+
+namespace {
+
+struct BenchTrainArgs {
+  std::vector<int> sizes = {8, 16, 32, 64};
+  double budget_seconds = 1.0;
+  bool json = false;
+};
+
+struct Case {
+  std::string name;
+  Network net;
+};
+
+std::filesystem::path lab16_path() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec)
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+      if (fs::exists(dir / "netlists" / "lab16.json")) return dir / "netlists" / "lab16.json";
+  return fs::path(SPICELOOP_SOURCE_DIR) / "netlists" / "lab16.json";
+}
+
+std::vector<Case> cases(const BenchTrainArgs& a) {
+  std::vector<Case> out{{"lab16 (16 edges)", load_network_file(lab16_path().string())}};
+  for (int n : a.sizes) {
+    CrossbarOptions o;
+    o.rows = o.columns = n;
+    o.cell.low = 1e-5;
+    o.cell.high = 1e-4;
+    o.seed = 1;
+    out.push_back({fmt::format("crossbar {}x{}", n, n), make_crossbar(o)});
+  }
+  return out;
+}
+
+// Allostery by CL, one sample per step: the lab's clocked update.
+TrainConfig config_for(const Network& net) {
+  const nlohmann::json doc = {{"network", network_to_json(net)},
+                              {"task", {{"kind", "allostery"}}},
+                              {"rule", {{"kind", "cl"}, {"eta", 0.5}, {"convention", "code"}}},
+                              {"alpha", 1e-7},
+                              {"epochs", 1000000000},
+                              {"seed", 1}};
+  return parse_train_config(doc, ".", "bench");
+}
+
+struct Measured {
+  Timing step, two_solves;
+};
+
+Measured measure(Simulator& sim, const Network& net, double budget) {
+  Trainer trainer(config_for(net), net, sim);
+  Measured m;
+  m.step = time_median([&] { trainer.step(); }, budget, 3, 100000);
+  // The bare cost a step cannot avoid: new conductances, the free solve, the clamped solve.
+  const Network& now = trainer.network();
+  std::vector<double> k = now.conductances();
+  Drive clamp;
+  clamp.phase = Phase::Clamped;
+  int call = 0;
+  m.two_solves = time_median([&] {
+    for (size_t j = 0; j < k.size(); ++j)
+      if (now.edges[j].trainable) k[j] *= (++call % 2) ? 1.001 : 1.0 / 1.001;
+    sim.set_conductances(k);
+    const State f = sim.solve(Drive{});
+    clamp.clamp_volts.clear();
+    for (int o : now.outputs) clamp.clamp_volts.push_back(0.9 * f.node_volts[o]);
+    sim.solve(clamp);
+  }, budget, 3, 100000);
+  return m;
+}
+
+void run(const BenchTrainArgs& a) {
+  nlohmann::json all = nlohmann::json::array();
+  if (!a.json)
+    fmt::print("{:<20} {:>6} | {:>12} {:>10} {:>9} | {:>12} {:>10} {:>9} | {:>8}\n", "case", "edges", "ideal step/s",
+               "step us", "step/2sol", "ngspice st/s", "step us", "step/2sol", "ng/ideal");
+  for (const Case& c : cases(a)) {
+    IdealSimulator ideal;
+    NgspiceSimulator ng;
+    const Measured mi = measure(ideal, c.net, a.budget_seconds);
+    const Measured mn = measure(ng, c.net, a.budget_seconds);
+    const double ratio = mn.step.median_seconds / mi.step.median_seconds;
+    if (a.json) {
+      auto side = [](const Measured& m) {
+        return nlohmann::json{{"step_median_s", m.step.median_seconds},
+                              {"steps_per_s", 1.0 / m.step.median_seconds},
+                              {"two_solves_median_s", m.two_solves.median_seconds},
+                              {"step_over_two_solves", m.step.median_seconds / m.two_solves.median_seconds}};
+      };
+      all.push_back({{"case", c.name}, {"edges", c.net.edge_count()}, {"ideal", side(mi)}, {"ngspice", side(mn)},
+                     {"ratio_ngspice_over_ideal", ratio}});
+      continue;
+    }
+    fmt::print("{:<20} {:>6} | {:>12.0f} {:>10.1f} {:>9.2f} | {:>12.0f} {:>10.1f} {:>9.2f} | {:>8.0f}\n", c.name,
+               c.net.edge_count(), 1.0 / mi.step.median_seconds, mi.step.median_seconds * 1e6,
+               mi.step.median_seconds / mi.two_solves.median_seconds, 1.0 / mn.step.median_seconds,
+               mn.step.median_seconds * 1e6, mn.step.median_seconds / mn.two_solves.median_seconds, ratio);
+    std::fflush(stdout);
+  }
+  if (a.json)
+    fmt::print("{}\n", all.dump(2));
+  else
+    fmt::print("CL allostery, batch 1; medians; step/2sol = a step against new conductances + free + clamped solve\n");
+}
+
+}  // namespace
+
+void add_bench_train(CLI::App& bench) {
+  auto args = std::make_shared<BenchTrainArgs>();
+  auto* cmd = bench.add_subcommand("train", "CL steps per second on both backends, and a step against its two solves");
+  cmd->add_option("--sizes", args->sizes, "Crossbar sizes N (N x N)")->delimiter(',')->capture_default_str();
+  cmd->add_option("--budget", args->budget_seconds, "Seconds per measurement")->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print JSON for machines");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace spiceloop::cli
