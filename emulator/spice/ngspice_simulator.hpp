@@ -8,13 +8,15 @@
 // judged twice: by the worker from ngspice's output ("spice.solve_failed") and here by physics
 // (physics_check.hpp, "spice.physics_check"). Inputs are checked before anything is sent
 // (spice_checks.hpp, InputError), so no text from a network can reach ngspice as a command.
-// Free and nudged solves share one circuit; clamped and twin have their own; switching between
-// them reloads the deck, staying alters only the changed elements.
+// Free and nudged solves share one circuit; clamped and twin have their own, each in its own
+// worker process (started when first needed), so alternating phases, as every CL step does,
+// never reloads a deck: each worker alters only the elements changed since its last solve.
 // Not thread-safe; one per thread (each has its own worker, so several run in parallel).
 #pragma once
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -52,19 +54,29 @@ class NgspiceSimulator final : public Simulator {
   Counters counters() const;
 
   // Test hooks: the worker's pid (-1 when none runs), and an injected failure.
-  pid_t worker_pid() const { return client_.pid(); }
+  // The worker is the one that answered last (the free/nudged one before any solve).
+  pid_t worker_pid() const { return lanes_[last_lane_].client.pid(); }
   void inject_fault(protocol::WorkerFault fault);
 
  private:
   const Network& network() const;
-  std::vector<protocol::Frame> exchange(std::vector<protocol::Frame> requests);
+  // One worker and what it has been sent, per circuit kind (protocol::CircuitKind).
+  struct Lane {
+    WorkerClient client;
+    bool network_sent = false;       // the running worker has net_ (topology and values)
+    bool conductances_sent = false;  // and net_'s present conductances
+  };
+  static constexpr size_t kLanes = 3;
+
+  Lane& lane_for(Phase p);
+  std::vector<protocol::Frame> exchange(Lane& lane, std::vector<protocol::Frame> requests);
+  void count(const protocol::SolveResult& r);
   State checked_state(const Drive& drive, const std::vector<double>& volts, bool twin_clamped_copy);
 
   SolverOptions options_;
-  WorkerClient client_;
+  std::array<Lane, kLanes> lanes_;
+  size_t last_lane_ = 0;
   std::optional<Network> net_;
-  bool network_sent_ = false;       // the running worker has net_ (topology and values)
-  bool conductances_sent_ = false;  // and net_'s present conductances
   Counters counters_;
 };
 
