@@ -68,7 +68,8 @@ double digipot_ohms(const Edge& e, int code);
 double digipot_siemens(const Edge& e, int code);
 int digipot_nearest_code(const Edge& e, double siemens);
 
-// Thermal voltage used for diodes at 27 C, the ngspice default temperature (kT/q).
-inline constexpr double kThermalVolts = 0.025864186384551597;
+// Thermal voltage kT/q for diodes at 27 C (300.15 K), with the constants ngspice 39 uses
+// (k = 1.38064852e-23 J/K, q = 1.6021766208e-19 C), so both backends share one diode law.
+inline constexpr double kThermalVolts = 1.38064852e-23 / 1.6021766208e-19 * 300.15;
 
 }  // namespace spiceloop
