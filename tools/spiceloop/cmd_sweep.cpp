@@ -1,8 +1,115 @@
-// spiceloop sweep: filled in with emulator/study.
+// spiceloop sweep SWEEP.json: the finite-nudging study (emulator/study/sweep.hpp). The same command
+// under `mpirun -n K` spreads the grid over K ranks and writes one results file. --bench prints
+// grid points per second on each backend, and under mpirun the speed-up of K ranks over one.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "emulator/core/error.hpp"
+#include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/spice/ngspice_simulator.hpp"
+#include "emulator/study/ranks.hpp"
+#include "emulator/study/sweep.hpp"
 #include "tools/spiceloop/commands.hpp"
 
 namespace spiceloop::cli {
 
-void add_sweep(CLI::App& app) { app.add_subcommand("sweep", "Finite-nudging sweep (coming with the study module)"); }
+namespace {
+
+struct SweepArgs {
+  std::string sweep;
+  std::string out = "runs/sweep";
+  std::string backend;  // empty: the sweep's own axis
+  bool no_plot = false;
+  bool quiet_progress = false;
+  std::int64_t max_points = -1;
+  bool bench = false;
+  std::int64_t bench_points = 24;
+};
+
+std::unique_ptr<Simulator> make_backend(const std::string& backend, const SolverOptions& tol) {
+  if (backend == "ideal") return std::make_unique<IdealSimulator>(tol);
+  return std::make_unique<NgspiceSimulator>(tol);
+}
+
+// Grid points per second on each backend over the first bench_points points, in a scratch
+// directory; under MPI also the same sample on rank 0 alone, for the speed-up.
+void bench(const study::SweepSpec& base, const SweepArgs& a) {
+  namespace fs = std::filesystem;
+  auto& ranks = study::Ranks::world();
+  for (const std::string backend : {"ideal", "ngspice"}) {
+    study::SweepSpec spec = base;
+    spec.backends = {backend};
+    const auto timed = [&](bool rank0_only) {
+      const fs::path dir = fs::path(a.out) / fmt::format("bench-{}-{}", backend, rank0_only ? 1 : ranks.size());
+      if (ranks.rank() == 0) fs::remove_all(dir);
+      ranks.barrier();
+      study::SweepOptions opt;
+      opt.out_dir = dir;
+      opt.factory = make_backend;
+      opt.plot = false;
+      opt.progress = false;
+      opt.write_outputs = false;
+      opt.first_points = a.bench_points;
+      opt.rank0_only = rank0_only;
+      const auto r = study::run_sweep(spec, opt);
+      ranks.barrier();
+      if (ranks.rank() == 0) fs::remove_all(dir);
+      return r;
+    };
+    const auto r = timed(false);
+    if (ranks.rank() == 0)
+      fmt::print("bench sweep {}: {} points in {:.3f} s on {} rank(s): {:.1f} grid points/s\n", backend, r.measured,
+                 r.seconds, ranks.size(), r.measured / r.seconds);
+    if (ranks.size() > 1) {
+      const auto one = timed(true);
+      if (ranks.rank() == 0)
+        fmt::print("bench sweep {}: 1 rank {:.3f} s, {} ranks {:.3f} s: speed-up {:.2f}\n", backend, one.seconds,
+                   ranks.size(), r.seconds, one.seconds / r.seconds);
+    }
+    std::fflush(stdout);
+  }
+  if (ranks.size() == 1 && ranks.rank() == 0)
+    fmt::print("(run under `mpirun -n 2 spiceloop sweep ... --bench` for the speed-up{})\n",
+               study::mpi_compiled() ? "" : "; this build has no MPI");
+}
+
+void run(const SweepArgs& a) {
+  study::SweepSpec spec = study::load_sweep_file(a.sweep);
+  if (!a.backend.empty()) spec.backends = {a.backend};
+  if (a.bench) return bench(spec, a);
+  auto& ranks = study::Ranks::world();
+  study::SweepOptions opt;
+  opt.out_dir = a.out;
+  opt.factory = make_backend;
+  opt.plot = !a.no_plot;
+  opt.progress = !a.quiet_progress;
+  opt.max_points = a.max_points;
+  const auto r = study::run_sweep(spec, opt);
+  if (ranks.rank() != 0) return;
+  fmt::print("sweep {}: {} points ({} measured now, {} resumed) on {} rank(s) in {:.2f} s\n", a.sweep, r.points,
+             r.measured, r.resumed, ranks.size(), r.seconds);
+  if (r.complete)
+    fmt::print("results in {}, fits in {}\n", r.results.string(), r.summary.string());
+  else
+    fmt::print("stopped early; run the same command again to resume\n");
+}
+
+}  // namespace
+
+void add_sweep(CLI::App& app) {
+  auto args = std::make_shared<SweepArgs>();
+  auto* cmd = app.add_subcommand("sweep", "Finite-nudging sweep: drift of the CL/EP conservation law against theory");
+  cmd->add_option("sweep", args->sweep, "Sweep JSON (e.g. netlists/sweeps/scaling.json)")->required();
+  cmd->add_option("--out", args->out, "Output directory (resumes the points already in it)")->capture_default_str();
+  cmd->add_option("--backend", args->backend, "Override the sweep's backend axis: ideal or ngspice")
+      ->check(CLI::IsMember({"ideal", "ngspice"}));
+  cmd->add_flag("--no-plot", args->no_plot, "Skip tools/plot_sweep.py");
+  cmd->add_flag("--no-progress", args->quiet_progress, "No progress lines on stderr");
+  cmd->add_option("--max-points", args->max_points, "Stop after measuring this many points per rank, as if killed");
+  cmd->add_flag("--bench", args->bench, "Print grid points per second on each backend (and the MPI speed-up)");
+  cmd->add_option("--bench-points", args->bench_points, "Grid points the bench measures")->capture_default_str();
+  cmd->callback([args] { run(*args); });
+}
 
 }  // namespace spiceloop::cli

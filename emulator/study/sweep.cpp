@@ -1,0 +1,175 @@
+#include "emulator/study/sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <sstream>
+
+#include "emulator/core/error.hpp"
+#include "emulator/core/log.hpp"
+#include "emulator/learning/atomic_file.hpp"
+#include "emulator/study/fits.hpp"
+#include "emulator/study/measure.hpp"
+#include "emulator/study/plot_sweep.hpp"
+#include "emulator/study/point_network.hpp"
+#include "emulator/study/point_store.hpp"
+#include "emulator/study/ranks.hpp"
+#include "emulator/study/result_row.hpp"
+#include "emulator/study/result_table.hpp"
+
+namespace spiceloop::study {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::string sim_key(const SweepPoint& p) {
+  return p.backend == "ideal" ? p.backend
+                              : fmt::format("{} {:.17g} {:.17g} {:.17g} {:.17g}", p.backend, p.tolerances.reltol,
+                                            p.tolerances.abstol_amps, p.tolerances.vntol_volts, p.tolerances.gmin_siemens);
+}
+
+// Rows of "index,..." lines sorted by index (the gather concatenates ranks, not indices).
+std::vector<std::string> sorted_rows(const std::string& text) {
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) rows.emplace_back(std::stoll(line.substr(0, line.find(','))), line);
+  std::sort(rows.begin(), rows.end());
+  std::vector<std::string> out;
+  for (auto& r : rows) out.push_back(std::move(r.second));
+  return out;
+}
+
+class ProgressLines {
+ public:
+  ProgressLines(bool on, int rank, std::int64_t total) : on_(on), rank_(rank), total_(total) {}
+  void tick(std::int64_t done, std::int64_t measured, bool force = false) {
+    if (!on_ || (!force && since(last_) < 2.0)) return;
+    last_ = Clock::now();
+    const double s = since(start_);
+    log::info("sweep: rank {}: {}/{} points, {:.1f} points/s", rank_, done, total_, s > 0 ? measured / s : 0.0);
+  }
+
+ private:
+  bool on_;
+  int rank_;
+  std::int64_t total_;
+  Clock::time_point start_ = Clock::now(), last_ = Clock::now();
+};
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
+  Ranks& ranks = Ranks::world();
+  std::vector<SweepPoint> points = expand_grid(spec);
+  if (opt.first_points >= 0 && opt.first_points < static_cast<std::int64_t>(points.size())) points.resize(opt.first_points);
+  const PointStore store(opt.out_dir);
+  SweepOutcome out;
+  out.points = static_cast<std::int64_t>(points.size());
+
+  // Rank 0 claims the directory first; a refusal reaches every rank, not only rank 0.
+  std::string claim_error;
+  if (ranks.rank() == 0) {
+    try {
+      store.claim(spec.document);
+    } catch (const Error& e) {
+      claim_error = e.what();
+    }
+  }
+  if (ranks.broadcast(!claim_error.empty())) {
+    if (ranks.rank() == 0) throw InputError("sweep.changed", opt.out_dir.string(), claim_error);
+    throw InputError("sweep.changed", opt.out_dir.string(), "rank 0 refused the output directory");
+  }
+
+  std::vector<Network> networks;
+  for (int n = 0; n < static_cast<int>(spec.networks.size()); ++n) networks.push_back(load_sweep_network(spec, n));
+
+  std::map<std::string, std::unique_ptr<Simulator>> sims;
+  std::string mine;
+  std::int64_t measured = 0, resumed = 0, done = 0, mine_total = 0;
+  for (const auto& p : points)
+    if ((opt.rank0_only ? 0 : p.index % ranks.size()) == ranks.rank()) ++mine_total;
+  ProgressLines progress(opt.progress, ranks.rank(), mine_total);
+  std::string failure;
+  bool stopped = false;
+  const auto t0 = Clock::now();
+  for (const auto& p : points) {
+    if ((opt.rank0_only ? 0 : p.index % ranks.size()) != ranks.rank()) continue;
+    if (auto row = store.find(p.index)) {
+      mine += *row + "\n";
+      ++resumed, ++done;
+      continue;
+    }
+    if (opt.max_points >= 0 && measured >= opt.max_points) {
+      stopped = true;
+      break;
+    }
+    try {
+      auto& sim = sims[sim_key(p)];
+      if (!sim) sim = opt.factory(p.backend, p.tolerances);
+      const PointCircuit circuit = build_point_circuit(spec, networks[p.network], p);
+      const PointResult r = measure_point(circuit, p, spec.convention, spec.max_steps, *sim);
+      const std::string row = format_row(spec, p, r);
+      store.put(p.index, row);
+      mine += row + "\n";
+      ++measured, ++done;
+    } catch (const Error& e) {
+      // Keep going so that the other ranks are not left waiting in the gather; reported below.
+      failure = fmt::format("point {}: {}", p.index, e.what());
+      log::error("sweep: rank {}: {}", ranks.rank(), failure);
+      break;
+    }
+    progress.tick(done, measured);
+  }
+  progress.tick(done, measured, true);
+  out.seconds = ranks.max(since(t0));
+  const std::string counts = ranks.gather(fmt::format("{} {} {}\n", measured, resumed, failure.empty() && !stopped ? 0 : 1));
+  const std::string all = ranks.gather(mine);
+  const bool failed = ranks.max(failure.empty() ? 0.0 : 1.0) > 0.0;
+  const bool incomplete = ranks.max(stopped ? 1.0 : 0.0) > 0.0;
+  if (ranks.rank() == 0) {
+    std::istringstream in(counts);
+    std::int64_t m = 0, r = 0, f = 0;
+    out.measured = out.resumed = 0;
+    while (in >> m >> r >> f) out.measured += m, out.resumed += r;
+  }
+  if (failed)
+    throw SimulationError("sweep.point_failed", opt.out_dir.string(),
+                          failure.empty() ? "a point failed on another rank (see its log); rerun to resume"
+                                          : failure + "; rerun to resume");
+  if (incomplete || ranks.rank() != 0 || !opt.write_outputs) return out;
+
+  // Rank 0: one file in index order, then the fits from that file alone.
+  const std::vector<std::string> rows = sorted_rows(all);
+  std::string csv = results_header() + "\n";
+  for (const auto& r : rows) csv += r + "\n";
+  out.results = opt.out_dir / "results.csv";
+  write_file_atomically(out.results, csv);
+
+  nlohmann::json summary = {
+      {"spiceloop_sweep", 1},
+      {"source", spec.source},
+      {"convention", convention_name(spec.convention)},
+      {"convention_note", "code: dk = -(alpha/nu)[(dV^nu)^2 - (dV^F)^2]; half: with 1/2 in front; "
+                          "nudge_pred = -f alpha nu S with f = 2 (code) or 1 (half)"},
+      {"points", out.points},
+      {"measured_now", out.measured},
+      {"resumed", out.resumed},
+      {"ranks", ranks.size()},
+      {"seconds", out.seconds},
+      {"points_per_second", out.seconds > 0 ? out.measured / out.seconds : 0.0},
+      {"fits", fit_results(ResultTable::parse(csv))}};
+  out.summary = opt.out_dir / "summary.json";
+  write_file_atomically(out.summary, summary.dump(2) + "\n");
+  if (opt.plot) plot_sweep(out.results, opt.out_dir, opt.plot_script);
+  out.complete = true;
+  return out;
+}
+
+}  // namespace spiceloop::study

@@ -1,0 +1,208 @@
+#include "emulator/study/sweep_spec.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "emulator/core/error.hpp"
+#include "emulator/learning/config_reader.hpp"
+#include "emulator/network/load.hpp"
+
+namespace spiceloop::study {
+
+namespace {
+
+// A key given as one value or as a list of values: always a list.
+std::vector<double> axis(const ConfigObject& root, std::string_view key, std::vector<double> fallback) {
+  if (!root.has(key)) return fallback;
+  const auto& v = root.at(key);
+  if (v.is_number()) return {root.number(key)};
+  std::vector<double> xs = root.numbers(key);
+  if (xs.empty()) root.fail(key, "config.invalid", "the axis is empty; give at least one value");
+  return xs;
+}
+
+std::vector<std::string> words(const ConfigObject& root, std::string_view key, const std::vector<std::string_view>& allowed,
+                               std::string fallback) {
+  if (!root.has(key)) return {fallback};
+  const auto& v = root.at(key);
+  std::vector<std::string> out;
+  const auto check = [&](const nlohmann::json& w) {
+    if (!w.is_string()) root.fail(key, "config.wrong_type", "expected a word or a list of words");
+    const std::string s = w.get<std::string>();
+    bool ok = false;
+    for (auto a : allowed) ok = ok || s == a;
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    if (!ok) root.fail(key, "config.invalid", "'" + s + "' is not one of " + list);
+    out.push_back(s);
+  };
+  if (v.is_array()) {
+    for (const auto& w : v) check(w);
+  } else {
+    check(v);
+  }
+  if (out.empty()) root.fail(key, "config.invalid", "the axis is empty; give at least one value");
+  return out;
+}
+
+void require(const ConfigObject& root, std::string_view key, const std::vector<double>& xs, bool positive) {
+  for (double x : xs)
+    if (positive ? !(x > 0.0) : !(x >= 0.0))
+      root.fail(key, "config.invalid", positive ? "every value must be positive" : "every value must be >= 0");
+}
+
+SolverOptions tolerance(const ConfigObject& t) {
+  t.allow_only({"reltol", "abstol_amps", "vntol_volts", "gmin_siemens"});
+  SolverOptions s;
+  s.reltol = t.number("reltol", s.reltol);
+  s.abstol_amps = t.number("abstol_amps", s.abstol_amps);
+  s.vntol_volts = t.number("vntol_volts", s.vntol_volts);
+  s.gmin_siemens = t.number("gmin_siemens", s.gmin_siemens);
+  if (!(s.reltol > 0 && s.abstol_amps > 0 && s.vntol_volts > 0 && s.gmin_siemens >= 0))
+    t.fail("", "config.invalid", "tolerances must be positive (gmin_siemens >= 0)");
+  return s;
+}
+
+std::string label_of(const nlohmann::json& n, std::size_t i) {
+  if (n.is_string()) return std::filesystem::path(n.get<std::string>()).stem().string();
+  if (n.contains("name") && n["name"].is_string()) return n["name"].get<std::string>();
+  if (n.contains("generator") && n["generator"].is_string()) return n["generator"].get<std::string>() + std::to_string(i);
+  return "network" + std::to_string(i);
+}
+
+}  // namespace
+
+SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& base_dir, const std::string& source) {
+  SweepSpec s;
+  s.document = doc;
+  s.source = source;
+  s.base_dir = base_dir;
+  const ConfigObject root(doc, source, "");
+  root.allow_only({"networks", "rules", "convention", "eta", "beta", "alpha", "parameter", "update", "taps", "backend",
+                   "tolerances", "seeds", "load_ohms", "source_ohms", "wiper_ohms", "clip_margin", "noise_volts",
+                   "targets_volts", "k_jitter", "run_steps", "max_steps", "description", "alpha_ep"});
+
+  const auto& nets = root.at("networks");
+  if (!nets.is_array() || nets.empty()) root.fail("networks", "config.wrong_type", "expected a non-empty list of networks");
+  for (std::size_t i = 0; i < nets.size(); ++i) {
+    if (!nets[i].is_string() && !nets[i].is_object())
+      root.fail("networks", "config.wrong_type", "each network is a file name, a generator spec or a network object");
+    s.networks.push_back(nets[i]);
+    s.network_labels.push_back(label_of(nets[i], i));
+  }
+
+  for (const auto& r : words(root, "rules", {"cl", "ep", "ep_centered"}, "cl"))
+    s.rules.push_back(r == "cl" ? RuleKind::CoupledLearning
+                      : r == "ep" ? RuleKind::EquilibriumPropagation
+                                  : RuleKind::CenteredEquilibriumPropagation);
+  s.convention = root.choice("convention", {"code", "half"}, "code") == "code" ? FactorConvention::Code
+                                                                             : FactorConvention::Half;
+  bool uses_cl = false, uses_ep = false;
+  for (RuleKind k : s.rules) (k == RuleKind::CoupledLearning ? uses_cl : uses_ep) = true;
+  if (uses_cl) {
+    if (!root.has("eta")) root.fail("eta", "config.missing_key", "CL is swept: give \"eta\" (values in (0, 1])");
+    s.eta = axis(root, "eta", {});
+    for (double e : s.eta)
+      if (!(e > 0.0 && e <= 1.0)) root.fail("eta", "config.invalid", "every eta must lie in (0, 1]");
+  }
+  if (uses_ep) {
+    if (!root.has("beta")) root.fail("beta", "config.missing_key", "EP is swept: give \"beta\" (siemens)");
+    s.beta = axis(root, "beta", {});
+    require(root, "beta", s.beta, true);
+  }
+  if (!root.has("alpha")) root.fail("alpha", "config.missing_key", "give \"alpha\", the learning rate(s)");
+  s.alpha = axis(root, "alpha", {});
+  require(root, "alpha", s.alpha, true);
+  s.alpha_ep = axis(root, "alpha_ep", s.alpha);
+  require(root, "alpha_ep", s.alpha_ep, true);
+
+  for (const auto& p : words(root, "parameter", {"conductance", "resistance", "log_conductance"}, "conductance"))
+    s.parameters.push_back(p == "conductance" ? Parameter::Conductance
+                           : p == "resistance" ? Parameter::Resistance
+                                               : Parameter::LogConductance);
+  for (const auto& m : words(root, "update", {"continuous", "quantised", "sign"}, "continuous"))
+    s.modes.push_back(m == "continuous" ? UpdateMode::Continuous : m == "quantised" ? UpdateMode::Quantised : UpdateMode::Sign);
+  for (double t : axis(root, "taps", {128})) {
+    if (!(t >= 2 && t <= 1024 && t == static_cast<int>(t))) root.fail("taps", "config.invalid", "taps are integers in 2..1024");
+    s.taps.push_back(static_cast<int>(t));
+  }
+  s.backends = words(root, "backend", {"ideal", "ngspice"}, "ideal");
+  if (root.has("tolerances")) {
+    const auto& t = root.at("tolerances");
+    const auto items = t.is_array() ? t : nlohmann::json::array({t});
+    for (std::size_t i = 0; i < items.size(); ++i)
+      s.tolerances.push_back(tolerance(ConfigObject(items[i], source, "/tolerances/" + std::to_string(i))));
+  }
+  if (s.tolerances.empty()) s.tolerances.push_back(SolverOptions{});
+
+  for (double x : axis(root, "seeds", {1})) {
+    if (!(x >= 0 && x == static_cast<double>(static_cast<std::uint64_t>(x))))
+      root.fail("seeds", "config.invalid", "seeds are non-negative integers");
+    s.seeds.push_back(static_cast<std::uint64_t>(x));
+  }
+  const std::pair<std::string_view, std::vector<double>*> breakers[] = {
+      {"load_ohms", &s.load_ohms}, {"source_ohms", &s.source_ohms}, {"wiper_ohms", &s.wiper_ohms},
+      {"clip_margin", &s.clip_margin}, {"noise_volts", &s.noise_volts}};
+  for (auto& [key, field] : breakers) {
+    *field = axis(root, key, {0.0});
+    require(root, key, *field, false);
+  }
+  if (root.has("targets_volts")) {
+    s.targets_volts = root.numbers("targets_volts");
+    if (s.targets_volts.size() != 2 || !(s.targets_volts[0] <= s.targets_volts[1]))
+      root.fail("targets_volts", "config.invalid", "expected [lo, hi] with lo <= hi");
+  }
+  s.k_jitter = root.number("k_jitter", 0.0);
+  if (!(s.k_jitter >= 0.0 && s.k_jitter < 1.0)) root.fail("k_jitter", "config.invalid", "must lie in [0, 1)");
+  s.run_steps = root.integer("run_steps", 0);
+  if (s.run_steps < 0) root.fail("run_steps", "config.invalid", "must be >= 0");
+  s.max_steps = root.integer("max_steps", 20000);
+  if (s.max_steps < 1) root.fail("max_steps", "config.invalid", "must be >= 1");
+  if (root.has("description")) (void)root.string("description");
+  return s;
+}
+
+SweepSpec load_sweep_file(const std::filesystem::path& path) {
+  const std::string text = read_text_file(path.string(), "sweep");
+  const nlohmann::json doc = parse_json_text(text, path.string());
+  return parse_sweep(doc, path.parent_path().empty() ? "." : path.parent_path(), path.string());
+}
+
+std::vector<SweepPoint> expand_grid(const SweepSpec& s) {
+  std::vector<SweepPoint> out;
+  SweepPoint p;
+  for (int n = 0; n < static_cast<int>(s.networks.size()); ++n)
+    for (const auto& backend : s.backends)
+      for (std::size_t t = 0; t < (backend == "ideal" ? 1 : s.tolerances.size()); ++t)
+        for (RuleKind rule : s.rules)
+          for (double nudge : rule == RuleKind::CoupledLearning ? s.eta : s.beta)
+            for (double alpha : rule == RuleKind::CoupledLearning ? s.alpha : s.alpha_ep)
+              for (Parameter par : s.parameters)
+                for (UpdateMode mode : s.modes)
+                  for (int taps : mode == UpdateMode::Continuous ? std::vector<int>{0} : s.taps)
+                    for (double load : s.load_ohms)
+                      for (double src : s.source_ohms)
+                        for (double wiper : s.wiper_ohms)
+                          for (double clip : s.clip_margin)
+                            for (double noise : s.noise_volts)
+                              for (std::uint64_t seed : s.seeds) {
+                                p.network = n;
+                                p.backend = backend;
+                                p.tolerances = s.tolerances[t];
+                                p.rule = rule;
+                                p.nudge = nudge;
+                                p.alpha = alpha;
+                                p.parameter = par;
+                                p.mode = mode;
+                                p.taps = taps;
+                                p.breakers = {load, src, wiper, clip, noise};
+                                p.seed = seed;
+                                const auto& alphas = rule == RuleKind::CoupledLearning ? s.alpha : s.alpha_ep;
+                                p.run_time = static_cast<double>(s.run_steps) * *std::min_element(alphas.begin(), alphas.end());
+                                out.push_back(p);
+                                out.back().index = static_cast<std::int64_t>(out.size()) - 1;
+                              }
+  return out;
+}
+
+}  // namespace spiceloop::study

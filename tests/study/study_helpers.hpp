@@ -1,0 +1,42 @@
+// Shared by the study tests: sweeps built in memory on random linear networks, run into a fresh
+// temporary directory on the ideal backend (or ngspice where a test says so).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/spice/ngspice_simulator.hpp"
+#include "emulator/study/sweep.hpp"
+
+namespace spiceloop::study::testing {
+
+inline nlohmann::json random_network(int seed, int nodes = 10, int edges = 20) {
+  return {{"generator", "random"}, {"name", "rand" + std::to_string(seed)}, {"nodes", nodes}, {"edges", edges},
+          {"inputs", 3}, {"outputs", 2}, {"seed", static_cast<std::uint64_t>(seed)},
+          {"edge", {{"kind", "resistor"}, {"ohms", {{"min", 1000}, {"max", 100000}}}}}};
+}
+
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("spiceloop_study_" + name);
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+inline std::unique_ptr<Simulator> make_backend(const std::string& backend, const SolverOptions& tol) {
+  if (backend == "ideal") return std::make_unique<IdealSimulator>(tol);
+  return std::make_unique<NgspiceSimulator>(tol);
+}
+
+inline SweepOutcome run(const nlohmann::json& doc, const std::string& name) {
+  SweepOptions opt;
+  opt.out_dir = fresh_dir(name);
+  opt.factory = make_backend;
+  opt.plot = false;
+  opt.progress = false;
+  return run_sweep(parse_sweep(doc), opt);
+}
+
+}  // namespace spiceloop::study::testing
