@@ -104,7 +104,6 @@ TEST_CASE("training: a batch step applies the mean of its samples' updates", "[t
 
 TEST_CASE("training: the loss falls on every task on ngspice", "[training][ngspice]") {
   for (const auto& [file, patch] : kShortRuns) {
-    if (file == "iris_ep.json") continue;  // nudged phases are slow on the ngspice backend for now
     INFO(file);
     const TrainConfig c = testrun::experiment(file, patch);
     NgspiceSimulator sim(c.tolerances);
