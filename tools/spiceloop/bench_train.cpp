@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "emulator/learning/config.hpp"
@@ -12,6 +10,7 @@
 #include "emulator/network/load.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/timing.hpp"
 
 namespace spiceloop::cli {
@@ -29,18 +28,8 @@ struct Case {
   Network net;
 };
 
-std::filesystem::path lab16_path() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec)
-    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
-      if (fs::exists(dir / "netlists" / "lab16.json")) return dir / "netlists" / "lab16.json";
-  return fs::path(SPICELOOP_SOURCE_DIR) / "netlists" / "lab16.json";
-}
-
 std::vector<Case> cases(const BenchTrainArgs& a) {
-  std::vector<Case> out{{"lab16 (16 edges)", load_network_file(lab16_path().string())}};
+  std::vector<Case> out{{"lab16 (16 edges)", load_network_file(bundled_file("netlists/lab16.json").string())}};
   for (int n : a.sizes) {
     CrossbarOptions o;
     o.rows = o.columns = n;

@@ -8,6 +8,7 @@
 #include "emulator/learning/run.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
 
 namespace spiceloop::cli {
@@ -24,21 +25,6 @@ struct TrainArgs {
   std::int64_t max_steps = -1;
 };
 
-// The bundled default, looked up beside the executable (build/ sits in the source tree) and then
-// in the source tree this binary was built from.
-std::filesystem::path default_experiment() {
-  namespace fs = std::filesystem;
-  const fs::path rel = fs::path("netlists") / "experiments" / "default.json";
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec)
-    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
-      if (fs::exists(dir / rel)) return dir / rel;
-  const fs::path built = fs::path(SPICELOOP_SOURCE_DIR) / rel;
-  if (fs::exists(built)) return built;
-  throw InputError("cli.no_default", rel.string(), "the bundled default experiment is missing; name an experiment file");
-}
-
 ProgressMode progress_mode(const std::string& s) {
   if (s == "bar") return ProgressMode::Bar;
   if (s == "lines") return ProgressMode::Lines;
@@ -47,7 +33,7 @@ ProgressMode progress_mode(const std::string& s) {
 }
 
 void run(const TrainArgs& a) {
-  const std::filesystem::path file = a.experiment.empty() ? default_experiment() : std::filesystem::path(a.experiment);
+  const std::filesystem::path file = a.experiment.empty() ? bundled_file("netlists/experiments/default.json") : std::filesystem::path(a.experiment);
   const TrainConfig config = load_train_config_file(file);
   std::unique_ptr<Simulator> sim;
   if (a.backend == "ideal")
