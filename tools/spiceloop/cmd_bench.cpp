@@ -79,7 +79,10 @@ struct Row {
 };
 
 Row measure(const Case& c, double budget) {
-  Row r{c.name, c.net.node_count(), c.net.edge_count()};
+  Row r;
+  r.name = c.name;
+  r.nodes = c.net.node_count();
+  r.edges = c.net.edge_count();
   SolverOptions op_only;
   op_only.reuse_ordering = false;  // a fresh .op per solve: re-orders the matrix every time
   NgspiceSimulator ng(op_only), stepper;
