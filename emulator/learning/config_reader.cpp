@@ -4,35 +4,11 @@
 #include <cmath>
 
 #include "emulator/core/error.hpp"
+#include "emulator/network/validate.hpp"
 
 namespace spiceloop {
 
 namespace {
-std::string escape_pointer_token(std::string_view key) {
-  std::string s;
-  for (char c : key) {
-    if (c == '~') s += "~0";
-    else if (c == '/') s += "~1";
-    else s += c;
-  }
-  return s;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 const char* type_name(const nlohmann::json& v) { return v.type_name(); }
 }  // namespace
 
@@ -44,7 +20,7 @@ ConfigObject::ConfigObject(const nlohmann::json& j, std::string source, std::str
 
 std::string ConfigObject::where(std::string_view key) const {
   std::string p = pointer_;
-  if (!key.empty()) p.append("/").append(escape_pointer_token(key));
+  if (!key.empty()) p = pointer_append(p, key);
   if (p.empty()) p.push_back('/');
   if (source_.empty()) return p;
   std::string w = source_;
@@ -58,14 +34,9 @@ void ConfigObject::fail(std::string_view key, const std::string& id, const std::
 void ConfigObject::allow_only(const std::vector<std::string_view>& known) const {
   for (const auto& [key, value] : j_.items()) {
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string_view best;
-    std::size_t best_d = 3;  // suggest only near misses
-    for (auto k : known) {
-      const std::size_t d = edit_distance(key, k);
-      if (d < best_d) best_d = d, best = k;
-    }
+    const std::string best = closest_match(key, known);  // near misses only, as the network loader
     std::string msg = "unknown key \"" + key + "\"";
-    if (!best.empty()) msg += " (did you mean \"" + std::string(best) + "\"?)";
+    if (!best.empty()) msg += " (did you mean \"" + best + "\"?)";
     fail(key, "config.unknown_key", msg);
   }
 }
@@ -77,7 +48,7 @@ const nlohmann::json& ConfigObject::at(std::string_view key) const {
 }
 
 ConfigObject ConfigObject::object(std::string_view key) const {
-  return ConfigObject(at(key), source_, pointer_ + "/" + escape_pointer_token(key));
+  return ConfigObject(at(key), source_, pointer_append(pointer_, key));
 }
 
 double ConfigObject::as_number(const nlohmann::json& v, std::string_view key) const {
