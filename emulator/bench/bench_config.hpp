@@ -1,0 +1,60 @@
+// The bench file: which network stands on the emulated lab table and which instrument channel sees
+// which node or edge. Format (an example: netlists/benches/lab16.json):
+//
+//   {"spiceloop_bench": 1, "name": "lab16", "network": "../lab16.json",
+//    "source":   [{"channel": 1, "node": "n1"}, ...],          channels 1..N, each a network input
+//    "scanner":  [{"channel": 101, "node": "n2"},               node to ground, or
+//                 {"channel": 102, "plus": "n2", "minus": "n3"}, ...],  a node pair; channels 101..999
+//    "digipots": [{"channel": 1, "edge": "e0"}, ...]}          channels 1..999, each a digipot edge
+//
+// "network" is relative to the bench file's folder. "scanner" and "digipots" may be absent.
+// Every failure is an InputError "bench.<what>" located by "<file>#<JSON pointer>"; errors inside
+// the network file keep the network loader's "network.<what>" ids and locations.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/network/network.hpp"
+
+namespace spiceloop {
+
+namespace bench_limits {
+inline constexpr int kMaxSourceChannel = 99;
+inline constexpr int kMinScannerChannel = 101;
+inline constexpr int kMaxScannerChannel = 999;
+inline constexpr int kMaxDigipotChannel = 999;
+}  // namespace bench_limits
+
+struct SourceChannel {
+  int channel = 0;
+  int input = 0;  // index into Network::inputs
+};
+
+// Reads V(plus) - V(minus); minus is node 0 (ground) for a single-ended channel.
+struct ScannerChannel {
+  int channel = 0;
+  int plus = 0;
+  int minus = 0;
+};
+
+struct DigipotChannel {
+  int channel = 0;
+  int edge = 0;  // index into Network::edges, always a digipot
+};
+
+struct BenchConfig {
+  std::string name;
+  std::string network_path;  // as resolved against the bench file's folder
+  Network network;
+  std::vector<SourceChannel> source;    // sorted by channel: source[i].channel == i + 1
+  std::vector<ScannerChannel> scanner;  // in file order
+  std::vector<DigipotChannel> digipots; // in file order
+};
+
+// source names the document in error locations; base_dir is where a relative "network" path starts.
+BenchConfig parse_bench(const nlohmann::json& doc, const std::string& source, const std::string& base_dir);
+BenchConfig load_bench_file(const std::string& path);
+
+}  // namespace spiceloop
