@@ -12,12 +12,6 @@ namespace {
 
 std::string num(double v) { return format_double(v); }
 
-// Resistance written into the deck: digipots by their code law, resistors by 1/k.
-double deck_ohms(const Edge& e) {
-  if (e.kind == ElementKind::Digipot) return digipot_ohms(e, e.code);
-  return 1.0 / e.siemens;
-}
-
 void require_size(const std::vector<double>& v, size_t n, const char* field, Phase p) {
   if (v.size() != n)
     throw InputError("netlist.drive_size", std::string("drive.") + field,
@@ -83,6 +77,13 @@ std::string spice_input_source(int input, int copy) {
 std::string spice_clamp_source(int output) { return "vclamp" + std::to_string(output); }
 std::string spice_nudge_source(int output) { return "inudge" + std::to_string(output); }
 std::string spice_diode_model(const Network& net, int edge) { return "dm_" + net.edges[edge].name; }
+std::string spice_twin_gain_source(int output) { return "eclamp" + std::to_string(output); }
+std::string spice_twin_target_source(int output) { return "vtarget" + std::to_string(output); }
+
+double deck_ohms(const Edge& e) {
+  if (e.kind == ElementKind::Digipot) return digipot_ohms(e, e.code);
+  return 1.0 / e.siemens;
+}
 
 std::string build_deck(const Network& net, const Drive& d, const DeckOptions& options) {
   const size_t n_out = net.outputs.size();
@@ -123,9 +124,9 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
       // Clamped copy output = (1 - eta) * free output + eta * target: a VCVS in series with a DC source.
       for (size_t o = 0; o < n_out; ++o) {
         const std::string id = std::to_string(o);
-        deck += "eclamp" + id + ' ' + spice_node(net, net.outputs[o], 1) + " m_clamp" + id + ' ' +
+        deck += spice_twin_gain_source(static_cast<int>(o)) + ' ' + spice_node(net, net.outputs[o], 1) + " m_clamp" + id + ' ' +
                 spice_node(net, net.outputs[o], 0) + " 0 " + num(1.0 - d.twin_eta) + '\n';
-        deck += "vtarget" + id + " m_clamp" + id + " 0 dc " + num(d.twin_eta * d.twin_targets[o]) + '\n';
+        deck += spice_twin_target_source(static_cast<int>(o)) + " m_clamp" + id + " 0 dc " + num(d.twin_eta * d.twin_targets[o]) + '\n';
       }
       break;
     }

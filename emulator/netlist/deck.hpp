@@ -25,5 +25,11 @@ std::string spice_input_source(int input, int copy = 0);
 std::string spice_clamp_source(int output);   // Clamped phase
 std::string spice_nudge_source(int output);   // Nudged phase
 std::string spice_diode_model(const Network& net, int edge);
+// Twin clamp of output o: a VCVS of gain 1 - eta in series with a DC source of eta * target.
+std::string spice_twin_gain_source(int output);
+std::string spice_twin_target_source(int output);
+
+// The resistance a linear edge is written with: a digipot by its code law, a resistor as 1 / k.
+double deck_ohms(const Edge& e);
 
 }  // namespace spiceloop

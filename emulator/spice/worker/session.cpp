@@ -46,15 +46,6 @@ class AlterBatch {
   std::uint32_t count_ = 0;
 };
 
-// The twin clamp elements of build_deck (deck.cpp): "eclamp<o>" (a VCVS of gain 1 - eta) in series
-// with "vtarget<o>" (eta * target). deck.hpp has no spice_* function for them yet.
-std::string twin_gain_source(int output) { return "eclamp" + std::to_string(output); }
-std::string twin_target_source(int output) { return "vtarget" + std::to_string(output); }
-
-double deck_ohms(const Edge& e) {
-  return e.kind == ElementKind::Digipot ? digipot_ohms(e, e.code) : 1.0 / e.siemens;
-}
-
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -170,12 +161,12 @@ std::uint32_t Session::alter_changed(const Values& want) {
     switch (kind_) {
       case CircuitKind::FreeNudged: batch.add(spice_nudge_source(o), nullptr, want.output_values[o]); break;
       case CircuitKind::Clamped: batch.add(spice_clamp_source(o), nullptr, want.output_values[o]); break;
-      case CircuitKind::Twin: batch.add(twin_target_source(o), nullptr, want.output_values[o]); break;
+      case CircuitKind::Twin: batch.add(spice_twin_target_source(o), nullptr, want.output_values[o]); break;
     }
   }
   if (kind_ == CircuitKind::Twin && want.twin_gain != applied_.twin_gain)
     for (int o = 0; o < static_cast<int>(want.output_values.size()); ++o)
-      batch.add(twin_gain_source(o), "gain", want.twin_gain);
+      batch.add(spice_twin_gain_source(o), "gain", want.twin_gain);
   batch.flush();
   engine_.clear_history();
   return batch.count();
