@@ -6,13 +6,26 @@
 
 #include <fmt/format.h>
 
+#include "emulator/core/error.hpp"
 #include "emulator/network/validate.hpp"
 
 namespace spiceloop {
 
+namespace {
+
+void check_volts(double volts, const char* what) {
+  if (!std::isfinite(volts) || std::abs(volts) > network_limits::kMaxAbsVolts)
+    throw std::invalid_argument(fmt::format("bench: {} V is not a settable {} voltage", volts, what));
+}
+
+double quantise(double v, double lsb) { return lsb > 0 ? std::round(v / lsb) * lsb : v; }
+
+}  // namespace
+
 Bench::Bench(BenchConfig config, Simulator& sim)
     : config_(std::move(config)), sim_(sim), volts_(config_.source.size(), 0.0), on_(config_.source.size(), false) {
   sim_.load(config_.network);
+  reseed(config_.realism.seed);
 }
 
 const SourceChannel& Bench::source(int channel) const {
@@ -21,10 +34,15 @@ const SourceChannel& Bench::source(int channel) const {
   return config_.source[static_cast<std::size_t>(channel - 1)];
 }
 
+void Bench::changed() {
+  if (state_) before_ = std::move(state_);
+  state_.reset();
+  changed_at_ = std::chrono::steady_clock::now();
+}
+
 void Bench::set_source_volts(int channel, double volts) {
   const auto i = static_cast<std::size_t>(source(channel).channel - 1);
-  if (!std::isfinite(volts) || std::abs(volts) > network_limits::kMaxAbsVolts)
-    throw std::invalid_argument(fmt::format("bench: {} V is not a settable source voltage", volts));
+  check_volts(volts, "source");
   if (volts_[i] == volts) return;
   volts_[i] = volts;
   if (on_[i]) changed();
@@ -33,8 +51,12 @@ void Bench::set_source_volts(int channel, double volts) {
 double Bench::source_volts(int channel) const { return volts_[static_cast<std::size_t>(source(channel).channel - 1)]; }
 
 int Bench::source_node(int channel) const {
-  return config_.network.inputs[static_cast<std::size_t>(source(channel).input)].node;
+  const SourceChannel& c = source(channel);
+  if (c.is_clamp()) return config_.network.outputs[static_cast<std::size_t>(c.output)];
+  return config_.network.inputs[static_cast<std::size_t>(c.input)].node;
 }
+
+bool Bench::is_clamp_channel(int channel) const { return source(channel).is_clamp(); }
 
 void Bench::set_output(int channel, bool on) {
   const auto i = static_cast<std::size_t>(source(channel).channel - 1);
@@ -46,14 +68,44 @@ void Bench::set_output(int channel, bool on) {
 bool Bench::output(int channel) const { return on_[static_cast<std::size_t>(source(channel).channel - 1)]; }
 
 double Bench::source_current(int channel) {
-  const int input = source(channel).input;
-  return truth().source_amps.at(static_cast<std::size_t>(input));
+  const SourceChannel& c = source(channel);
+  const State& s = truth();
+  if (c.is_clamp()) return read_amps(s.output_amps.empty() ? 0.0 : s.output_amps.at(static_cast<std::size_t>(c.output)));
+  return read_amps(s.source_amps.at(static_cast<std::size_t>(c.input)));
 }
 
 void Bench::reset_sources() {
   std::fill(volts_.begin(), volts_.end(), 0.0);
   std::fill(on_.begin(), on_.end(), false);
+  smu_volts_ = 0.0;
+  smu_on_ = false;
+  epoch_ = std::chrono::steady_clock::now();
   changed();
+}
+
+int Bench::smu_node() const {
+  if (!config_.smu) throw std::logic_error("bench: this bench has no SMU");
+  return config_.network.inputs[static_cast<std::size_t>(config_.smu->input)].node;
+}
+
+void Bench::set_smu_volts(double volts) {
+  smu_node();
+  check_volts(volts, "SMU");
+  if (smu_volts_ == volts) return;
+  smu_volts_ = volts;
+  if (smu_on_) changed();
+}
+
+void Bench::set_smu_output(bool on) {
+  smu_node();
+  if (smu_on_ == on) return;
+  smu_on_ = on;
+  changed();
+}
+
+double Bench::smu_current() {
+  smu_node();
+  return read_amps(truth().source_amps.at(static_cast<std::size_t>(config_.smu->input)));
 }
 
 const ScannerChannel* Bench::find_scanner_channel(int channel) const {
@@ -78,7 +130,10 @@ double Bench::measure_scanner_volts(int channel) {
   const ScannerChannel* c = find_scanner_channel(channel);
   if (!c) throw std::out_of_range(fmt::format("bench: no scanner channel {}", channel));
   const State& s = truth();
-  return s.node_volts.at(static_cast<std::size_t>(c->plus)) - s.node_volts.at(static_cast<std::size_t>(c->minus));
+  const auto p = static_cast<std::size_t>(c->plus), m = static_cast<std::size_t>(c->minus);
+  const double exact = s.node_volts.at(p) - s.node_volts.at(m);
+  const double before = before_ ? before_->node_volts.at(p) - before_->node_volts.at(m) : exact;
+  return read_volts(exact, before);
 }
 
 void Bench::set_digipot_code(int channel, int code) {
@@ -88,15 +143,78 @@ void Bench::set_digipot_code(int channel, int code) {
   if (e.code == code) return;
   e.code = code;
   e.siemens = digipot_siemens(e, code);
-  sim_.set_conductances(config_.network.conductances());
-  changed();
+  push_conductances();
 }
 
 int Bench::digipot_code(int channel) const {
   return config_.network.edges[static_cast<std::size_t>(digipot(channel).edge)].code;
 }
 
-double Bench::measure_node_volts(int node) { return truth().node_volts.at(static_cast<std::size_t>(node)); }
+int Bench::digipot_taps(int channel) const {
+  return config_.network.edges[static_cast<std::size_t>(digipot(channel).edge)].taps;
+}
+
+int Bench::step_digipot(int channel, int steps) {
+  const Edge& e = config_.network.edges[static_cast<std::size_t>(digipot(channel).edge)];
+  const int dir = steps < 0 ? -1 : 1;
+  const Realism& k = config_.realism;
+  int code = e.code;
+  for (int i = 0; i < std::abs(steps); ++i) {
+    int taps = 1;
+    if (k.digipot_miss_probability > 0 || k.digipot_double_probability > 0) {
+      const double u = rng_.uniform();
+      if (u < k.digipot_miss_probability)
+        taps = 0;
+      else if (u < k.digipot_miss_probability + k.digipot_double_probability)
+        taps = 2;
+    }
+    code = std::clamp(code + dir * taps, 0, e.taps);
+  }
+  const int moved = code - e.code;
+  set_digipot_code(channel, code);
+  return moved;
+}
+
+void Bench::update_edges(const std::function<void(std::vector<Edge>&)>& edit) {
+  edit(config_.network.edges);
+  for (Edge& e : config_.network.edges)
+    if (e.kind == ElementKind::Digipot) {
+      e.code = std::clamp(e.code, 0, e.taps);
+      e.siemens = digipot_siemens(e, e.code);
+    }
+  push_conductances();
+}
+
+std::vector<double> Bench::true_conductances() const {
+  std::vector<double> k = config_.network.conductances();
+  for (std::size_t j = 0; j < k.size(); ++j) {
+    const Edge& e = config_.network.edges[j];
+    if (e.kind == ElementKind::Digipot && r_ab_factor_[j] != 1.0)
+      k[j] = 1.0 / (e.r_ab_ohms * r_ab_factor_[j] * e.code / e.taps + e.r_wiper_ohms);
+  }
+  return k;
+}
+
+void Bench::push_conductances() {
+  sim_.set_conductances(true_conductances());
+  changed();
+}
+
+State Bench::solve_with(std::span<const double> siemens, const Drive& drive) {
+  sim_.set_conductances(siemens);
+  struct Restore {
+    Bench& b;
+    ~Restore() { b.sim_.set_conductances(b.true_conductances()); }
+  } restore{*this};
+  ++solves_;
+  return sim_.solve(drive);
+}
+
+double Bench::measure_node_volts(int node) {
+  const auto n = static_cast<std::size_t>(node);
+  const double exact = truth().node_volts.at(n);
+  return read_volts(exact, before_ ? before_->node_volts.at(n) : exact);
+}
 
 double Bench::measure_node_volts(const std::string& node_name) {
   const auto node = config_.network.find_node(node_name);
@@ -109,9 +227,27 @@ Drive Bench::drive() const {
   d.phase = Phase::Free;
   d.input_volts.reserve(config_.network.inputs.size());
   for (const Input& in : config_.network.inputs) d.input_volts.push_back(in.volts);
+  std::size_t clamps = 0, clamps_on = 0;
   for (const SourceChannel& c : config_.source) {
     const auto i = static_cast<std::size_t>(c.channel - 1);
+    if (c.is_clamp()) {
+      ++clamps;
+      if (on_[i]) ++clamps_on;
+      continue;
+    }
     d.input_volts[static_cast<std::size_t>(c.input)] = on_[i] ? volts_[i] : 0.0;
+  }
+  if (config_.smu) d.input_volts[static_cast<std::size_t>(config_.smu->input)] = smu_on_ ? smu_volts_ : 0.0;
+  if (clamps_on > 0) {
+    if (clamps_on != clamps)
+      throw InputError("bench.partial_clamp", "source channels",
+                       fmt::format("{} of {} clamp channels are ON; the clamped phase holds every output, so "
+                                   "switch all clamp channels ON or all OFF",
+                                   clamps_on, clamps));
+    d.phase = Phase::Clamped;
+    d.clamp_volts.assign(config_.network.outputs.size(), 0.0);
+    for (const SourceChannel& c : config_.source)
+      if (c.is_clamp()) d.clamp_volts[static_cast<std::size_t>(c.output)] = volts_[static_cast<std::size_t>(c.channel - 1)];
   }
   return d;
 }
@@ -122,6 +258,52 @@ const State& Bench::truth() {
     ++solves_;
   }
   return *state_;
+}
+
+void Bench::set_realism(const Realism& realism) {
+  config_.realism = realism;
+  reseed(realism.seed);
+}
+
+void Bench::reseed(std::uint64_t seed) {
+  config_.realism.seed = seed;
+  rng_ = BenchRng(seed);
+  epoch_ = std::chrono::steady_clock::now();
+  draw_tolerances();
+}
+
+void Bench::draw_tolerances() {
+  r_ab_factor_.assign(config_.network.edges.size(), 1.0);
+  const double tol = config_.realism.digipot_tolerance;
+  // Drawn from the seed's first numbers, in edge order, so the devices are the same for a seed.
+  if (tol > 0)
+    for (std::size_t j = 0; j < r_ab_factor_.size(); ++j)
+      if (config_.network.edges[j].kind == ElementKind::Digipot)
+        r_ab_factor_[j] = std::max(0.05, 1.0 + tol * rng_.gaussian());
+  push_conductances();
+}
+
+double Bench::settled(double exact, double before) const {
+  const double tau = config_.realism.settling_seconds;
+  if (tau <= 0) return exact;
+  const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - changed_at_).count();
+  return exact + (before - exact) * std::exp(-t / tau);
+}
+
+double Bench::read_volts(double exact, double before) {
+  const Realism& k = config_.realism;
+  if (!k.perturbs_readings()) return exact;
+  const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count();
+  double v = settled(exact, before) + k.offset_volts + k.drift_volts_per_second * t;
+  if (k.noise_volts > 0) v += k.noise_volts * rng_.gaussian();
+  return quantise(v, k.lsb_volts);
+}
+
+double Bench::read_amps(double exact) {
+  const Realism& k = config_.realism;
+  double a = exact;
+  if (k.noise_amps > 0) a += k.noise_amps * rng_.gaussian();
+  return quantise(a, k.lsb_amps);
 }
 
 }  // namespace spiceloop

@@ -3,23 +3,31 @@
 // Bench, so what one sets the others measure.
 //
 // Source channels: a channel's setpoint starts at 0 V with its output OFF (an N6700 after *RST).
-// An output that is OFF holds its input node at 0 V (a shorted, not a floating, output: the network
+// A channel on a network output is a clamp: ON holds the output at its setpoint (the Clamped
+// phase; every clamp channel must then be ON, or a solve fails with bench.partial_clamp), OFF lets
+// the output float (the Free phase). An input channel that is OFF holds its input node at 0 V (a shorted, not a floating, output: the network
 // stays solvable whatever is switched off, and the real lab boards tie unused inputs to ground);
 // source_current() then reports the current that 0 V hold sinks. Network inputs that no source
 // channel drives stay at the volts the network file gives them.
 //
-// Solves are lazy: the last Free-phase State is cached and re-solved only after a setting changed.
+// Solves are lazy: the last State is cached and re-solved only after a setting changed.
+// Readings (measure_*, source_current, smu_current) pass through the realism knobs (realism.hpp);
+// truth() never does. With every knob off a reading is the exact solve.
 // Units: volts, amperes (source_current is the current the source delivers INTO its node).
 // A channel the bench lacks is a caller's mistake: std::out_of_range. Simulation failures propagate
 // as SimulationError. Not thread-safe: the server runs one command at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "emulator/bench/bench_config.hpp"
+#include "emulator/bench/realism.hpp"
 #include "emulator/sim/simulator.hpp"
 #include "emulator/sim/state.hpp"
 
@@ -38,40 +46,82 @@ class Bench {
   // Throws std::invalid_argument for a non-finite value or one beyond network_limits::kMaxAbsVolts.
   void set_source_volts(int channel, double volts);
   double source_volts(int channel) const;  // the setpoint, whether the output is on or not
-  int source_node(int channel) const;      // the input node the channel drives
+  int source_node(int channel) const;      // the input (or clamped output) node the channel drives
+  bool is_clamp_channel(int channel) const;
   void set_output(int channel, bool on);
   bool output(int channel) const;
   // The current the channel's source delivers into its input node (solves if needed).
   double source_current(int channel);
-  // Setpoints 0 V and every output OFF, as at power-on.
+  // Setpoints 0 V and every output OFF (source channels and SMU), as at power-on.
   void reset_sources();
+
+  // The SMU (Keithley 2400 style) on one input node, if the bench has one.
+  bool has_smu() const { return config_.smu.has_value(); }
+  int smu_node() const;  // std::logic_error without an SMU
+  void set_smu_volts(double volts);
+  double smu_volts() const { return smu_volts_; }
+  void set_smu_output(bool on);
+  bool smu_output() const { return smu_on_; }
+  double smu_current();  // the current the SMU delivers into its node (a reading)
 
   const ScannerChannel* find_scanner_channel(int channel) const;
   const DigipotChannel* find_digipot_channel(int channel) const;
   double measure_scanner_volts(int channel);  // V(plus) - V(minus)
   // Digipot codes in 0..taps of the edge; throws std::invalid_argument outside.
   void set_digipot_code(int channel, int code);
-  int digipot_code(int channel) const;
+  int digipot_code(int channel) const;  // the true wiper position
+  // Moves the true wiper `steps` taps (negative: down), clipped to 0..taps. With the realism knobs
+  // each tap may be missed or taken twice. Returns the taps the wiper actually moved.
+  int step_digipot(int channel, int steps);
+  int digipot_taps(int channel) const;
+
+  // Rewrites edge values in place (resistor siemens, digipot codes) for stand-ins that own the
+  // edges, such as the self-learning network. Digipot siemens follow their codes afterwards.
+  void update_edges(const std::function<void(std::vector<Edge>&)>& edit);
+  // The conductances the simulator holds: the network's, with each digipot's drawn tolerance.
+  std::vector<double> true_conductances() const;
+  // One uncached solve at the given conductances (then restored) and drive; for twin networks
+  // whose copies differ. Counts in solve_count().
+  State solve_with(std::span<const double> siemens, const Drive& drive);
+
+  // Realism knobs (realism.hpp): replacing them redraws tolerances and restarts the generator.
+  const Realism& realism() const { return config_.realism; }
+  void set_realism(const Realism& realism);
+  void reseed(std::uint64_t seed);
+  double gaussian() { return rng_.gaussian(); }
+  double uniform() { return rng_.uniform(); }
 
   double measure_node_volts(int node);
   double measure_node_volts(const std::string& node_name);  // std::out_of_range for an unknown name
 
   // The hidden truth: the solved Free-phase state of the network as it stands now.
   const State& truth();
-  // The drive the present settings give (one input volts per network input).
+  // The drive the present settings give: Free, or Clamped when the clamp channels are ON.
   Drive drive() const;
   std::uint64_t solve_count() const { return solves_; }
 
  private:
   const SourceChannel& source(int channel) const;
   const DigipotChannel& digipot(int channel) const;
-  void changed() { state_.reset(); }
+  void changed();
+  void push_conductances();
+  void draw_tolerances();
+  double read_volts(double exact, double before);
+  double read_amps(double exact);
+  double settled(double exact, double before) const;
 
   BenchConfig config_;
   Simulator& sim_;
   std::vector<double> volts_;  // per source channel - 1
   std::vector<bool> on_;
+  double smu_volts_ = 0.0;
+  bool smu_on_ = false;
   std::optional<State> state_;
+  std::optional<State> before_;  // the state before the last change (settling)
+  std::chrono::steady_clock::time_point changed_at_{};
+  std::chrono::steady_clock::time_point epoch_{};  // drift starts here
+  std::vector<double> r_ab_factor_;  // per edge: 1 + tolerance z for digipots, 1 otherwise
+  BenchRng rng_;
   std::uint64_t solves_ = 0;
 };
 

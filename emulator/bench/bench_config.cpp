@@ -1,6 +1,7 @@
 #include "emulator/bench/bench_config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -92,7 +93,7 @@ class Reader {
 std::vector<SourceChannel> read_source(const Reader& r, const json& list, const Network& net) {
   std::vector<SourceChannel> out;
   std::set<int> seen;
-  std::vector<std::string> pointer_of_input(net.inputs.size());
+  std::vector<std::string> pointer_of_node(net.node_names.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string p = pointer_append("/source", i);
     r.object(list[i], p, "source channel");
@@ -100,18 +101,24 @@ std::vector<SourceChannel> read_source(const Reader& r, const json& list, const 
     const int channel = r.integer(list[i], p, "channel", 1, bench_limits::kMaxSourceChannel);
     r.unique_channel(seen, channel, p);
     const int node = r.node(net, list[i], p, "node");
-    const auto it = std::find_if(net.inputs.begin(), net.inputs.end(), [&](const Input& in) { return in.node == node; });
-    if (it == net.inputs.end())
+    SourceChannel c{channel, -1, -1};
+    const auto in = std::find_if(net.inputs.begin(), net.inputs.end(), [&](const Input& x) { return x.node == node; });
+    const auto o = std::find(net.outputs.begin(), net.outputs.end(), node);
+    if (in != net.inputs.end())
+      c.input = static_cast<int>(in - net.inputs.begin());
+    else if (o != net.outputs.end())
+      c.output = static_cast<int>(o - net.outputs.begin());
+    else
       r.fail("not_an_input", pointer_append(p, "node"),
-             fmt::format("node \"{}\" is not an input of the network; a source channel drives an input node",
+             fmt::format("node \"{}\" is neither an input nor an output of the network; a source channel drives "
+                         "an input or clamps an output",
                          net.node_names[node]));
-    const auto input = static_cast<std::size_t>(it - net.inputs.begin());
-    if (!pointer_of_input[input].empty())
+    if (!pointer_of_node[node].empty())
       r.fail("duplicate_node", pointer_append(p, "node"),
-             fmt::format("input \"{}\" is already driven by the channel at {}", net.node_names[node],
-                         pointer_of_input[input]));
-    pointer_of_input[input] = p;
-    out.push_back({channel, static_cast<int>(input)});
+             fmt::format("node \"{}\" is already driven by the channel at {}", net.node_names[node],
+                         pointer_of_node[node]));
+    pointer_of_node[node] = p;
+    out.push_back(c);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.channel < b.channel; });
   for (std::size_t i = 0; i < out.size(); ++i)
@@ -119,7 +126,81 @@ std::vector<SourceChannel> read_source(const Reader& r, const json& list, const 
       r.fail("channel_gap", "/source",
              fmt::format("source channels must be numbered 1..{} without gaps; channel {} is missing", out.size(),
                          i + 1));
+  const auto clamps = std::count_if(out.begin(), out.end(), [](const SourceChannel& c) { return c.is_clamp(); });
+  if (clamps > 0 && static_cast<std::size_t>(clamps) != net.outputs.size())
+    r.fail("partial_clamp", "/source",
+           fmt::format("{} of the network's {} outputs have a source channel; clamp every output or none (the "
+                       "clamped phase holds all outputs)",
+                       clamps, net.outputs.size()));
   return out;
+}
+
+std::optional<SmuChannel> read_smu(const Reader& r, const json& j, const Network& net,
+                                   const std::vector<SourceChannel>& source) {
+  r.object(j, "/smu", "smu");
+  r.allow_only(j, "/smu", {"node"});
+  const int node = r.node(net, j, "/smu", "node");
+  const auto in = std::find_if(net.inputs.begin(), net.inputs.end(), [&](const Input& x) { return x.node == node; });
+  if (in == net.inputs.end())
+    r.fail("not_an_input", "/smu/node",
+           fmt::format("node \"{}\" is not an input of the network; the SMU sources an input node", net.node_names[node]));
+  const int input = static_cast<int>(in - net.inputs.begin());
+  for (const SourceChannel& c : source)
+    if (c.input == input)
+      r.fail("duplicate_node", "/smu/node",
+             fmt::format("input \"{}\" is already driven by source channel {}", net.node_names[node], c.channel));
+  return SmuChannel{input};
+}
+
+Realism read_realism(const Reader& r, const json& j) {
+  r.object(j, "/realism", "realism");
+  Realism k;
+  struct Knob {
+    std::string_view key;
+    double* value;
+    double max;
+  };
+  const Knob knobs[] = {
+      {"noise_volts", &k.noise_volts, 1e3},
+      {"noise_amps", &k.noise_amps, 1e3},
+      {"lsb_volts", &k.lsb_volts, 1e3},
+      {"lsb_amps", &k.lsb_amps, 1e3},
+      {"offset_volts", &k.offset_volts, 1e3},
+      {"drift_volts_per_second", &k.drift_volts_per_second, 1e3},
+      {"settling_seconds", &k.settling_seconds, 10.0},
+      {"line_hz", &k.line_hz, 1e3},
+      {"command_latency_seconds", &k.command_latency_seconds, 10.0},
+      {"digipot_miss_probability", &k.digipot_miss_probability, 1.0},
+      {"digipot_double_probability", &k.digipot_double_probability, 1.0},
+      {"digipot_tolerance", &k.digipot_tolerance, 0.5},
+      {"twin_mismatch", &k.twin_mismatch, 0.5},
+  };
+  std::vector<std::string_view> known{"seed", "integration_latency"};
+  for (const Knob& knob : knobs) known.push_back(knob.key);
+  r.allow_only(j, "/realism", known);
+  for (const Knob& knob : knobs) {
+    const auto it = j.find(knob.key);
+    if (it == j.end()) continue;
+    const std::string p = pointer_append("/realism", knob.key);
+    if (!it->is_number()) r.fail("wrong_type", p, fmt::format("\"{}\" must be a number", knob.key));
+    const double v = it->get<double>();
+    const bool signed_ok = knob.key == "offset_volts" || knob.key == "drift_volts_per_second";
+    if (!std::isfinite(v) || (!signed_ok && v < 0) || std::abs(v) > knob.max)
+      r.fail("out_of_range", p, fmt::format("\"{}\" is {}; it must lie in {}..{}", knob.key, v, signed_ok ? -knob.max : 0.0, knob.max));
+    *knob.value = v;
+  }
+  if (k.line_hz <= 0 && j.contains("line_hz")) r.fail("out_of_range", "/realism/line_hz", "\"line_hz\" must be positive");
+  if (k.digipot_miss_probability + k.digipot_double_probability > 1.0)
+    r.fail("out_of_range", "/realism", "digipot_miss_probability + digipot_double_probability must not exceed 1");
+  if (const auto it = j.find("seed"); it != j.end()) {
+    if (!it->is_number_unsigned()) r.fail("wrong_type", "/realism/seed", "\"seed\" must be a non-negative integer");
+    k.seed = it->get<std::uint64_t>();
+  }
+  if (const auto it = j.find("integration_latency"); it != j.end()) {
+    if (!it->is_boolean()) r.fail("wrong_type", "/realism/integration_latency", "\"integration_latency\" must be true or false");
+    k.integration_latency = it->get<bool>();
+  }
+  return k;
 }
 
 std::vector<ScannerChannel> read_scanner(const Reader& r, const json& list, const Network& net) {
@@ -174,7 +255,7 @@ std::vector<DigipotChannel> read_digipots(const Reader& r, const json& list, con
 BenchConfig parse_bench(const json& doc, const std::string& source, const std::string& base_dir) {
   const Reader r(source);
   r.object(doc, "", "bench");
-  r.allow_only(doc, "", {"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots"});
+  r.allow_only(doc, "", {"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots", "smu", "realism"});
   const json& version = r.at(doc, "", "spiceloop_bench");
   if (!version.is_number_integer() || version.get<std::int64_t>() != 1)
     r.fail("unsupported_version", "/spiceloop_bench", "this build reads bench files with \"spiceloop_bench\": 1");
@@ -196,6 +277,8 @@ BenchConfig parse_bench(const json& doc, const std::string& source, const std::s
   if (const json* scanner = r.array(doc, "", "scanner", false)) config.scanner = read_scanner(r, *scanner, config.network);
   if (const json* digipots = r.array(doc, "", "digipots", false))
     config.digipots = read_digipots(r, *digipots, config.network);
+  if (const auto it = doc.find("smu"); it != doc.end()) config.smu = read_smu(r, *it, config.network, config.source);
+  if (const auto it = doc.find("realism"); it != doc.end()) config.realism = read_realism(r, *it);
   return config;
 }
 

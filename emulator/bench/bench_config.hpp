@@ -3,19 +3,26 @@
 //
 //   {"spiceloop_bench": 1, "name": "lab16", "network": "../lab16.json",
 //    "source":   [{"channel": 1, "node": "n1"}, ...],          channels 1..N, each a network input
+//                                                               or output (a clamp: OFF floats it)
 //    "scanner":  [{"channel": 101, "node": "n2"},               node to ground, or
 //                 {"channel": 102, "plus": "n2", "minus": "n3"}, ...],  a node pair; channels 101..999
-//    "digipots": [{"channel": 1, "edge": "e0"}, ...]}          channels 1..999, each a digipot edge
+//    "digipots": [{"channel": 1, "edge": "e0"}, ...],          channels 1..999, each a digipot edge
+//    "smu":      {"node": "n3"},                               one input no source channel drives
+//    "realism":  {"noise_volts": 1e-4, "seed": 7, ...}}        realism.hpp; all off when absent
 //
-// "network" is relative to the bench file's folder. "scanner" and "digipots" may be absent.
+// "network" is relative to the bench file's folder. "scanner", "digipots", "smu", "realism" may be
+// absent. Source channels on outputs must cover every output or none: the simulators clamp all
+// outputs together, and the clamped phase needs each output held.
 // Every failure is an InputError "bench.<what>" located by "<file>#<JSON pointer>"; errors inside
 // the network file keep the network loader's "network.<what>" ids and locations.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/bench/realism.hpp"
 #include "emulator/network/network.hpp"
 
 namespace spiceloop {
@@ -27,8 +34,16 @@ inline constexpr int kMaxScannerChannel = 999;
 inline constexpr int kMaxDigipotChannel = 999;
 }  // namespace bench_limits
 
+// A source channel drives a network input, or clamps a network output (OFF: the output floats).
 struct SourceChannel {
   int channel = 0;
+  int input = -1;   // index into Network::inputs, or -1
+  int output = -1;  // index into Network::outputs, or -1
+  bool is_clamp() const { return output >= 0; }
+};
+
+// The SMU sources a voltage on one network input (OFF holds it at 0 V, like a source channel).
+struct SmuChannel {
   int input = 0;  // index into Network::inputs
 };
 
@@ -51,6 +66,8 @@ struct BenchConfig {
   std::vector<SourceChannel> source;    // sorted by channel: source[i].channel == i + 1
   std::vector<ScannerChannel> scanner;  // in file order
   std::vector<DigipotChannel> digipots; // in file order
+  std::optional<SmuChannel> smu;
+  Realism realism;
 };
 
 // source names the document in error locations; base_dir is where a relative "network" path starts.

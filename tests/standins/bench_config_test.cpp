@@ -82,9 +82,9 @@ TEST_CASE("bench config: a channel on an unknown node is rejected with the close
   expect_bench_error(j, "bench.unknown_node", "bench.json#/scanner/0/node", "no node \"n22\"");
 }
 
-TEST_CASE("bench config: a source channel on a node that is not an input is rejected") {
+TEST_CASE("bench config: a source channel on a node that is neither an input nor an output is rejected") {
   json j = lab16_bench();
-  j["source"][1]["node"] = "n2";
+  j["source"][1]["node"] = "n5";
   expect_bench_error(j, "bench.not_an_input", "bench.json#/source/1/node");
 }
 
