@@ -149,6 +149,11 @@ Param lex_channel_list(std::string_view t, std::size_t& pos) {
   ++pos;
   Param p;
   p.kind = Param::Kind::ChannelList;
+  skip_space(t, pos);
+  if (pos < t.size() && t[pos] == ')') {  // (@) is the empty list (34970A: ROUT:SCAN (@) clears the scan)
+    ++pos;
+    return p;
+  }
   while (true) {
     const int first = lex_channel(t, pos);
     int last = first;

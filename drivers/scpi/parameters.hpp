@@ -2,7 +2,7 @@
 // Program data of one message unit, lexed into typed elements (IEEE 488.2 ch. 7):
 // NRf numbers with an optional suffix (`1.5 mV`, `1e-3`), non-decimal numbers (`#H1F`, `#B101`,
 // `#Q17`), character data (`ON`, `MAX`, `REAL`), strings ('...' or "...", doubled quotes escape),
-// channel lists `(@1,2,5:8)` (ranges expand in the order written, `8:5` counts down), definite
+// channel lists `(@1,2,5:8)`, `(@)` empty (ranges expand in the order written, `8:5` counts down), definite
 // blocks `#<d><len><bytes>` and the indefinite `#0<bytes>` that runs to the end of the message.
 // Lexing errors throw scpi::Error: -101 byte outside printable ASCII, -102/-103 structure,
 // -120 malformed number, -123 exponent beyond +/-32000, -151 unterminated string,

@@ -3,6 +3,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/write.hpp>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "drivers/server/connection_manager.hpp"
@@ -16,87 +17,208 @@ constexpr std::size_t keep_capacity_bytes = 64 * 1024;
 void release_if_large(std::string& s) {
   if (s.capacity() > keep_capacity_bytes) std::string().swap(s);
 }
+
+template <class Stream>
+std::string describe_peer(Stream& stream) {
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+    boost::system::error_code ec;
+    const auto peer = stream.remote_endpoint(ec);
+    if (!ec) return "open " + peer.address().to_string() + ":" + std::to_string(peer.port());
+  }
+  return "open";
+}
 }  // namespace
 
-Connection::Connection(boost::asio::ip::tcp::socket socket, const scpi::CommandTree& tree,
-                       scpi::Status& status, std::shared_ptr<std::mutex> instrument_mutex,
-                       const ConnectionLimits& limits, ConnectionManager& manager)
-    : socket_(std::move(socket)),
-      session_(tree, status, limits.session),
-      instrument_mutex_(std::move(instrument_mutex)),
-      limits_(limits),
+template <class Stream>
+BasicConnection<Stream>::BasicConnection(Stream stream, std::shared_ptr<PortContext> port, ConnectionManager& manager)
+    : stream_(std::move(stream)),
+      port_(std::move(port)),
+      endpoint_(port_->make_endpoint()),
       manager_(manager),
-      read_buffer_(limits.read_chunk_bytes > 0 ? limits.read_chunk_bytes : 4096) {}
+      delay_timer_(stream_.get_executor()),
+      id_(port_->group->next_connection_id.fetch_add(1)),
+      read_buffer_(port_->limits.read_chunk_bytes > 0 ? port_->limits.read_chunk_bytes : 4096) {}
 
-void Connection::start() {
-  boost::system::error_code ignored;
-  socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+template <class Stream>
+void BasicConnection<Stream>::start() {
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+    boost::system::error_code ignored;
+    stream_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  }
+  port_->log(id_, Direction::Event, describe_peer(stream_));
   read_if_room();
 }
 
-void Connection::stop() noexcept {
+template <class Stream>
+void BasicConnection<Stream>::stop() noexcept {
+  if (stopped_) return;
   stopped_ = true;
   boost::system::error_code ignored;
-  socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  delay_timer_.cancel(ignored);
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>)
+    stream_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.close(ignored);
+  try {
+    port_->log(id_, Direction::Event, "close");
+  } catch (...) {
+  }
 }
 
-void Connection::fail(const boost::system::error_code& ec) {
+template <class Stream>
+void BasicConnection<Stream>::resume() {
+  if (held_bytes_ > 0) run_held();
+  else read_if_room();
+}
+
+template <class Stream>
+void BasicConnection<Stream>::fail(const boost::system::error_code& ec) {
   // operation_aborted: stop() already ran, and the manager may be gone.
   if (ec == boost::asio::error::operation_aborted || stopped_) return;
-  manager_.stop(shared_from_this());
+  manager_.stop(this->shared_from_this());
 }
 
-void Connection::read_if_room() {
-  if (reading_ || peer_done_ || stopped_ || unsent_bytes() > limits_.max_pending_output_bytes) return;
+template <class Stream>
+void BasicConnection<Stream>::read_if_room() {
+  if (reading_ || delaying_ || held_bytes_ > 0 || peer_done_ || stopped_ ||
+      unsent_bytes() > port_->limits.max_pending_output_bytes)
+    return;
   reading_ = true;
-  socket_.async_read_some(boost::asio::buffer(read_buffer_),
-                          [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+  stream_.async_read_some(boost::asio::buffer(read_buffer_),
+                          [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                             self->on_read(ec, n);
                           });
 }
 
-void Connection::on_read(const boost::system::error_code& ec, std::size_t bytes) {
+template <class Stream>
+void BasicConnection<Stream>::on_read(const boost::system::error_code& ec, std::size_t bytes) {
   reading_ = false;
   if (ec == boost::asio::error::eof && !stopped_) {
     peer_done_ = true;
-    if (unsent_bytes() == 0) manager_.stop(shared_from_this());
+    if (unsent_bytes() == 0) manager_.stop(this->shared_from_this());
     return;
   }
   if (ec) return fail(ec);
+  held_bytes_ = bytes;
+  run_held();
+}
+
+template <class Stream>
+void BasicConnection<Stream>::run_held() {
+  if (stopped_ || held_bytes_ == 0 || delaying_) return;
+  // Paused: keep the bytes and read no more; the kernel buffers whatever else the client sends.
+  if (port_->pausable && port_->group->paused.load()) return;
+  const std::string_view bytes(read_buffer_.data(), std::exchange(held_bytes_, 0));
+  log_input(bytes);
   std::string answers;
   {
-    std::lock_guard lock(*instrument_mutex_);
-    session_.feed(std::string_view(read_buffer_.data(), bytes));
-    answers = session_.take_output();
+    std::lock_guard lock(*port_->mutex);
+    try {
+      endpoint_->feed(bytes);
+      answers = endpoint_->take_output();
+    } catch (...) {
+      // Endpoints do not throw; if one ever did, this client keeps its connection and gets no answer.
+    }
   }
-  if (!answers.empty()) {
-    if (pending_.empty()) pending_.swap(answers);
-    else pending_ += answers;
-    write_if_idle();
+  deliver(std::move(answers));
+}
+
+template <class Stream>
+void BasicConnection<Stream>::deliver(std::string answers) {
+  if (answers.empty()) return read_if_room();
+  const FaultState faults = port_->faults.state();
+  if (faults.silence) {
+    port_->log(id_, Direction::Event, "silenced " + std::to_string(answers.size()) + " bytes");
+    return read_if_room();
   }
+  if (const auto wait = faults.latency + faults.delay; wait.count() > 0) {
+    // No input is read while the answer waits, so later answers cannot overtake it.
+    delaying_ = true;
+    delay_timer_.expires_after(wait);
+    delay_timer_.async_wait([self = this->shared_from_this(), answers = std::move(answers)](
+                                const boost::system::error_code& ec) mutable {
+      self->delaying_ = false;
+      if (ec || self->stopped_) return;
+      self->send(std::move(answers));
+      self->read_if_room();
+    });
+    return;
+  }
+  send(std::move(answers));
   read_if_room();
 }
 
-void Connection::write_if_idle() {
+template <class Stream>
+void BasicConnection<Stream>::send(std::string answers) {
+  if (std::string garbage = port_->faults.take_garbage(); !garbage.empty()) {
+    port_->log(id_, Direction::Event, "garbage " + std::to_string(garbage.size()) + " bytes");
+    pending_ += garbage;
+  }
+  log_lines(Direction::Out, answers);
+  if (pending_.empty()) pending_.swap(answers);
+  else pending_ += answers;
+  write_if_idle();
+}
+
+template <class Stream>
+void BasicConnection<Stream>::write_if_idle() {
   if (!writing_.empty() || pending_.empty() || stopped_) return;
   writing_.swap(pending_);
-  boost::asio::async_write(socket_, boost::asio::buffer(writing_),
-                           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+  boost::asio::async_write(stream_, boost::asio::buffer(writing_),
+                           [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                              self->on_write(ec);
                            });
 }
 
-void Connection::on_write(const boost::system::error_code& ec) {
+template <class Stream>
+void BasicConnection<Stream>::on_write(const boost::system::error_code& ec) {
   writing_.clear();
   release_if_large(writing_);
   if (ec) return fail(ec);
   write_if_idle();
   if (peer_done_ && unsent_bytes() == 0) {
-    if (!stopped_) manager_.stop(shared_from_this());
+    if (!stopped_) manager_.stop(this->shared_from_this());
     return;
   }
   read_if_room();
 }
+
+template <class Stream>
+void BasicConnection<Stream>::log_input(std::string_view bytes) {
+  if (!port_->logged) return;
+  // Lines may arrive split across reads: keep the start of an unfinished one (cut at the log's
+  // text limit) and its full length.
+  for (;;) {
+    const std::size_t nl = bytes.find('\n');
+    const std::string_view piece = bytes.substr(0, nl);
+    const std::size_t room = TrafficLog::max_text_bytes - std::min(log_partial_.size(), TrafficLog::max_text_bytes);
+    log_partial_.append(piece.substr(0, room));
+    log_partial_bytes_ += piece.size();
+    if (nl == std::string_view::npos) return;
+    std::size_t full = log_partial_bytes_;
+    if (!log_partial_.empty() && log_partial_.back() == '\r' && full == log_partial_.size()) {
+      log_partial_.pop_back();
+      --full;
+    }
+    port_->log(id_, Direction::In, log_partial_, full);
+    log_partial_.clear();
+    log_partial_bytes_ = 0;
+    bytes.remove_prefix(nl + 1);
+  }
+}
+
+template <class Stream>
+void BasicConnection<Stream>::log_lines(Direction direction, std::string_view bytes) {
+  if (!port_->logged) return;
+  while (!bytes.empty()) {
+    const std::size_t nl = bytes.find('\n');
+    port_->log(id_, direction, bytes.substr(0, std::min(nl, TrafficLog::max_text_bytes)),
+               nl == std::string_view::npos ? bytes.size() : nl);
+    if (nl == std::string_view::npos) return;
+    bytes.remove_prefix(nl + 1);
+  }
+}
+
+template class BasicConnection<boost::asio::ip::tcp::socket>;
+template class BasicConnection<boost::asio::posix::stream_descriptor>;
 
 }  // namespace spiceloop::server

@@ -1,53 +1,81 @@
 #pragma once
-// One client socket of an instrument port: its own framing (a scpi::Session) and its own output,
-// over the instrument's tree and Status, which every connection of the port shares under one mutex.
-// At most one read and one write are outstanding; reading pauses while the unsent answers exceed
+// One client of a port: a byte stream (a TCP socket, or a pty's master side) and its own Endpoint
+// (framing and output) over the port's shared state, run under the port's mutex. At most one read
+// and one write are outstanding; reading pauses while the unsent answers exceed
 // max_pending_output_bytes and resumes as they drain. Bad input never closes the connection; only
-// the peer closing, a socket error or stop() does. All members run on the io_context's one thread.
+// the peer closing, a socket error, stop() or the fault "drop" does.
+// Hooks, in order, for each read: while the group is paused the bytes are held (and no more read)
+// until resume(); each received line and each answer line is logged; the answers of one read wait
+// the port's delay (no further input is read meanwhile, so answers keep their order), are swallowed
+// under silence, and are preceded by armed garbage. All members run on the io_context's one thread.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "drivers/scpi/session.hpp"
-#include "drivers/server/options.hpp"
+#include "drivers/server/endpoint.hpp"
+#include "drivers/server/port.hpp"
 
 namespace spiceloop::server {
 
 class ConnectionManager;
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class ConnectionBase {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, const scpi::CommandTree& tree, scpi::Status& status,
-             std::shared_ptr<std::mutex> instrument_mutex, const ConnectionLimits& limits,
-             ConnectionManager& manager);
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  virtual ~ConnectionBase() = default;
+  virtual void start() = 0;
+  // Closes the stream; pending handlers complete with operation_aborted.
+  virtual void stop() noexcept = 0;
+  virtual void resume() = 0;
+};
 
-  void start();
-  // Closes the socket; pending handlers complete with operation_aborted.
-  void stop() noexcept;
+template <class Stream>
+class BasicConnection : public ConnectionBase, public std::enable_shared_from_this<BasicConnection<Stream>> {
+ public:
+  BasicConnection(Stream stream, std::shared_ptr<PortContext> port, ConnectionManager& manager);
+  BasicConnection(const BasicConnection&) = delete;
+  BasicConnection& operator=(const BasicConnection&) = delete;
+
+  void start() override;
+  void stop() noexcept override;
+  void resume() override;
+  std::uint64_t id() const { return id_; }
 
  private:
   void read_if_room();
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
+  void run_held();
+  void deliver(std::string answers);
+  void send(std::string answers);
   void write_if_idle();
   void on_write(const boost::system::error_code& ec);
   std::size_t unsent_bytes() const { return writing_.size() + pending_.size(); }
   void fail(const boost::system::error_code& ec);
+  void log_input(std::string_view bytes);
+  void log_lines(Direction direction, std::string_view bytes);
 
-  boost::asio::ip::tcp::socket socket_;
-  scpi::Session session_;
-  std::shared_ptr<std::mutex> instrument_mutex_;
-  ConnectionLimits limits_;
+  Stream stream_;
+  std::shared_ptr<PortContext> port_;
+  std::unique_ptr<Endpoint> endpoint_;
   ConnectionManager& manager_;
+  boost::asio::steady_timer delay_timer_;
+  std::uint64_t id_;
   std::vector<char> read_buffer_;
-  std::string writing_;  // the bytes of the write in flight
-  std::string pending_;  // answers produced while a write was in flight
+  std::size_t held_bytes_ = 0;  // read but not yet run (the group is paused)
+  std::string log_partial_;     // the unfinished received line (cut), for the traffic log
+  std::size_t log_partial_bytes_ = 0;
+  std::string writing_;         // the bytes of the write in flight
+  std::string pending_;         // answers produced while a write was in flight
   bool reading_ = false;
+  bool delaying_ = false;
   bool peer_done_ = false;  // the client shut down its side; answer what is left, then close
   bool stopped_ = false;
 };
+
+using Connection = BasicConnection<boost::asio::ip::tcp::socket>;
+using PtyConnection = BasicConnection<boost::asio::posix::stream_descriptor>;
 
 }  // namespace spiceloop::server

@@ -1,6 +1,6 @@
 #pragma once
-// The open connections of one instrument port, so that stop() can close them all. Used only on the
-// io_context's thread; count() is readable from any thread.
+// The open connections of one port, so that stop() and the fault "drop" can close them all and
+// resume() can wake them. Used only on the io_context's thread; count() is readable from any thread.
 #include <atomic>
 #include <cstddef>
 #include <memory>
@@ -12,13 +12,14 @@ namespace spiceloop::server {
 
 class ConnectionManager {
  public:
-  void start(std::shared_ptr<Connection> connection);
-  void stop(const std::shared_ptr<Connection>& connection) noexcept;
+  void start(std::shared_ptr<ConnectionBase> connection);
+  void stop(const std::shared_ptr<ConnectionBase>& connection) noexcept;
   void stop_all() noexcept;
+  void resume_all();
   std::size_t count() const { return count_.load(); }
 
  private:
-  std::set<std::shared_ptr<Connection>> connections_;
+  std::set<std::shared_ptr<ConnectionBase>> connections_;
   std::atomic<std::size_t> count_{0};
 };
 

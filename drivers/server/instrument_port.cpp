@@ -9,15 +9,8 @@ namespace spiceloop::server {
 namespace tcp = boost::asio::ip;
 
 InstrumentPort::InstrumentPort(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-                               const scpi::CommandTree& tree, scpi::Status& status,
-                               std::shared_ptr<std::mutex> mutex, ConnectionLimits limits)
-    : io_(io),
-      acceptor_(io),
-      retry_timer_(io),
-      tree_(tree),
-      status_(status),
-      mutex_(mutex ? std::move(mutex) : std::make_shared<std::mutex>()),
-      limits_(limits) {
+                               std::shared_ptr<PortContext> context)
+    : Port(std::move(context)), io_(io), acceptor_(io), retry_timer_(io) {
   const std::string where = host + ":" + std::to_string(port);
   boost::system::error_code ec;
   const auto address = tcp::make_address(host, ec);
@@ -60,11 +53,11 @@ void InstrumentPort::on_accept(const boost::system::error_code& ec, tcp::tcp::so
     });
     return;
   }
-  if (manager_.count() >= limits_.max_connections) {
+  if (manager_.count() >= context_->limits.max_connections) {
     boost::system::error_code ignored;
     socket.close(ignored);
   } else {
-    manager_.start(std::make_shared<Connection>(std::move(socket), tree_, status_, mutex_, limits_, manager_));
+    manager_.start(std::make_shared<Connection>(std::move(socket), context_, manager_));
   }
   accept();
 }

@@ -1,21 +1,19 @@
 #pragma once
-// One instrument on one TCP port: the acceptor and the connections it opened, all sharing the
-// instrument's tree and Status under one mutex (commands run one at a time; hold the mutex too when
-// touching the instrument's state from another thread). Binds in the constructor (throws BindError);
-// start() and stop() run on the io_context's thread, which must be the only one running it.
+// One TCP port of a group: the acceptor and the connections it opened, each with its own Endpoint
+// from the port's factory, all run under the port's mutex (commands run one at a time; hold the
+// mutex too when touching the instrument's state from another thread). Serves SCPI instruments
+// and any other line protocol (the control port). Binds in the constructor (throws BindError);
+// start(), stop(), resume() and drop() run on the io_context's thread, the only one running it.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 
-#include "drivers/scpi/command_tree.hpp"
-#include "drivers/scpi/status.hpp"
 #include "drivers/server/connection_manager.hpp"
-#include "drivers/server/options.hpp"
+#include "drivers/server/port.hpp"
 
 namespace spiceloop::server {
 
@@ -25,19 +23,19 @@ class BindError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class InstrumentPort {
+class InstrumentPort : public Port {
  public:
   InstrumentPort(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
-                 const scpi::CommandTree& tree, scpi::Status& status, std::shared_ptr<std::mutex> mutex,
-                 ConnectionLimits limits);
+                 std::shared_ptr<PortContext> context);
   InstrumentPort(const InstrumentPort&) = delete;
   InstrumentPort& operator=(const InstrumentPort&) = delete;
 
-  void start();
-  void stop() noexcept;
-  std::uint16_t port() const { return port_; }
-  std::mutex& mutex() { return *mutex_; }
-  std::size_t connection_count() const { return manager_.count(); }
+  void start() override;
+  void stop() noexcept override;
+  void resume() override { manager_.resume_all(); }
+  void drop() override { manager_.stop_all(); }
+  std::uint16_t tcp_port() const override { return port_; }
+  std::size_t connection_count() const override { return manager_.count(); }
 
  private:
   void accept();
@@ -46,10 +44,6 @@ class InstrumentPort {
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
-  const scpi::CommandTree& tree_;
-  scpi::Status& status_;
-  std::shared_ptr<std::mutex> mutex_;
-  ConnectionLimits limits_;
   ConnectionManager manager_;
   std::uint16_t port_ = 0;
   bool stopped_ = false;

@@ -5,9 +5,14 @@
 // max_pending_output_bytes of answers wait for a client that does not read them.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "drivers/scpi/session.hpp"
+
+namespace spiceloop::scpi {
+class Status;
+}
 
 namespace spiceloop::server {
 
@@ -22,6 +27,15 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: a free port, see port()
   ConnectionLimits limits{};
+};
+
+// How one port of a ServerGroup differs from the group's defaults.
+struct PortOptions {
+  std::string host;                   // "" = the group's host; the control port forces 127.0.0.1
+  std::optional<std::uint16_t> port;  // unset = the next number from the group's base port
+  scpi::Status* status = nullptr;     // error queue for the "error" fault (add() sets it)
+  bool pausable = true;               // false: keeps serving while the group is paused (control)
+  bool logged = true;                 // false: kept out of the traffic log (control)
 };
 
 }  // namespace spiceloop::server

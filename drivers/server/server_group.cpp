@@ -1,7 +1,10 @@
 #include "drivers/server/server_group.hpp"
 
 #include <boost/asio/post.hpp>
+#include <stdexcept>
 #include <utility>
+
+#include "drivers/server/pty_port.hpp"
 
 namespace spiceloop::server {
 
@@ -10,20 +13,90 @@ ServerGroup::ServerGroup(std::string host, std::uint16_t base_port, ConnectionLi
 
 ServerGroup::~ServerGroup() { stop(); }
 
-std::size_t ServerGroup::add(const scpi::CommandTree& tree, scpi::Status& status, std::shared_ptr<std::mutex> mutex) {
+std::optional<std::size_t> ServerGroup::find(std::string_view name) const {
+  for (std::size_t i = 0; i < ports_.size(); ++i)
+    if (ports_[i]->context().name == name) return i;
+  return std::nullopt;
+}
+
+std::shared_ptr<PortContext> ServerGroup::context(std::string name, EndpointFactory factory,
+                                                  std::shared_ptr<std::mutex> mutex, const PortOptions& options) {
   if (stopped_) throw std::logic_error("server.add: the group is stopped");
-  std::uint16_t port = 0;
-  if (base_port_ != 0) {
-    const unsigned wanted = base_port_ + static_cast<unsigned>(ports_.size());
-    if (wanted > 65535)
-      throw BindError("server.bind: base port " + std::to_string(base_port_) + " leaves no port for instrument " +
-                      std::to_string(ports_.size()) + "; choose a lower base port");
-    port = static_cast<std::uint16_t>(wanted);
-  }
-  ports_.push_back(std::make_unique<InstrumentPort>(io_, host_, port, tree, status, std::move(mutex), limits_));
-  InstrumentPort* added = ports_.back().get();
+  if (name.empty() || find(name)) throw std::invalid_argument("server.add: port name '" + name + "' is empty or taken");
+  auto c = std::make_shared<PortContext>();
+  c->name = std::move(name);
+  c->make_endpoint = std::move(factory);
+  c->mutex = mutex ? std::move(mutex) : std::make_shared<std::mutex>();
+  c->limits = limits_;
+  c->status = options.status;
+  c->pausable = options.pausable;
+  c->logged = options.logged;
+  c->group = &state_;
+  return c;
+}
+
+std::size_t ServerGroup::install(std::unique_ptr<Port> port) {
+  ports_.push_back(std::move(port));
+  Port* added = ports_.back().get();
   boost::asio::post(io_, [added] { added->start(); });
   return ports_.size() - 1;
+}
+
+std::size_t ServerGroup::add(const scpi::CommandTree& tree, scpi::Status& status, std::shared_ptr<std::mutex> mutex) {
+  return add("instrument" + std::to_string(ports_.size()), tree, status, std::move(mutex));
+}
+
+std::size_t ServerGroup::add(std::string name, const scpi::CommandTree& tree, scpi::Status& status,
+                             std::shared_ptr<std::mutex> mutex) {
+  PortOptions options;
+  options.status = &status;
+  return add_protocol(std::move(name), scpi_endpoints(tree, status, limits_.session), std::move(mutex), options);
+}
+
+std::size_t ServerGroup::add_protocol(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex,
+                                      PortOptions options) {
+  auto c = context(std::move(name), std::move(factory), std::move(mutex), options);
+  std::uint16_t port = 0;
+  if (options.port) {
+    port = *options.port;
+  } else if (base_port_ != 0) {
+    const unsigned wanted = base_port_ + numbered_;
+    if (wanted > 65535)
+      throw BindError("server.bind: base port " + std::to_string(base_port_) + " leaves no port for '" + c->name +
+                      "'; choose a lower base port");
+    port = static_cast<std::uint16_t>(wanted);
+  }
+  auto p = std::make_unique<InstrumentPort>(io_, options.host.empty() ? host_ : options.host, port, std::move(c));
+  if (!options.port) ++numbered_;
+  return install(std::move(p));
+}
+
+std::size_t ServerGroup::add_pty(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex,
+                                 PortOptions options) {
+  return install(std::make_unique<PtyPort>(io_, context(std::move(name), std::move(factory), std::move(mutex), options)));
+}
+
+void ServerGroup::drop(std::size_t index) {
+  Port* p = ports_.at(index).get();
+  boost::asio::post(io_, [p] { p->drop(); });
+}
+
+void ServerGroup::inject_error(std::size_t index, int code, std::string detail) {
+  PortContext& c = ports_.at(index)->context();
+  if (!c.status) throw std::invalid_argument("server.fault: port '" + c.name + "' has no SCPI error queue");
+  std::lock_guard lock(*c.mutex);
+  c.status->report(code, std::move(detail));
+}
+
+void ServerGroup::pause() { state_.paused = true; }
+
+void ServerGroup::resume() {
+  state_.paused = false;
+  std::vector<Port*> ports;
+  for (auto& p : ports_) ports.push_back(p.get());
+  boost::asio::post(io_, [ports = std::move(ports)] {
+    for (Port* p : ports) p->resume();
+  });
 }
 
 void ServerGroup::start() {
@@ -46,10 +119,10 @@ void ServerGroup::stop() noexcept {
   if (stopped_) return;
   stopped_ = true;
   try {
-    std::vector<InstrumentPort*> ports;
+    std::vector<Port*> ports;
     for (auto& p : ports_) ports.push_back(p.get());
     boost::asio::post(io_, [ports] {
-      for (InstrumentPort* p : ports) p->stop();
+      for (Port* p : ports) p->stop();
     });
   } catch (...) {
   }

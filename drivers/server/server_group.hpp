@@ -1,9 +1,17 @@
 #pragma once
-// Several instruments, one port each, served by one io_context on one thread. Ports are numbered
-// from base_port (base, base+1, ...), or all free ports when base_port is 0. add() binds at once
-// (throws BindError) and the port accepts once start() has run; call add/start/stop from one
-// thread, never from a handler. stop() closes every connection and joins the thread; the
-// destructor stops and never throws. The trees and Statuses must outlive the group.
+// Several ports served by one io_context on one thread: SCPI instruments (add), any other line
+// protocol on TCP (add_protocol: the control port, a plain line protocol) or on a pseudo-terminal
+// (add_pty). Every port has a name, unique in the group ("source", "digipots-line", "control"),
+// used in the traffic log and by the control port. TCP ports are numbered from base_port (base,
+// base+1, ... in the order added), or all free ports when base_port is 0, unless PortOptions gives
+// one. add*() binds at once (throws BindError) and the port serves once start() has run; call
+// add*/start/stop from one thread, never from a handler, and add every port before another thread
+// looks ports up (find, faults, drop, inject_error). stop() closes every connection and joins the
+// thread; the destructor stops and never throws. Trees, Statuses and whatever the factories capture
+// must outlive the group.
+//
+// Hooks, callable from any thread (the control port calls them from the io thread): faults(i)
+// (delay, silence, garbage), drop(i), inject_error(i, code), pause()/resume(), traffic().
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
@@ -11,11 +19,16 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "drivers/scpi/command_tree.hpp"
+#include "drivers/scpi/status.hpp"
+#include "drivers/server/endpoint.hpp"
 #include "drivers/server/instrument_port.hpp"
 #include "drivers/server/options.hpp"
+#include "drivers/server/port.hpp"
 
 namespace spiceloop::server {
 
@@ -26,27 +39,57 @@ class ServerGroup {
   ServerGroup(const ServerGroup&) = delete;
   ServerGroup& operator=(const ServerGroup&) = delete;
 
-  // Returns the index of the new instrument. `mutex` serialises its commands (a fresh one if null);
-  // instruments sharing one emulated bench may share one mutex.
+  // Returns the index of the new port. `mutex` serialises its commands (a fresh one if null);
+  // instruments sharing one emulated bench may share one mutex. Unnamed instruments are
+  // "instrument<index>". A name already taken throws std::invalid_argument.
   std::size_t add(const scpi::CommandTree& tree, scpi::Status& status, std::shared_ptr<std::mutex> mutex = {});
+  std::size_t add(std::string name, const scpi::CommandTree& tree, scpi::Status& status,
+                  std::shared_ptr<std::mutex> mutex = {});
+  std::size_t add_protocol(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex = {},
+                           PortOptions options = {});
+  // options.host and options.port do not apply to a terminal.
+  std::size_t add_pty(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex = {},
+                      PortOptions options = {});
   void start();
   void stop() noexcept;
 
   std::size_t size() const { return ports_.size(); }
-  std::uint16_t port(std::size_t index) const { return ports_.at(index)->port(); }
-  std::mutex& mutex(std::size_t index) { return ports_.at(index)->mutex(); }
+  std::optional<std::size_t> find(std::string_view name) const;
+  const std::string& name(std::size_t index) const { return ports_.at(index)->context().name; }
+  std::uint16_t port(std::size_t index) const { return ports_.at(index)->tcp_port(); }  // 0 for a pty
+  std::string pty_path(std::size_t index) const { return ports_.at(index)->pty_path(); }  // "" for TCP
+  std::mutex& mutex(std::size_t index) { return *ports_.at(index)->context().mutex; }
   std::size_t connection_count(std::size_t index) const { return ports_.at(index)->connection_count(); }
   const std::string& host() const { return host_; }
 
+  PortFaults& faults(std::size_t index) { return ports_.at(index)->context().faults; }
+  // Closes the port's connections now (asynchronously, on the io thread); the port keeps accepting.
+  void drop(std::size_t index);
+  bool has_error_queue(std::size_t index) const { return ports_.at(index)->context().status != nullptr; }
+  // Queues a SCPI error in the port's instrument, under the port's mutex (so never call it while
+  // holding that mutex). Throws std::invalid_argument for a port without an error queue.
+  void inject_error(std::size_t index, int code, std::string detail = {});
+  // While paused, pausable ports run no input: what arrives is held (per connection one read; the
+  // rest waits in the kernel) and runs after resume(), nothing lost. Answers already owed still go.
+  void pause();
+  void resume();
+  bool paused() const { return state_.paused.load(); }
+  TrafficLog& traffic() { return state_.traffic; }
+
  private:
+  std::shared_ptr<PortContext> context(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex,
+                                       const PortOptions& options);
+  std::size_t install(std::unique_ptr<Port> port);
   void run() noexcept;
 
   std::string host_;
   std::uint16_t base_port_;
   ConnectionLimits limits_;
+  GroupState state_;
   boost::asio::io_context io_{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  std::vector<std::unique_ptr<InstrumentPort>> ports_;
+  std::vector<std::unique_ptr<Port>> ports_;
+  unsigned numbered_ = 0;  // TCP ports numbered from the base so far
   std::thread thread_;
   bool stopped_ = false;
 };

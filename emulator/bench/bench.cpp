@@ -138,8 +138,8 @@ double Bench::measure_scanner_volts(int channel) {
 
 void Bench::set_digipot_code(int channel, int code) {
   Edge& e = config_.network.edges[static_cast<std::size_t>(digipot(channel).edge)];
-  if (code < 0 || code > e.taps)
-    throw std::invalid_argument(fmt::format("bench: code {} is outside 0..{} of digipot \"{}\"", code, e.taps, e.name));
+  if (code < 0 || code > e.taps - 1)
+    throw std::invalid_argument(fmt::format("bench: code {} is outside 0..{} of digipot \"{}\"", code, e.taps - 1, e.name));
   if (e.code == code) return;
   e.code = code;
   e.siemens = digipot_siemens(e, code);
@@ -168,7 +168,7 @@ int Bench::step_digipot(int channel, int steps) {
       else if (u < k.digipot_miss_probability + k.digipot_double_probability)
         taps = 2;
     }
-    code = std::clamp(code + dir * taps, 0, e.taps);
+    code = std::clamp(code + dir * taps, 0, e.taps - 1);
   }
   const int moved = code - e.code;
   set_digipot_code(channel, code);
@@ -179,7 +179,7 @@ void Bench::update_edges(const std::function<void(std::vector<Edge>&)>& edit) {
   edit(config_.network.edges);
   for (Edge& e : config_.network.edges)
     if (e.kind == ElementKind::Digipot) {
-      e.code = std::clamp(e.code, 0, e.taps);
+      e.code = std::clamp(e.code, 0, e.taps - 1);
       e.siemens = digipot_siemens(e, e.code);
     }
   push_conductances();

@@ -67,10 +67,10 @@ class Bench {
   const ScannerChannel* find_scanner_channel(int channel) const;
   const DigipotChannel* find_digipot_channel(int channel) const;
   double measure_scanner_volts(int channel);  // V(plus) - V(minus)
-  // Digipot codes in 0..taps of the edge; throws std::invalid_argument outside.
+  // Digipot codes in 0..taps-1 of the edge; throws std::invalid_argument outside.
   void set_digipot_code(int channel, int code);
   int digipot_code(int channel) const;  // the true wiper position
-  // Moves the true wiper `steps` taps (negative: down), clipped to 0..taps. With the realism knobs
+  // Moves the true wiper `steps` taps (negative: down), clipped to 0..taps-1. With the realism knobs
   // each tap may be missed or taken twice. Returns the taps the wiper actually moved.
   int step_digipot(int channel, int steps);
   int digipot_taps(int channel) const;

@@ -10,6 +10,7 @@
 #include "emulator/network/generators.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tools/spiceloop/bench_scpi.hpp"
 #include "tools/spiceloop/bench_train.hpp"
 #include "tools/spiceloop/commands.hpp"
 #include "tools/spiceloop/timing.hpp"
@@ -196,6 +197,7 @@ void add_bench(CLI::App& app) {
   solve->add_flag("--json", args->json, "Print JSON for machines");
   solve->callback([args] { run_bench_solve(*args); });
   add_bench_train(*bench);
+  add_bench_scpi(*bench);
 }
 
 }  // namespace spiceloop::cli

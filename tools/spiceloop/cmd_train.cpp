@@ -18,6 +18,7 @@ namespace {
 struct TrainArgs {
   std::string experiment;
   std::string backend = "ngspice";
+  std::string bench;  // --backend hil: the addresses file
   std::string out;
   bool resume = false;
   bool no_oracle = false;
@@ -35,9 +36,13 @@ ProgressMode progress_mode(const std::string& s) {
 void run(const TrainArgs& a) {
   const std::filesystem::path file = a.experiment.empty() ? bundled_file("netlists/experiments/default.json") : std::filesystem::path(a.experiment);
   const TrainConfig config = load_train_config_file(file);
+  if (!a.bench.empty() && a.backend != "hil")
+    throw InputError("cli.bench", "--bench", "--bench names the instruments for --backend hil; add --backend hil");
   std::unique_ptr<Simulator> sim;
   if (a.backend == "ideal")
     sim = std::make_unique<IdealSimulator>(config.tolerances);
+  else if (a.backend == "hil")
+    sim = make_hil_simulator(a.bench);  // the bench's stand-ins or instruments; tolerances are theirs
   else
     sim = std::make_unique<NgspiceSimulator>(config.tolerances);
   IdealSimulator oracle(config.tolerances);
@@ -70,9 +75,12 @@ void add_train(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand("train", "Train a network by CL or EP (default: the bundled Iris experiment on ngspice)");
   cmd->add_option("experiment", args->experiment, "Experiment JSON (default: netlists/experiments/default.json)");
-  cmd->add_option("--backend", args->backend, "ngspice (circuit level) or ideal (Eigen, exact)")
-      ->check(CLI::IsMember({"ngspice", "ideal"}))
+  cmd->add_option("--backend", args->backend,
+                  "ngspice (circuit level), ideal (Eigen, exact) or hil (the instruments of --bench)")
+      ->check(CLI::IsMember({"ngspice", "ideal", "hil"}))
       ->capture_default_str();
+  cmd->add_option("--bench", args->bench,
+                  "With --backend hil: the addresses file `spiceloop serve BENCH --addresses ADDRS.json` writes");
   cmd->add_option("--out", args->out, "Output directory (default: the experiment's output_dir)");
   cmd->add_flag("--resume", args->resume, "Continue a killed run from its last checkpoint in the output directory");
   cmd->add_flag("--no-oracle", args->no_oracle, "Skip the Eigen identity check at every step");

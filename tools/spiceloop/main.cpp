@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   spiceloop::cli::add_train(app);
   spiceloop::cli::add_bench(app);
   spiceloop::cli::add_sweep(app);
+  spiceloop::cli::add_serve(app);
   app.parse_complete_callback([&] {
     if (quiet) spiceloop::log::set_level(spiceloop::log::Level::Warn);
     if (verbose) spiceloop::log::set_level(spiceloop::log::Level::Debug);

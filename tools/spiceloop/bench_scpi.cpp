@@ -1,0 +1,159 @@
+#include "tools/spiceloop/bench_scpi.hpp"
+
+#include <algorithm>
+#include <barrier>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "drivers/client/scpi_client.hpp"
+#include "drivers/standins/lab/lab.hpp"
+#include "emulator/bench/bench_config.hpp"
+#include "emulator/core/error.hpp"
+#include "tools/spiceloop/bundled.hpp"
+#include "tools/spiceloop/commands.hpp"
+
+namespace spiceloop::cli {
+
+namespace {
+
+struct ScpiBenchArgs {
+  int repetitions = 2000;
+  int clients = 64;
+  int queries_per_client = 200;
+  BackendArgs backend;
+};
+
+struct Stats {
+  std::size_t n = 0;
+  double median_us = 0, p99_us = 0, per_second = 0;
+};
+
+Stats summarise(std::vector<double> seconds, double wall_seconds) {
+  Stats s;
+  s.n = seconds.size();
+  if (seconds.empty()) return s;
+  std::sort(seconds.begin(), seconds.end());
+  s.median_us = seconds[seconds.size() / 2] * 1e6;
+  s.p99_us = seconds[std::min(seconds.size() - 1, seconds.size() * 99 / 100)] * 1e6;
+  s.per_second = static_cast<double>(seconds.size()) / wall_seconds;
+  return s;
+}
+
+// Times `query` n times on one connection, after a few untimed warm-up rounds.
+Stats time_queries(const std::function<void()>& query, int n) {
+  for (int i = 0; i < 20; ++i) query();
+  std::vector<double> samples;
+  samples.reserve(static_cast<std::size_t>(n));
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    query();
+    samples.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return summarise(std::move(samples), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+void row(const std::string& what, const Stats& s) {
+  fmt::print("{:<44} {:>7} {:>11.1f} {:>10.1f} {:>10.0f}\n", what, s.n, s.median_us, s.p99_us, s.per_second);
+}
+
+std::string visa(const standins::Lab& lab, std::string_view name) {
+  for (const auto& a : lab.addresses())
+    if (a.name == name) return a.address;
+  throw InputError("bench.no_instrument", std::string(name), "the bench serves no such instrument");
+}
+
+void expect(bool ok, const std::string& what) {
+  if (!ok) throw SimulationError("bench.scpi_answer", "bench scpi", what);
+}
+
+void run(const ScpiBenchArgs& a) {
+  auto sim = make_simulator(a.backend);
+  auto scan_sim = make_simulator(a.backend);
+  standins::LabOptions options;
+  options.pty = false;
+  standins::Lab lab(load_bench_file(bundled_file("netlists/benches/lab16_hil.json").string()), *sim, options);
+  standins::Lab scan_lab(load_bench_file(bundled_file("netlists/benches/scan64.json").string()), *scan_sim, options);
+  lab.start();
+  scan_lab.start();
+
+  fmt::print("spiceloop bench scpi: stand-ins on 127.0.0.1 ({} backend), C++ client (drivers/client), "
+             "one connection unless said\n\n",
+             a.backend.backend);
+  fmt::print("{:<44} {:>7} {:>11} {:>10} {:>10}\n", "round trip", "n", "median us", "p99 us", "q/s");
+
+  client::ScpiClient source(visa(lab, "source"));
+  row("*IDN? (source)", time_queries([&] { expect(!source.query("*IDN?").empty(), "*IDN?"); }, a.repetitions));
+
+  client::ScpiClient scanner(visa(scan_lab, "scanner"));
+  scanner.write("*RST;CONF:VOLT:DC (@101:164)");
+  scanner.check_errors();
+  row("READ? 64 channels, ASCII", time_queries([&] {
+        expect(scanner.query_numbers("READ?").size() == 64, "64 ASCII readings");
+      }, a.repetitions));
+  scanner.write("FORM:DATA REAL,64");
+  row("READ? 64 channels, REAL,64 block", time_queries([&] {
+        expect(scanner.query_real64("READ?").size() == 64, "64 binary readings");
+      }, a.repetitions));
+
+  client::ScpiClient pots(visa(lab, "digipots"));
+  int code = 10;
+  row("DPOT:CODE <c>,(@1);*OPC? (digipot write)", time_queries([&] {
+        code = code == 10 ? 11 : 10;
+        expect(pots.query(fmt::format("DPOT:CODE {},(@1);*OPC?", code)) == "1", "*OPC? after a digipot write");
+      }, a.repetitions));
+  client::ScpiClient lab_scanner(visa(lab, "scanner"));
+  lab_scanner.write("*RST;CONF:VOLT:DC (@101:109);:FORM:DATA REAL,64");
+  row("digipot write + READ? 9 channels (re-solve)", time_queries([&] {
+        code = code == 10 ? 11 : 10;
+        pots.write(fmt::format("DPOT:CODE {},(@1)", code));
+        expect(lab_scanner.query_real64("READ?").size() == 9, "9 readings");
+      }, a.repetitions / 4));
+
+  // Many clients at once, each on its own connection and thread, all asking *IDN?.
+  const std::string address = visa(lab, "source");
+  std::vector<std::vector<double>> per_client(static_cast<std::size_t>(a.clients));
+  std::barrier start(a.clients + 1);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < a.clients; ++c)
+    threads.emplace_back([&, c] {
+      client::ScpiClient cl(address);
+      cl.query("*IDN?");
+      start.arrive_and_wait();
+      auto& samples = per_client[static_cast<std::size_t>(c)];
+      for (int i = 0; i < a.queries_per_client; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        cl.query("*IDN?");
+        samples.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+    });
+  start.arrive_and_wait();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto& t : threads) t.join();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<double> all;
+  for (auto& s : per_client) all.insert(all.end(), s.begin(), s.end());
+  row(fmt::format("*IDN?, {} clients at once", a.clients), summarise(std::move(all), wall));
+  fmt::print("\nA bench instrument answers in milliseconds; the stand-ins' medians above are what a loopback "
+             "round trip costs.\n");
+}
+
+}  // namespace
+
+void add_bench_scpi(CLI::App& bench) {
+  auto args = std::make_shared<ScpiBenchArgs>();
+  auto* cmd = bench.add_subcommand("scpi", "Stand-in round trips on loopback (median, p99, q/s), 64 clients, HIL steps/s");
+  cmd->add_option("--repetitions", args->repetitions, "Timed queries per row")->capture_default_str();
+  cmd->add_option("--clients", args->clients, "Connections at once for the many-clients row")->capture_default_str();
+  cmd->add_option("--queries-per-client", args->queries_per_client, "Queries each of those clients sends")
+      ->capture_default_str();
+  add_backend_options(*cmd, args->backend);
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace spiceloop::cli
