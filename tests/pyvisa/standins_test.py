@@ -14,7 +14,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import termios
 import time
+import tty
 import unittest
 
 import pyvisa
@@ -25,10 +27,10 @@ NETWORK = os.path.join(ROOT, "netlists", "lab16_digipot.json")
 ARGS = None
 
 
-def start_server(spiceloop, backend, workdir):
-    addresses = os.path.join(workdir, "addresses.json")
+def start_server(spiceloop, backend, workdir, bench=BENCH):
+    addresses = os.path.join(workdir, os.path.basename(bench) + ".addresses.json")
     proc = subprocess.Popen(
-        [spiceloop, "serve", BENCH, "--port", "0", "--backend", backend, "--addresses", addresses],
+        [spiceloop, "serve", bench, "--port", "0", "--backend", backend, "--addresses", addresses],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     deadline = time.time() + 60
@@ -192,6 +194,67 @@ class StandinsOverVisa(unittest.TestCase):
                 chunk = s.recv(4096)
                 self.assertTrue(chunk, "connection closed")
                 data += chunk
+
+    def test_digipot_line_protocol_on_tcp_and_on_the_pseudo_terminal(self):
+        pots = self.open("digipots")
+        line = self.rm.open_resource(self.addr["digipots-line"], read_termination="\r\n", write_termination="\n")
+        line.timeout = 10000
+        self.addCleanup(line.close)
+        self.assertEqual(line.query("SET 2 50"), "OK")
+        self.assertEqual(line.query("GET? 2"), "50")
+        self.assertEqual(int(pots.query("DPOT:CODE? (@2)")), 50)
+        self.assertTrue(line.query("SET 99 1").startswith("ERR"))
+        # The board's USB serial port: a pseudo-terminal, opened as lab code opens /dev/ttyACM0.
+        if "digipots-pty" not in self.addr:
+            self.skipTest("this machine gave the server no pseudo-terminal")
+        fd = os.open(self.addr["digipots-pty"], os.O_RDWR | os.O_NOCTTY)
+        self.addCleanup(os.close, fd)
+        tty.setraw(fd)
+        termios.tcflush(fd, termios.TCIOFLUSH)
+        os.write(fd, b"INC 2 3\nGET? 2\n")
+        data = b""
+        deadline = time.time() + 10
+        while data.count(b"\r\n") < 2 and time.time() < deadline:
+            data += os.read(fd, 256)
+        self.assertEqual(data.split(b"\r\n")[:2], [b"OK", b"53"])
+        self.assertEqual(int(pots.query("DPOT:CODE? (@2)")), 53)
+
+
+class SmuOverVisa(unittest.TestCase):
+    """The 2400-style SMU with the commands PyMeasure's Keithley2400 driver sends."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        bench = os.path.join(ROOT, "netlists", "benches", "lab16_smu.json")
+        cls.proc, cls.addr, _ = start_server(ARGS.spiceloop, ARGS.backend, cls.tmp.name, bench)
+        cls.rm = pyvisa.ResourceManager("@py")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rm.close()
+        cls.proc.terminate()
+        cls.proc.wait(timeout=30)
+        cls.tmp.cleanup()
+
+    def test_source_volts_read_current_and_clamp_at_compliance(self):
+        smu = self.rm.open_resource(self.addr["smu"], read_termination="\n", write_termination="\n")
+        smu.timeout = 10000
+        self.addCleanup(smu.close)
+        self.assertTrue(smu.query("*IDN?").startswith("KEITHLEY INSTRUMENTS INC.,MODEL 2400"))
+        for cmd in ("*RST", ":SOUR:FUNC VOLT", ":SOUR:VOLT:RANG 2", ":SOUR:VOLT:LEV 0.5", ":SENS:FUNC 'CURR'",
+                    ":SENS:CURR:PROT 0.1", ":SENS:CURR:RANG 0.1", ":FORM:ELEM VOLT,CURR", ":OUTP ON"):
+            smu.write(cmd)
+        volts, amps = smu.query_ascii_values(":READ?")
+        self.assertAlmostEqual(volts, 0.5, delta=1e-9)
+        self.assertNotEqual(amps, 0.0)
+        limit = abs(amps) / 10
+        smu.write(":SENS:CURR:PROT %.17g" % limit)
+        volts2, amps2 = smu.query_ascii_values(":READ?")
+        self.assertAlmostEqual(abs(amps2), limit, delta=1e-6 * limit)
+        self.assertLess(abs(volts2), 0.5)
+        self.assertEqual(smu.query(":SENS:CURR:PROT:TRIP?"), "1")
+        self.assertEqual(smu.query("SYST:ERR?").split(",")[0], "+0")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "drivers/client/hil/addresses.hpp"
+#include "drivers/client/hil/hil_simulator.hpp"
 #include "drivers/client/scpi_client.hpp"
 #include "drivers/standins/lab/lab.hpp"
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/core/error.hpp"
+#include "emulator/learning/config.hpp"
+#include "emulator/learning/trainer.hpp"
+#include "emulator/network/load.hpp"
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
 
@@ -25,6 +30,7 @@ struct ScpiBenchArgs {
   int repetitions = 2000;
   int clients = 64;
   int queries_per_client = 200;
+  int hil_steps = 300;
   BackendArgs backend;
 };
 
@@ -141,6 +147,28 @@ void run(const ScpiBenchArgs& a) {
   row(fmt::format("*IDN?, {} clients at once", a.clients), summarise(std::move(all), wall));
   fmt::print("\nA bench instrument answers in milliseconds; the stand-ins' medians above are what a loopback "
              "round trip costs.\n");
+
+  // Hardware in the loop: the sign-rule experiment trained through the sockets (sources, scanner,
+  // digipot bank of the lab above) against the same run in-process on the lab's backend kind.
+  nlohmann::json doc = nlohmann::json::parse(read_text_file(bundled_file("netlists/experiments/sign_rule.json").string(), "experiment"));
+  doc["epochs"] = 1000000000;
+  const auto dir = bundled_file("netlists/experiments");
+  const TrainConfig config = parse_train_config(doc, dir.string(), "sign_rule.json");
+  const auto steps_per_second = [&](Simulator& s) {
+    Trainer trainer(config, resolve_network(config), s);
+    trainer.step();  // load and first codes outside the timing
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < a.hil_steps; ++i) trainer.step();
+    return a.hil_steps / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  hil::HilSimulator hil_sim(hil::parse_addresses(lab.addresses_json(bundled_file("netlists/benches/lab16_hil.json").string()),
+                                                 "bench scpi", dir.string()));
+  const double over_sockets = steps_per_second(hil_sim);
+  auto in_process_sim = make_simulator(a.backend);
+  const double in_process = steps_per_second(*in_process_sim);
+  fmt::print("\nHIL training (sign_rule, twin CL on lab16_hil, {} steps): {:.0f} steps/s through the sockets, "
+             "{:.0f} steps/s in-process ({}), ratio {:.2f}\n",
+             a.hil_steps, over_sockets, in_process, a.backend.backend, over_sockets / in_process);
 }
 
 }  // namespace
@@ -151,6 +179,8 @@ void add_bench_scpi(CLI::App& bench) {
   cmd->add_option("--repetitions", args->repetitions, "Timed queries per row")->capture_default_str();
   cmd->add_option("--clients", args->clients, "Connections at once for the many-clients row")->capture_default_str();
   cmd->add_option("--queries-per-client", args->queries_per_client, "Queries each of those clients sends")
+      ->capture_default_str();
+  cmd->add_option("--hil-steps", args->hil_steps, "Training steps timed through the sockets and in-process")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   cmd->callback([args] { run(*args); });

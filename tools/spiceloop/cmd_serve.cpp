@@ -53,6 +53,7 @@ void run(const ServeArgs& args) {
   for (const auto& a : lab.addresses())
     fmt::print("  {:<14} {}{}\n", a.name, a.address,
                a.name == "control" ? "  (JSON lines)" : a.name == "digipots-pty" ? "  (serial line protocol)" : "");
+  if (!lab.pty_error().empty()) fmt::print("  (no pseudo-terminal for the digipot board: {})\n", lab.pty_error());
   if (!args.addresses.empty()) {
     write_file_atomically(args.addresses, lab.addresses_json(args.bench).dump(2) + "\n");
     fmt::print("addresses written to {}\n", args.addresses);

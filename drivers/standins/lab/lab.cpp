@@ -43,7 +43,12 @@ Lab::Lab(BenchConfig config, Simulator& sim, LabOptions options)
     DigipotBank& bank = *digipots_;
     auto lines = [&bank] { return std::make_unique<DigipotLineEndpoint>(bank); };
     instruments.push_back(g.add_protocol("digipots-line", lines, mutex_));
-    if (options.pty) instruments.push_back(g.add_pty("digipots-pty", lines, mutex_));
+    // A machine without pseudo-terminals (no /dev/ptmx in some containers) still serves the rest.
+    if (options.pty) try {
+        instruments.push_back(g.add_pty("digipots-pty", lines, mutex_));
+      } catch (const server::BindError& e) {
+        pty_error_ = e.what();
+      }
   }
   instruments.push_back(g.add("network", network_.tree(), network_.status(), mutex_));
   if (smu_) instruments.push_back(g.add("smu", smu_->tree(), smu_->status(), mutex_));

@@ -61,6 +61,8 @@ class Lab {
   std::mutex& bench_mutex() { return *mutex_; }
   server::ServerGroup& group() { return *group_; }
   std::vector<LabAddress> addresses() const;
+  // Why the digipot board's pseudo-terminal could not be opened ("" when it was, or not asked).
+  const std::string& pty_error() const { return pty_error_; }
   // {"spiceloop_addresses": 1, "bench": <bench file>, "<name>": "<address>", ...}: what
   // `spiceloop train --backend hil --bench ADDRS.json` reads.
   nlohmann::json addresses_json(const std::string& bench_file) const;
@@ -73,6 +75,7 @@ class Lab {
   std::optional<DigipotBank> digipots_;
   LearningNetwork network_;
   std::optional<Smu> smu_;
+  std::string pty_error_;
   std::unique_ptr<server::ServerGroup> group_;  // last: stops before the instruments it serves go
 };
 
