@@ -166,7 +166,7 @@ TEST_CASE("scpi client: a peer that closes the connection is Closed, not a hang"
   const auto e = client_error([&] { c.query("*IDN?"); });
   CHECK(e.kind() == ClientErrorKind::Closed);
   CHECK(e.command() == "*IDN?");
-  CHECK(std::chrono::steady_clock::now() - start < 1500ms);
+  CHECK(std::chrono::steady_clock::now() - start < 1900ms);  // not the 2 s timeout
 }
 
 TEST_CASE("scpi client: answers that are not what the query promises are Malformed", "[socket]") {

@@ -26,13 +26,13 @@ TEST_CASE("faults: a delay holds each answer that long, on that port only", "[so
   TwoInstruments rig;
   Client scanner(rig.group.port(rig.scanner));
   Client source(rig.group.port(rig.source));
-  rig.group.faults(rig.scanner).set_delay(std::chrono::milliseconds(300));
+  rig.group.faults(rig.scanner).set_delay(std::chrono::milliseconds(1000));
   auto t0 = std::chrono::steady_clock::now();
   CHECK(scanner.query("*IDN?") == idn);
-  CHECK(std::chrono::steady_clock::now() - t0 >= 300ms);
+  CHECK(std::chrono::steady_clock::now() - t0 >= 1000ms);
   t0 = std::chrono::steady_clock::now();
   CHECK(source.query("*IDN?") == idn);
-  CHECK(std::chrono::steady_clock::now() - t0 < 200ms);
+  CHECK(std::chrono::steady_clock::now() - t0 < 900ms  /* well under the delay, even on a loaded machine */);
   // Pipelined queries keep their order behind the delay.
   REQUIRE(scanner.send("VOLT 1;VOLT?\nVOLT 2;VOLT?\n") > 0);
   CHECK(scanner.read_line() == "+1.00000000E+00");
@@ -40,7 +40,7 @@ TEST_CASE("faults: a delay holds each answer that long, on that port only", "[so
   rig.group.faults(rig.scanner).clear();
   t0 = std::chrono::steady_clock::now();
   CHECK(scanner.query("*IDN?") == idn);
-  CHECK(std::chrono::steady_clock::now() - t0 < 200ms);
+  CHECK(std::chrono::steady_clock::now() - t0 < 900ms  /* well under the delay, even on a loaded machine */);
 }
 
 TEST_CASE("faults: silence swallows answers but commands still run", "[socket][faults]") {
@@ -107,10 +107,10 @@ TEST_CASE("faults: the realism latency adds to the delay and survives clear", "[
   TwoInstruments rig;
   Client c(rig.group.port(rig.source));
   rig.group.faults(rig.source).set_latency(std::chrono::milliseconds(50));
-  rig.group.faults(rig.source).set_delay(std::chrono::milliseconds(400));
+  rig.group.faults(rig.source).set_delay(std::chrono::milliseconds(1500));
   auto t0 = std::chrono::steady_clock::now();
   CHECK(c.query("*IDN?") == idn);
-  CHECK(std::chrono::steady_clock::now() - t0 >= 450ms);
+  CHECK(std::chrono::steady_clock::now() - t0 >= 1550ms);
   rig.group.faults(rig.source).clear();
   CHECK(rig.group.faults(rig.source).state().latency == std::chrono::milliseconds(50));
   CHECK(rig.group.faults(rig.source).state().delay.count() == 0);
@@ -118,5 +118,5 @@ TEST_CASE("faults: the realism latency adds to the delay and survives clear", "[
   CHECK(c.query("*IDN?") == idn);
   const auto took = std::chrono::steady_clock::now() - t0;
   CHECK(took >= 50ms);
-  CHECK(took < 400ms);  // the fault delay is gone
+  CHECK(took < 1400ms);  // the fault delay is gone
 }
