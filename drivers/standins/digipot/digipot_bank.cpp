@@ -1,4 +1,5 @@
 #include "drivers/standins/digipot/digipot_bank.hpp"
+#include "drivers/standins/guarded.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,16 +18,6 @@ namespace {
 
 constexpr scpi::CommandOptions kSet{.min_params = 2, .max_params = 2};
 constexpr scpi::CommandOptions kQuery{.min_params = 0, .max_params = 1};
-
-// Runs a change or a reading, turning a failed simulator update into -200 at this one boundary.
-template <class F>
-auto guarded(F&& f) {
-  try {
-    return f();
-  } catch (const spiceloop::Error& e) {
-    throw scpi::Error(scpi::err::execution, e.id());
-  }
-}
 
 // A rounded code as text for an error detail ("-3", "200"; NR3 when too large for an integer).
 std::string whole_number(double v) {

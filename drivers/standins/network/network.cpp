@@ -1,4 +1,5 @@
 #include "drivers/standins/network/network.hpp"
+#include "drivers/standins/guarded.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -42,16 +43,6 @@ std::vector<int> items_of(const scpi::Call& c, std::size_t i, int count, const c
 }
 
 std::string edge_label(const Edge& e, int number) { return "edge " + std::to_string(number) + " (" + e.name + ")"; }
-
-// Turns a failed solve into -200 carrying the error id, at this one boundary.
-template <class F>
-decltype(auto) solving(F&& f) {
-  try {
-    return f();
-  } catch (const spiceloop::Error& e) {
-    throw scpi::Error(scpi::err::execution, e.id());
-  }
-}
 
 bool all_finite(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
@@ -272,10 +263,10 @@ void LearningNetwork::register_commands() {
 
   tree_.add("LEARn:CLOCk", [this](scpi::Call& c) {
     const int n = c.has(0) ? static_cast<int>(c.integer(0, 1, options_.max_clocks, 1)) : 1;
-    solving([&] { clock(n); return 0; });
+    guarded([&] { clock(n); return 0; });
   }, {.min_params = 0, .max_params = 1});
   tree_.add("LEARn:CLOCk:COUNt?", [this](scpi::Call& c) { c.respond(scpi::nr1(clocks_)); });
-  tree_.add("LEARn:COST?", [this](scpi::Call& c) { c.respond(number(solving([&] { return cost(); }))); });
+  tree_.add("LEARn:COST?", [this](scpi::Call& c) { c.respond(number(guarded([&] { return cost(); }))); });
 
   const int edge_count = bench_.network().edge_count();
   // Only trainable linear edges take or report a setting; a code only a digipot has.
@@ -364,7 +355,7 @@ void LearningNetwork::register_commands() {
   tree_.add("NODE:VOLTage?", [this, node_count](scpi::Call& c) {
     const bool free = c.choice(0, {"FREE", "CLAMped", "NUDGed"}) == 0;
     const auto list = items_of(c, 1, node_count, "node");
-    const TwinState& t = solving([&]() -> const TwinState& { return twin(); });
+    const TwinState& t = guarded([&]() -> const TwinState& { return twin(); });
     std::vector<double> v;
     for (int n : list) v.push_back((free ? t.free : t.clamped).node_volts[static_cast<std::size_t>(n)]);
     if (format_.binary) {

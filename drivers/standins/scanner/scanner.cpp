@@ -1,4 +1,5 @@
 #include "drivers/standins/scanner/scanner.hpp"
+#include "drivers/standins/guarded.hpp"
 
 #include <algorithm>
 #include <array>
@@ -74,16 +75,6 @@ double resolution_volts(double nplc, double range_volts) {
   for (const Integration& i : kIntegration)
     if (i.nplc == nplc) return i.resolution_per_range * range_volts;
   return kIntegration.front().resolution_per_range * range_volts;
-}
-
-// Runs a measurement, turning a failed solve into -200 at this one boundary.
-template <class F>
-double measured(F&& f) {
-  try {
-    return f();
-  } catch (const spiceloop::Error& e) {
-    throw scpi::Error(scpi::err::execution, e.id());
-  }
 }
 
 const scpi::CommandOptions kNone{};
@@ -168,7 +159,7 @@ std::vector<Scanner::Reading> Scanner::sweep() {
   for (int ch : scan_) {
     const ChannelSetup& s = setup_.at(ch);
     integrate(s.nplc);
-    double volts = measured([&] { return bench_.measure_scanner_volts(ch); });
+    double volts = guarded([&] { return bench_.measure_scanner_volts(ch); });
     if (s.range_volts && std::abs(volts) > 1.2 * *s.range_volts) volts = std::copysign(kOverloadVolts, volts);
     out.push_back({volts, ch});
   }

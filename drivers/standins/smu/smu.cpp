@@ -1,4 +1,5 @@
 #include "drivers/standins/smu/smu.hpp"
+#include "drivers/standins/guarded.hpp"
 
 #include <algorithm>
 #include <array>
@@ -49,16 +50,6 @@ constexpr std::array<std::string_view, 8> kArmSources{"IMMediate", "TIMer", "MAN
 // Every SMU command: the 2400 numbers its one source, sense and output `1`.
 constexpr scpi::CommandOptions opts(std::size_t min_params = 0, std::size_t max_params = 0) {
   return {.min_params = min_params, .max_params = max_params, .suffix_max = 1};
-}
-
-// Runs bench work, turning a failed solve into -200 at this one boundary.
-template <class F>
-auto guarded(F&& f) {
-  try {
-    return f();
-  } catch (const spiceloop::Error& e) {
-    throw scpi::Error(scpi::err::execution, e.id());
-  }
 }
 
 bool is_word(const scpi::Param& p, std::string_view pattern) {

@@ -1,4 +1,5 @@
 #include "drivers/standins/source/source.hpp"
+#include "drivers/standins/guarded.hpp"
 
 #include <algorithm>
 #include <string>
@@ -26,16 +27,6 @@ std::vector<int> channels_of(const scpi::Call& c, std::size_t i, const Bench& be
                         "channel " + std::to_string(ch) + " not installed (1.." +
                             std::to_string(bench.source_channel_count()) + ")");
   return channels;
-}
-
-// Runs a measurement, turning a failed solve into -200 at this one boundary.
-template <class F>
-double measured(F&& f) {
-  try {
-    return f();
-  } catch (const spiceloop::Error& e) {
-    throw scpi::Error(scpi::err::execution, e.id());
-  }
 }
 
 }  // namespace
@@ -84,11 +75,11 @@ void Source::register_commands() {
 
   tree_.add("MEASure[:SCALar]:VOLTage[:DC]?", [this](scpi::Call& c) {
     for (int ch : channels_of(c, 0, bench_))
-      c.respond(scpi::nr3(measured([&] { return bench_.measure_node_volts(bench_.source_node(ch)); })));
+      c.respond(scpi::nr3(guarded([&] { return bench_.measure_node_volts(bench_.source_node(ch)); })));
   }, kQuery);
   tree_.add("MEASure[:SCALar]:CURRent[:DC]?", [this](scpi::Call& c) {
     for (int ch : channels_of(c, 0, bench_))
-      c.respond(scpi::nr3(measured([&] { return bench_.source_current(ch); })));
+      c.respond(scpi::nr3(guarded([&] { return bench_.source_current(ch); })));
   }, kQuery);
 
   tree_.add("SYSTem:CHANnel[:COUNt]?", [this](scpi::Call& c) { c.respond(scpi::nr1(bench_.source_channel_count())); });
