@@ -10,7 +10,19 @@
 // source_current() then reports the current that 0 V hold sinks. Network inputs that no source
 // channel drives stay at the volts the network file gives them.
 //
-// Solves are lazy: the last State is cached and re-solved only after a setting changed.
+// Current limits (an N6700 channel's CV/CC crossover): each source channel has a limit, +inf until
+// set (the Source stand-in sets its own at construction, on CURR and *RST). An ON input channel whose
+// load would draw more than its limit switches to constant current: truth() moves its output
+// voltage off the setpoint (down for a positive current, up for a negative one) until it delivers
+// exactly sign(I) * limit, the other channels staying at their setpoints; a channel whose CC
+// voltage would pass its setpoint goes back to CV. A Newton iteration on the CC voltages with a
+// finite-difference Jacobian finds them (exact after one step for resistor networks, a few for
+// diodes); failing to converge is SimulationError bench.compliance_not_converged. Out of scope, and
+// ideal: clamp channels (on network outputs), OFF channels (their 0 V hold), and the SMU (which
+// regulates itself, smu/smu.cpp). reset_sources() keeps the limits.
+//
+// Solves are lazy: the last (regulated) State is cached and re-solved only after a setting changed;
+// solve_count() counts every solve, the compliance iteration's included.
 // Readings (measure_*, source_current, smu_current) pass through the realism knobs (realism.hpp);
 // truth() never does. With every knob off a reading is the exact solve.
 // Units: volts, amperes (source_current is the current the source delivers INTO its node).
@@ -52,6 +64,14 @@ class Bench {
   bool output(int channel) const;
   // The current the channel's source delivers into its input node (solves if needed).
   double source_current(int channel);
+  // The current limit (amps >= 0, +inf allowed; std::invalid_argument otherwise). See above.
+  void set_source_current_limit(int channel, double amps);
+  double source_current_limit(int channel) const;
+  // True when the channel is in constant current (CC) in the present state (solves if needed).
+  bool source_in_compliance(int channel);
+  // The voltage the channel outputs, exact (no realism knobs): the setpoint in CV, the regulated
+  // voltage in CC, 0 V when an input channel is OFF; a clamp channel's node voltage.
+  double source_output_volts(int channel);
   // Setpoints 0 V and every output OFF (source channels and SMU), as at power-on.
   void reset_sources();
 
@@ -96,8 +116,11 @@ class Bench {
 
   // The hidden truth: the solved Free-phase state of the network as it stands now.
   const State& truth();
-  // The drive the present settings give: Free, or Clamped when the clamp channels are ON.
+  // The drive the present settings give: Free, or Clamped when the clamp channels are ON. Inputs
+  // are at the setpoints, so in CC this is not the drive truth() solved: see regulated_drive().
   Drive drive() const;
+  // The drive truth() solved: drive() with each CC channel's input at its regulated voltage.
+  const Drive& regulated_drive();
   std::uint64_t solve_count() const { return solves_; }
 
  private:
@@ -109,14 +132,21 @@ class Bench {
   double read_volts(double exact, double before);
   double read_amps(double exact);
   double settled(double exact, double before) const;
+  State solve_counted(const Drive& d);
+  State regulate(Drive& d);
+
+  enum class Mode : signed char { CV = 0, CCPlus = 1, CCMinus = -1 };
 
   BenchConfig config_;
   Simulator& sim_;
   std::vector<double> volts_;  // per source channel - 1
   std::vector<bool> on_;
+  std::vector<double> limit_;  // per source channel - 1, amps
   double smu_volts_ = 0.0;
   bool smu_on_ = false;
   std::optional<State> state_;
+  Drive regulated_;          // the drive state_ was solved at
+  std::vector<Mode> mode_;   // per source channel - 1, for state_
   std::optional<State> before_;  // the state before the last change (settling)
   std::chrono::steady_clock::time_point changed_at_{};
   std::chrono::steady_clock::time_point epoch_{};  // drift starts here

@@ -331,3 +331,28 @@ TEST_CASE("learning network: FORM REAL,64 answers conductances as a big-endian b
   CHECK(rig("LEAR:CLOC:COUN?") == "+0");
   CHECK(numbers(rig("EDGE:COND?")) == k);
 }
+
+TEST_CASE("learning network: a source channel in constant current drives both twins at its regulated voltage") {
+  IdealSimulator sim, reference;
+  NetworkRig rig(sim, "lab16.json");
+  rig.drive_inputs(kInputs);
+  const double amps = std::abs(rig.bench.source_current(1));
+  rig.bench.set_source_current_limit(1, amps / 4);
+  REQUIRE(rig.bench.source_in_compliance(1));
+  rig("LEAR:ETA 0.5");
+  rig(targets_command(kTargets));
+  const Drive regulated = rig.bench.regulated_drive();
+  CHECK(regulated.input_volts[0] != kInputs[0]);
+
+  reference.load(rig.bench.network());
+  Drive twin = regulated;
+  twin.phase = Phase::Twin;
+  twin.twin_eta = 0.5;
+  twin.twin_targets = kTargets;
+  const TwinState expected = reference.solve_twin(twin);
+  const TwinState& got = rig.network.twin();
+  for (std::size_t n = 0; n < expected.free.node_volts.size(); ++n) {
+    CHECK_THAT(got.free.node_volts[n], Catch::Matchers::WithinAbs(expected.free.node_volts[n], 1e-12));
+    CHECK_THAT(got.clamped.node_volts[n], Catch::Matchers::WithinAbs(expected.clamped.node_volts[n], 1e-12));
+  }
+}

@@ -117,8 +117,9 @@ void LearningNetwork::set_target(int output, double volts) {
   targets_[static_cast<std::size_t>(output - 1)] = volts;
 }
 
-Drive LearningNetwork::free_drive() const {
-  Drive d = bench_.drive();
+// The drive the bench solved: setpoints, or the regulated voltage of a source channel in CC.
+Drive LearningNetwork::free_drive() {
+  Drive d = bench_.regulated_drive();
   if (d.phase != Phase::Free)
     throw scpi::Error(scpi::err::settings_conflict,
                       "source channels clamp the outputs; switch them OFF (the twins clamp their own outputs)");

@@ -112,7 +112,7 @@ class LearningNetwork {
     bool operator==(const Key&) const = default;
   };
   void register_commands();
-  Drive free_drive() const;
+  Drive free_drive();
   Key key();
   TwinState solve_twin();
 

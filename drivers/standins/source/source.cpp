@@ -1,8 +1,8 @@
 #include "drivers/standins/source/source.hpp"
 #include "drivers/standins/guarded.hpp"
 
-#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "drivers/scpi/call.hpp"
 #include "drivers/scpi/common_commands.hpp"
@@ -16,6 +16,11 @@ namespace {
 
 constexpr scpi::CommandOptions kSet{.min_params = 1, .max_params = 2};
 constexpr scpi::CommandOptions kQuery{.min_params = 0, .max_params = 1};
+
+// STATus:OPERation bits of an N6700 output (its programming guide, "Operation Status Group").
+constexpr int kOperCV = 1;   // bit 0: constant voltage
+constexpr int kOperCC = 2;   // bit 1: constant current
+constexpr int kOperOff = 4;  // bit 2: output programmed off
 
 // The channels of parameter i (channel 1 when absent), each checked against the bench.
 std::vector<int> channels_of(const scpi::Call& c, std::size_t i, const Bench& bench) {
@@ -32,9 +37,8 @@ std::vector<int> channels_of(const scpi::Call& c, std::size_t i, const Bench& be
 }  // namespace
 
 Source::Source(Bench& bench, SourceOptions options)
-    : bench_(bench),
-      options_(std::move(options)),
-      limit_amps_(static_cast<std::size_t>(bench.source_channel_count()), options_.max_amps) {
+    : bench_(bench), options_(std::move(options)) {
+  set_limits(options_.max_amps);
   scpi::add_common_commands(tree_, status_, {"spiceloop", "N6700-emulated", options_.serial, options_.firmware},
                             {.reset = [this] { reset(); }});
   register_commands();
@@ -42,7 +46,11 @@ Source::Source(Bench& bench, SourceOptions options)
 
 void Source::reset() {
   bench_.reset_sources();
-  std::fill(limit_amps_.begin(), limit_amps_.end(), options_.max_amps);
+  set_limits(options_.max_amps);
+}
+
+void Source::set_limits(double amps) {
+  for (int ch = 1; ch <= bench_.source_channel_count(); ++ch) bench_.set_source_current_limit(ch, amps);
 }
 
 void Source::register_commands() {
@@ -59,7 +67,7 @@ void Source::register_commands() {
 
   tree_.add("[SOURce:]CURRent[:LEVel][:IMMediate][:AMPLitude]", [this, amps](scpi::Call& c) {
     const double a = c.number(0, amps);
-    for (int ch : channels_of(c, 1, bench_)) limit_amps_[static_cast<std::size_t>(ch - 1)] = a;
+    for (int ch : channels_of(c, 1, bench_)) bench_.set_source_current_limit(ch, a);
   }, kSet);
   tree_.add("[SOURce:]CURRent[:LEVel][:IMMediate][:AMPLitude]?", [this](scpi::Call& c) {
     for (int ch : channels_of(c, 0, bench_)) c.respond(scpi::nr3(current_limit_amps(ch)));
@@ -80,6 +88,16 @@ void Source::register_commands() {
   tree_.add("MEASure[:SCALar]:CURRent[:DC]?", [this](scpi::Call& c) {
     for (int ch : channels_of(c, 0, bench_))
       c.respond(scpi::nr3(guarded([&] { return bench_.source_current(ch); })));
+  }, kQuery);
+
+  // The N6700's operation condition register: CV bit 0, CC bit 1, OFF bit 2 (its other bits, the
+  // trigger and CP/CR states, have nothing here to report).
+  tree_.add("STATus:OPERation:CONDition?", [this](scpi::Call& c) {
+    for (int ch : channels_of(c, 0, bench_)) {
+      int bits = kOperOff;
+      if (bench_.output(ch)) bits = guarded([&] { return bench_.source_in_compliance(ch); }) ? kOperCC : kOperCV;
+      c.respond(scpi::nr1(bits));
+    }
   }, kQuery);
 
   tree_.add("SYSTem:CHANnel[:COUNt]?", [this](scpi::Call& c) { c.respond(scpi::nr1(bench_.source_channel_count())); });
