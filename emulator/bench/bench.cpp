@@ -268,17 +268,22 @@ std::vector<double> Bench::true_conductances() const {
   return k;
 }
 
+// Conductances reach the simulator lazily, at the next solve: a message that writes many digipot
+// codes costs one update, not one per code.
 void Bench::push_conductances() {
-  sim_.set_conductances(true_conductances());
+  conductances_stale_ = true;
   changed();
 }
 
+void Bench::sync_conductances() {
+  if (!conductances_stale_) return;
+  sim_.set_conductances(true_conductances());
+  conductances_stale_ = false;
+}
+
 State Bench::solve_with(std::span<const double> siemens, const Drive& drive) {
+  conductances_stale_ = true;  // the next ordinary solve restores the bench's own
   sim_.set_conductances(siemens);
-  struct Restore {
-    Bench& b;
-    ~Restore() { b.sim_.set_conductances(b.true_conductances()); }
-  } restore{*this};
   ++solves_;
   return sim_.solve(drive);
 }
@@ -341,6 +346,7 @@ const Drive& Bench::regulated_drive() {
 }
 
 State Bench::solve_counted(const Drive& d) {
+  sync_conductances();
   ++solves_;
   return sim_.solve(d);
 }

@@ -128,6 +128,7 @@ class Bench {
   const DigipotChannel& digipot(int channel) const;
   void changed();
   void push_conductances();
+  void sync_conductances();
   void draw_tolerances();
   double read_volts(double exact, double before);
   double read_amps(double exact);
@@ -152,6 +153,7 @@ class Bench {
   std::chrono::steady_clock::time_point epoch_{};  // drift starts here
   std::vector<double> r_ab_factor_;  // per edge: 1 + tolerance z for digipots, 1 otherwise
   BenchRng rng_;
+  bool conductances_stale_ = true;  // the simulator's conductances lag the network's
   std::uint64_t solves_ = 0;
 };
 
