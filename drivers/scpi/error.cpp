@@ -6,7 +6,7 @@
 namespace spiceloop::scpi {
 
 std::string_view standard_message(int code) {
-  static constexpr std::array<std::pair<int, std::string_view>, 33> table{{
+  static constexpr std::array<std::pair<int, std::string_view>, 35> table{{
       {0, "No error"},
       {-100, "Command error"},
       {-101, "Invalid character"},
@@ -29,6 +29,8 @@ std::string_view standard_message(int code) {
       {-171, "Invalid expression"},
       {-200, "Execution error"},
       {-211, "Trigger ignored"},
+      {-213, "Init ignored"},
+      {-214, "Trigger deadlock"},
       {-221, "Settings conflict"},
       {-222, "Data out of range"},
       {-224, "Illegal parameter value"},

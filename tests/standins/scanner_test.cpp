@@ -280,6 +280,8 @@ TEST_CASE("scanner: TRIG:SOUR BUS arms on INIT and each *TRG takes one sweep") {
   CHECK(rig("SYST:ERR?") == "-230,\"Data corrupt or stale;scan waiting for *TRG (2 sweeps left)\"");
   rig("ROUT:SCAN (@103)");
   CHECK(rig("SYST:ERR?") == "-221,\"Settings conflict;scan waiting for *TRG; send ABOR first\"");
+  rig("INIT");
+  CHECK(rig("SYST:ERR?") == "-213,\"Init ignored;scan waiting for *TRG; send ABOR first\"");
   rig("*TRG");
   CHECK(rig.scanner.readings_in_memory() == 2);
   rig("*TRG");
@@ -289,7 +291,7 @@ TEST_CASE("scanner: TRIG:SOUR BUS arms on INIT and each *TRG takes one sweep") {
   CHECK(rig("SYST:ERR?") == "-211,\"Trigger ignored\"");
 
   CHECK(rig("READ?") == "");
-  CHECK(rig("SYST:ERR?") == "-221,\"Settings conflict;READ? with TRIG:SOUR BUS; use INIT, *TRG, FETC?\"");
+  CHECK(rig("SYST:ERR?") == "-214,\"Trigger deadlock;READ? with TRIG:SOUR BUS; use INIT, *TRG, FETC?\"");
 
   rig("INIT;*TRG;:ABOR");  // ABOR keeps what the scan took so far
   CHECK_FALSE(rig.scanner.armed());

@@ -136,7 +136,8 @@ void Scanner::configure(const std::vector<int>& channels, const ChannelSetup& se
 
 // A scan clears the reading memory, as on the 34970A, so FETC? answers the latest scan only.
 void Scanner::initiate() {
-  require_idle();
+  // A second INIT while a scan waits for its triggers is ignored, as on the 34970A.
+  if (armed()) throw scpi::Error(scpi::err::init_ignored, "scan waiting for *TRG; send ABOR first");
   if (scan_.empty()) throw scpi::Error(scpi::err::settings_conflict, "empty scan list");
   memory_.clear();
   if (source_ == TriggerSource::Bus) {
@@ -254,9 +255,9 @@ void Scanner::register_commands() {
     c.respond(answer(memory()));
   }, kNone);
   tree_.add("READ?", [this](scpi::Call& c) {
-    // The 34970A answers -214 "Trigger deadlock": no *TRG can arrive while READ? waits.
+    // As the 34970A: no *TRG can arrive while READ? waits, so it is a deadlock.
     if (source_ == TriggerSource::Bus)
-      throw scpi::Error(scpi::err::settings_conflict, "READ? with TRIG:SOUR BUS; use INIT, *TRG, FETC?");
+      throw scpi::Error(scpi::err::trigger_deadlock, "READ? with TRIG:SOUR BUS; use INIT, *TRG, FETC?");
     initiate();
     c.respond(answer(memory()));
   }, kNone);
