@@ -262,8 +262,11 @@ std::vector<double> Bench::true_conductances() const {
   std::vector<double> k = config_.network.conductances();
   for (std::size_t j = 0; j < k.size(); ++j) {
     const Edge& e = config_.network.edges[j];
-    if (e.kind == ElementKind::Digipot && r_ab_factor_[j] != 1.0)
-      k[j] = 1.0 / (e.r_ab_ohms * r_ab_factor_[j] * e.code / e.taps + e.r_wiper_ohms);
+    if (e.kind == ElementKind::Digipot && r_ab_factor_[j] != 1.0) {
+      Edge drawn = e;  // the same device law, with this device's end-to-end resistance
+      drawn.r_ab_ohms *= r_ab_factor_[j];
+      k[j] = digipot_siemens(drawn, e.code);
+    }
   }
   return k;
 }

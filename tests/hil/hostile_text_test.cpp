@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "../server/test_client.hpp"
+#include "drivers/client/visa_address.hpp"
 #include "drivers/standins/lab/lab.hpp"
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::uint16_t port_of(const std::string& visa) {
-  // TCPIP0::<host>::<port>::SOCKET
-  const auto host = visa.find("::") + 2;
-  const auto port = visa.find("::", host) + 2;
-  return static_cast<std::uint16_t>(std::stoi(visa.substr(port, visa.find("::", port) - port)));
-}
+std::uint16_t port_of(const std::string& visa) { return client::VisaAddress::parse(visa).port; }
 
 }  // namespace
 
