@@ -13,6 +13,7 @@
 #include "drivers/standins/digipot/digipot_bank.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "emulator/spice/worker_path.hpp"
 #include "helpers.hpp"
 
 using namespace spiceloop;
@@ -286,7 +287,7 @@ TEST_CASE("digipot: two connections share one bank") {
 }
 
 TEST_CASE("digipot on ngspice: codes set over SCPI give the circuit the ideal solve gives", "[ngspice]") {
-  REQUIRE(std::filesystem::exists(SPICELOOP_WORKER_DEFAULT));
+  REQUIRE(std::filesystem::exists(ngspice_worker_path()));
   NgspiceSimulator sim;
   DigipotRig rig(sim);
   rig.drive_inputs();

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "emulator/spice/worker_path.hpp"
+
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "network_rig.hpp"
 
@@ -15,7 +17,7 @@ using Catch::Matchers::WithinRel;
 using standins_test::numbers;
 
 TEST_CASE("learning network on ngspice: CL clocks and twin voltages equal the ideal direct steps", "[ngspice]") {
-  REQUIRE(std::filesystem::exists(SPICELOOP_WORKER_DEFAULT));
+  REQUIRE(std::filesystem::exists(ngspice_worker_path()));
   NgspiceSimulator sim;
   network_test::NetworkRig rig(sim);
   const std::vector<double> inputs{1.0, -1.0, 1.0, -1.0}, targets{0.3, -0.2, 0.1};

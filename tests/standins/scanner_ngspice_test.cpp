@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "emulator/spice/worker_path.hpp"
+
 #include "drivers/standins/scanner/scanner.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
@@ -15,7 +17,7 @@ using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
 TEST_CASE("scanner on ngspice: a scan of every channel equals the ideal solve", "[ngspice]") {
-  REQUIRE(std::filesystem::exists(SPICELOOP_WORKER_DEFAULT));
+  REQUIRE(std::filesystem::exists(ngspice_worker_path()));
   NgspiceSimulator sim;
   IdealSimulator reference;
   standins_test::SourceRig rig(sim);

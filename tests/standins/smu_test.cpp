@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "emulator/spice/worker_path.hpp"
+
 #include "drivers/standins/smu/smu.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
@@ -356,7 +358,7 @@ TEST_CASE("smu: PyMeasure's Keithley2400 command strings source a voltage and re
 // The same SMU on ngspice answers what the ideal solver computes, in and out of compliance.
 // Needs the spiceloop-ngspice-worker target built.
 TEST_CASE("smu on ngspice: current and compliance equal the ideal solve", "[ngspice]") {
-  REQUIRE(std::filesystem::exists(SPICELOOP_WORKER_DEFAULT));
+  REQUIRE(std::filesystem::exists(ngspice_worker_path()));
   NgspiceSimulator sim;
   SmuRig rig(sim);
   rig.src("VOLT 0.7,(@1);VOLT -0.4,(@2);VOLT 1.3,(@3);:OUTP ON,(@1:3)");

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include "emulator/spice/worker_path.hpp"
 #include <nlohmann/json.hpp>
 
 #include "drivers/standins/scanner/scanner.hpp"
@@ -254,7 +256,7 @@ TEST_CASE("source compliance: the scanner on the same bench reads the regulated 
 }
 
 TEST_CASE("source compliance on ngspice: the CC channel delivers its limit", "[ngspice]") {
-  REQUIRE(std::filesystem::exists(SPICELOOP_WORKER_DEFAULT));
+  REQUIRE(std::filesystem::exists(ngspice_worker_path()));
   NgspiceSimulator sim;
   IdealSimulator ideal;
   standins_test::SourceRig rig(sim), exact(ideal);

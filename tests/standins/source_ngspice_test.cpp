@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "emulator/spice/worker_path.hpp"
+
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "helpers.hpp"
@@ -14,7 +16,7 @@ using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
 TEST_CASE("source on ngspice: measured voltages and currents equal the ideal solve", "[ngspice]") {
-  REQUIRE(std::filesystem::exists(SPICELOOP_WORKER_DEFAULT));
+  REQUIRE(std::filesystem::exists(ngspice_worker_path()));
   NgspiceSimulator sim;
   IdealSimulator reference;
   standins_test::SourceRig rig(sim);
