@@ -21,47 +21,6 @@ void check_volts(double volts, const char* what) {
 
 double quantise(double v, double lsb) { return lsb > 0 ? std::round(v / lsb) * lsb : v; }
 
-// Compliance (CV/CC crossover). A channel is over its limit only beyond rounding, so one sitting
-// exactly at its limit stays in CV; a CC current counts as reached at kReachedRel, or at kCloseRel
-// once Newton stops gaining (a simulator such as ngspice only converges to its own tolerances).
-constexpr double kOverRel = 1e-9;
-constexpr double kReachedRel = 1e-13;
-constexpr double kCloseRel = 1e-9;
-constexpr double kTinyAmps = 1e-18;
-constexpr double kCloseAmps = 1e-15;  // SolverOptions::abstol_amps
-constexpr double kStepVolts = 1e-4;   // finite-difference step, relative to max(1 V, |V|)
-constexpr int kMaxComplianceIterations = 20;
-constexpr int kMaxHalvings = 8;
-
-bool over_limit(double amps, double limit) { return std::abs(amps) > limit * (1 + kOverRel) + kTinyAmps; }
-
-// Solves a (n x n) x = b in place by Gaussian elimination with partial pivoting; false if singular.
-bool solve_dense(std::vector<double>& a, std::vector<double>& b) {
-  const std::size_t n = b.size();
-  for (std::size_t k = 0; k < n; ++k) {
-    std::size_t p = k;
-    for (std::size_t r = k + 1; r < n; ++r)
-      if (std::abs(a[r * n + k]) > std::abs(a[p * n + k])) p = r;
-    if (!(std::abs(a[p * n + k]) > 0) || !std::isfinite(a[p * n + k])) return false;
-    if (p != k) {
-      for (std::size_t c = 0; c < n; ++c) std::swap(a[k * n + c], a[p * n + c]);
-      std::swap(b[k], b[p]);
-    }
-    for (std::size_t r = k + 1; r < n; ++r) {
-      const double f = a[r * n + k] / a[k * n + k];
-      for (std::size_t c = k; c < n; ++c) a[r * n + c] -= f * a[k * n + c];
-      b[r] -= f * b[k];
-    }
-  }
-  for (std::size_t k = n; k-- > 0;) {
-    double x = b[k];
-    for (std::size_t c = k + 1; c < n; ++c) x -= a[k * n + c] * b[c];
-    b[k] = x / a[k * n + k];
-    if (!std::isfinite(b[k])) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 Bench::Bench(BenchConfig config, Simulator& sim)
@@ -70,7 +29,7 @@ Bench::Bench(BenchConfig config, Simulator& sim)
       volts_(config_.source.size(), 0.0),
       on_(config_.source.size(), false),
       limit_(config_.source.size(), std::numeric_limits<double>::infinity()),
-      mode_(config_.source.size(), Mode::CV) {
+      mode_(config_.source.size(), Regulation::CV) {
   sim_.load(config_.network);
   reseed(config_.realism.seed);
 }
@@ -137,7 +96,7 @@ double Bench::source_current_limit(int channel) const { return limit_[static_cas
 bool Bench::source_in_compliance(int channel) {
   const auto i = static_cast<std::size_t>(source(channel).channel - 1);
   truth();
-  return mode_[i] != Mode::CV;
+  return mode_[i] != Regulation::CV;
 }
 
 double Bench::source_output_volts(int channel) {
@@ -150,7 +109,7 @@ double Bench::source_output_volts(int channel) {
 void Bench::reset_sources() {
   std::fill(volts_.begin(), volts_.end(), 0.0);
   std::fill(on_.begin(), on_.end(), false);
-  smu_volts_ = 0.0;
+  smu_source_.volts = 0.0;
   smu_on_ = false;
   epoch_ = std::chrono::steady_clock::now();
   changed();
@@ -161,12 +120,18 @@ int Bench::smu_node() const {
   return config_.network.inputs[static_cast<std::size_t>(config_.smu->input)].node;
 }
 
-void Bench::set_smu_volts(double volts) {
+void Bench::set_smu_source(const SmuSource& source) {
   smu_node();
-  check_volts(volts, "SMU");
-  if (smu_volts_ == volts) return;
-  smu_volts_ = volts;
+  check_smu_source(source);
+  if (smu_source_ == source) return;
+  smu_source_ = source;
   if (smu_on_) changed();
+}
+
+void Bench::set_smu_volts(double volts) {
+  SmuSource s = smu_source_;
+  s.volts = volts;
+  set_smu_source(s);
 }
 
 void Bench::set_smu_output(bool on) {
@@ -176,9 +141,20 @@ void Bench::set_smu_output(bool on) {
   changed();
 }
 
+double Bench::smu_volts() {
+  smu_node();
+  return regulated_drive().input_volts.at(static_cast<std::size_t>(config_.smu->input));
+}
+
 double Bench::smu_current() {
   smu_node();
   return read_amps(truth().source_amps.at(static_cast<std::size_t>(config_.smu->input)));
+}
+
+bool Bench::smu_in_compliance() {
+  smu_node();
+  truth();
+  return smu_on_ && smu_tripped(smu_source_, smu_mode_);
 }
 
 const ScannerChannel* Bench::find_scanner_channel(int channel) const {
@@ -318,7 +294,9 @@ Drive Bench::drive() const {
     }
     d.input_volts[static_cast<std::size_t>(c.input)] = on_[i] ? volts_[i] : 0.0;
   }
-  if (config_.smu) d.input_volts[static_cast<std::size_t>(config_.smu->input)] = smu_on_ ? smu_volts_ : 0.0;
+  if (config_.smu)
+    d.input_volts[static_cast<std::size_t>(config_.smu->input)] =
+        smu_on_ ? as_regulated_output(smu_source_, static_cast<std::size_t>(config_.smu->input)).setpoint_volts : 0.0;
   if (clamps_on > 0) {
     if (clamps_on != clamps)
       throw InputError("bench.partial_clamp", "source channels",
@@ -334,12 +312,7 @@ Drive Bench::drive() const {
 }
 
 const State& Bench::truth() {
-  if (!state_) {
-    Drive d = drive();
-    State s = regulate(d);
-    regulated_ = std::move(d);
-    state_ = std::move(s);
-  }
+  if (!state_) regulate();
   return *state_;
 }
 
@@ -354,107 +327,31 @@ State Bench::solve_counted(const Drive& d) {
   return sim_.solve(d);
 }
 
-// Solves at d's setpoints, then moves the inputs of channels over their limits until each delivers
-// sign(I) * limit (mode_ records which). d ends as the drive of the returned state.
-State Bench::regulate(Drive& d) {
-  std::fill(mode_.begin(), mode_.end(), Mode::CV);
-  State s = solve_counted(d);
-  std::vector<std::size_t> candidates;  // channel - 1 of each ON input channel with a finite limit
+// The ON input channels and the SMU as regulated outputs (regulator.hpp); state_ becomes their
+// regulated solve and mode_ / smu_mode_ their modes.
+void Bench::regulate() {
+  std::vector<RegulatedOutput> outputs;
+  std::vector<std::size_t> channel_of;  // per output: channel - 1
   for (const SourceChannel& c : config_.source) {
     const auto i = static_cast<std::size_t>(c.channel - 1);
-    if (!c.is_clamp() && on_[i] && std::isfinite(limit_[i])) candidates.push_back(i);
+    if (c.is_clamp() || !on_[i]) continue;
+    RegulatedOutput o;
+    o.input = static_cast<std::size_t>(c.input);
+    o.setpoint_volts = volts_[i];
+    o.min_amps = -limit_[i];
+    o.max_amps = limit_[i];
+    o.name = "source channel " + std::to_string(c.channel);
+    outputs.push_back(std::move(o));
+    channel_of.push_back(i);
   }
-  if (candidates.empty()) return s;
+  if (config_.smu && smu_on_) outputs.push_back(as_regulated_output(smu_source_, static_cast<std::size_t>(config_.smu->input)));
 
-  auto input = [&](std::size_t i) { return static_cast<std::size_t>(config_.source[i].input); };
-  auto target = [&](std::size_t i) { return static_cast<double>(static_cast<signed char>(mode_[i])) * limit_[i]; };
-  // Worst CC miss, relative to the limit; reached / close when every CC channel meets the tolerance.
-  struct Miss {
-    double worst = 0.0;
-    bool reached = true, close = true;
-  };
-  auto miss = [&](const State& st, const std::vector<std::size_t>& cc) {
-    Miss m;
-    for (std::size_t i : cc) {
-      const double e = std::abs(st.source_amps.at(input(i)) - target(i));
-      m.worst = std::max(m.worst, e / (limit_[i] + kCloseAmps));
-      m.reached = m.reached && e <= kReachedRel * limit_[i] + kTinyAmps;
-      m.close = m.close && e <= kCloseRel * limit_[i] + kCloseAmps;
-    }
-    return m;
-  };
-
-  double previous = std::numeric_limits<double>::infinity();
-  bool dropped = false;  // a channel went back to CV in the last step
-  for (int iteration = 0; iteration <= kMaxComplianceIterations; ++iteration) {
-    bool added = false;
-    for (std::size_t i : candidates) {
-      const double amps = s.source_amps.at(input(i));
-      if (mode_[i] == Mode::CV && over_limit(amps, limit_[i])) {
-        mode_[i] = amps > 0 ? Mode::CCPlus : Mode::CCMinus;
-        added = true;
-      }
-    }
-    std::vector<std::size_t> cc;
-    for (std::size_t i : candidates)
-      if (mode_[i] != Mode::CV) cc.push_back(i);
-    if (cc.empty()) return s;
-    const Miss now = miss(s, cc);
-    if (!added && (now.reached || (now.close && now.worst > 0.5 * previous))) return s;
-    if (iteration == kMaxComplianceIterations) break;
-    previous = added || dropped ? std::numeric_limits<double>::infinity() : now.worst;
-
-    // Newton on the CC voltages: J = dI_cc / dV_cc by forward differences, stepping each voltage
-    // away from its setpoint (the side its CC voltage lies on).
-    const std::size_t n = cc.size();
-    std::vector<double> jac(n * n), step(n);
-    for (std::size_t k = 0; k < n; ++k) step[k] = target(cc[k]) - s.source_amps.at(input(cc[k]));
-    for (std::size_t col = 0; col < n; ++col) {
-      Drive probe = d;
-      double& v = probe.input_volts[input(cc[col])];
-      const double h = -static_cast<double>(static_cast<signed char>(mode_[cc[col]])) * kStepVolts * std::max(1.0, std::abs(v));
-      v += h;
-      const State q = solve_counted(probe);
-      for (std::size_t row = 0; row < n; ++row)
-        jac[row * n + col] = (q.source_amps.at(input(cc[row])) - s.source_amps.at(input(cc[row]))) / h;
-    }
-    if (!solve_dense(jac, step)) break;
-
-    // Each CC voltage stays on its side of the setpoint; one the step takes to it goes back to CV
-    // (the active set changes, so that step is taken whole). Otherwise the step is halved while it
-    // makes the worst miss larger (diodes; for resistors the whole step is exact).
-    Drive trial;
-    State next;
-    bool hit = false;
-    for (int halving = 0;; ++halving) {
-      const double t = std::ldexp(1.0, -halving);
-      trial = d;
-      hit = false;
-      for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t i = cc[k];
-        const double lo = mode_[i] == Mode::CCPlus ? -network_limits::kMaxAbsVolts : volts_[i];
-        const double hi = mode_[i] == Mode::CCPlus ? volts_[i] : network_limits::kMaxAbsVolts;
-        double& v = trial.input_volts[input(i)];
-        v = std::clamp(v + t * step[k], lo, hi);
-        hit = hit || v == volts_[i];
-      }
-      next = solve_counted(trial);
-      if (hit || halving == kMaxHalvings || miss(next, cc).worst <= now.worst) break;
-    }
-    d = std::move(trial);
-    s = std::move(next);
-    dropped = false;
-    for (std::size_t i : cc)
-      if (d.input_volts[input(i)] == volts_[i]) mode_[i] = Mode::CV, dropped = true;
-  }
-  std::string channels;
-  for (std::size_t i : candidates)
-    if (mode_[i] != Mode::CV) channels += (channels.empty() ? "" : ", ") + std::to_string(i + 1);
-  throw SimulationError("bench.compliance_not_converged", "source channels " + channels,
-                        fmt::format("the constant-current voltages did not converge in {} iterations; check "
-                                    "the current limits against the network (a limit the load cannot reach "
-                                    "within +/-{} V has no CC voltage)",
-                                    kMaxComplianceIterations, network_limits::kMaxAbsVolts));
+  Regulated r = spiceloop::regulate(drive(), outputs, [this](const Drive& d) { return solve_counted(d); });
+  std::fill(mode_.begin(), mode_.end(), Regulation::CV);
+  for (std::size_t k = 0; k < channel_of.size(); ++k) mode_[channel_of[k]] = r.modes[k];
+  smu_mode_ = outputs.size() > channel_of.size() ? r.modes.back() : Regulation::CV;
+  regulated_ = std::move(r.drive);
+  state_ = std::move(r.state);
 }
 
 void Bench::set_realism(const Realism& realism) {

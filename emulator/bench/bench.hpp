@@ -1,28 +1,28 @@
-// The emulated lab table: one network, the settings every instrument shares (source setpoints and
-// output states, digipot codes), and a Simulator& that solves it. Every stand-in holds the same
-// Bench, so what one sets the others measure.
+// The emulated lab table: one network, the settings every instrument shares (source setpoints,
+// output states and current limits, the SMU's source, digipot codes), and a Simulator& that solves
+// it. Every stand-in holds the same Bench, so what one sets the others measure. The behaviour of
+// each device has its own file beside this one: regulator.hpp (CV/CC of source channels and SMU),
+// smu.hpp, realism.hpp (the knobs every reading passes through).
 //
 // Source channels: a channel's setpoint starts at 0 V with its output OFF (an N6700 after *RST).
 // A channel on a network output is a clamp: ON holds the output at its setpoint (the Clamped
 // phase; every clamp channel must then be ON, or a solve fails with bench.partial_clamp), OFF lets
-// the output float (the Free phase). An input channel that is OFF holds its input node at 0 V (a shorted, not a floating, output: the network
-// stays solvable whatever is switched off, and the real lab boards tie unused inputs to ground);
-// source_current() then reports the current that 0 V hold sinks. Network inputs that no source
-// channel drives stay at the volts the network file gives them.
+// the output float (the Free phase). An input channel that is OFF holds its input node at 0 V (a
+// shorted, not a floating, output: the network stays solvable whatever is switched off, and the
+// real lab boards tie unused inputs to ground); source_current() then reports the current that
+// 0 V hold sinks. Network inputs that no source channel drives stay at the volts the network file
+// gives them.
 //
-// Current limits (an N6700 channel's CV/CC crossover): each source channel has a limit, +inf until
-// set (the Source stand-in sets its own at construction, on CURR and *RST). An ON input channel whose
-// load would draw more than its limit switches to constant current: truth() moves its output
-// voltage off the setpoint (down for a positive current, up for a negative one) until it delivers
-// exactly sign(I) * limit, the other channels staying at their setpoints; a channel whose CC
-// voltage would pass its setpoint goes back to CV. A Newton iteration on the CC voltages with a
-// finite-difference Jacobian finds them (exact after one step for resistor networks, a few for
-// diodes); failing to converge is SimulationError bench.compliance_not_converged. Out of scope, and
-// ideal: clamp channels (on network outputs), OFF channels (their 0 V hold), and the SMU (which
-// regulates itself, smu/smu.cpp). reset_sources() keeps the limits.
+// Regulation (regulator.hpp), at every solve: each ON input channel has a current limit, +inf until
+// set (the Source stand-in sets its own at construction, on CURR and *RST); one whose load would
+// draw more than its limit goes into constant current, its voltage moving off the setpoint (down
+// for a positive current, up for a negative one) until it delivers exactly sign(I) * limit. The
+// SMU, when ON, regulates on the same mechanism with its own source and compliance (smu.hpp; by
+// default a plain voltage source). Out of scope, and ideal: clamp channels (on network outputs)
+// and OFF outputs (their 0 V hold). reset_sources() keeps the limits.
 //
 // Solves are lazy: the last (regulated) State is cached and re-solved only after a setting changed;
-// solve_count() counts every solve, the compliance iteration's included.
+// solve_count() counts every solve, the regulator's included.
 // Readings (measure_*, source_current, smu_current) pass through the realism knobs (realism.hpp);
 // truth() never does. With every knob off a reading is the exact solve.
 // Units: volts, amperes (source_current is the current the source delivers INTO its node).
@@ -40,6 +40,8 @@
 
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/bench/realism.hpp"
+#include "emulator/bench/regulator.hpp"
+#include "emulator/bench/smu.hpp"
 #include "emulator/sim/simulator.hpp"
 #include "emulator/sim/state.hpp"
 
@@ -75,14 +77,20 @@ class Bench {
   // Setpoints 0 V and every output OFF (source channels and SMU), as at power-on.
   void reset_sources();
 
-  // The SMU (Keithley 2400 style) on one input node, if the bench has one.
+  // The SMU (Keithley 2400 style) on one input node, if the bench has one. Every SMU call throws
+  // std::logic_error without an SMU; set_smu_source std::invalid_argument as check_smu_source.
   bool has_smu() const { return config_.smu.has_value(); }
-  int smu_node() const;  // std::logic_error without an SMU
-  void set_smu_volts(double volts);
-  double smu_volts() const { return smu_volts_; }
+  int smu_node() const;
+  void set_smu_source(const SmuSource& source);
+  const SmuSource& smu_source() const { return smu_source_; }
+  void set_smu_volts(double volts);  // the voltage level alone
   void set_smu_output(bool on);
   bool smu_output() const { return smu_on_; }
+  // The voltage the SMU outputs, exact (no realism knobs): the level, or where its compliance or
+  // its current source regulates it; 0 V when OFF (solves if needed).
+  double smu_volts();
   double smu_current();  // the current the SMU delivers into its node (a reading)
+  bool smu_in_compliance();  // a compliance holds the output now (smu_tripped; solves if needed)
 
   const ScannerChannel* find_scanner_channel(int channel) const;
   const DigipotChannel* find_digipot_channel(int channel) const;
@@ -134,20 +142,19 @@ class Bench {
   double read_amps(double exact);
   double settled(double exact, double before) const;
   State solve_counted(const Drive& d);
-  State regulate(Drive& d);
-
-  enum class Mode : signed char { CV = 0, CCPlus = 1, CCMinus = -1 };
+  void regulate();
 
   BenchConfig config_;
   Simulator& sim_;
   std::vector<double> volts_;  // per source channel - 1
   std::vector<bool> on_;
   std::vector<double> limit_;  // per source channel - 1, amps
-  double smu_volts_ = 0.0;
+  SmuSource smu_source_;
   bool smu_on_ = false;
   std::optional<State> state_;
-  Drive regulated_;          // the drive state_ was solved at
-  std::vector<Mode> mode_;   // per source channel - 1, for state_
+  Drive regulated_;               // the drive state_ was solved at
+  std::vector<Regulation> mode_;  // per source channel - 1, for state_
+  Regulation smu_mode_ = Regulation::CV;
   std::optional<State> before_;  // the state before the last change (settling)
   std::chrono::steady_clock::time_point changed_at_{};
   std::chrono::steady_clock::time_point epoch_{};  // drift starts here

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string_view>
@@ -121,76 +120,28 @@ void Smu::reset() {
   format_ = {};
   buffer_.clear();
   buffer_valid_ = false;
-  tripped_ = false;
   epoch_ = std::chrono::steady_clock::now();
   bench_.set_smu_output(false);
-  bench_.set_smu_volts(0.0);
+  bench_.set_smu_source(source());
 }
 
-double Smu::exact_amps() {
-  return bench_.truth().source_amps.at(static_cast<std::size_t>(bench_.config().smu->input));
+SmuSource Smu::source() const {
+  return {.function = s_.mode == Mode::Volts ? SmuSource::Function::Volts : SmuSource::Function::Amps,
+          .volts = s_.source_volts,
+          .amps = s_.source_amps,
+          .compliance_amps = s_.limit_amps,
+          .compliance_volts = s_.limit_volts,
+          .max_volts = options_.max_volts};
 }
 
-// The SMU current rises with its voltage (a passive network), so f(V) = I(V) - target has one root;
-// a secant kept inside the bracket [below, above] finds it, exactly for an affine I(V).
-Smu::Solved Smu::volts_for_amps(double target, double lo, double hi, double first, double second) {
-  const double tol = 1e-13 * std::abs(target) + 1e-21;
-  auto f = [&](double v) {
-    bench_.set_smu_volts(v);
-    return exact_amps() - target;
-  };
-  double below = lo, above = hi;  // f(below) < 0 <= f(above) once have_below / have_above
-  bool have_below = false, have_above = false;
-  double best_v = 0.0, best_f = std::numeric_limits<double>::infinity();
-  auto note = [&](double v, double fv) {
-    if (std::abs(fv) < std::abs(best_f)) best_v = v, best_f = fv;
-    if (fv < 0)
-      below = v, have_below = true;
-    else
-      above = v, have_above = true;
-  };
-  double x0 = std::clamp(first, lo, hi);
-  double f0 = f(x0);
-  note(x0, f0);
-  double x1 = std::clamp(second, lo, hi);
-  if (x1 == x0) x1 = std::clamp(x0 + (f0 < 0 ? 1.0 : -1.0), lo, hi);
-  for (int i = 0; i < 100 && std::abs(best_f) > tol && x1 != x0; ++i) {
-    const double f1 = f(x1);
-    note(x1, f1);
-    if (std::abs(f1) <= tol) break;
-    if (have_below && have_above && above - below <= 1e-14 * std::max(1.0, std::abs(x1))) break;
-    const double slope = (f1 - f0) / (x1 - x0);
-    double next = slope > 0 && std::isfinite(slope) ? x1 - f1 / slope
-                                                    : x1 + (f1 < 0 ? 2.0 : -2.0) * std::abs(x1 - x0);  // flat: widen
-    if (have_below && have_above) {
-      if (!(next > below && next < above)) next = 0.5 * (below + above);
-    } else {
-      next = std::clamp(next, have_below ? below : lo, have_above ? above : hi);
-    }
-    x0 = x1, f0 = f1, x1 = next;
-  }
-  bench_.set_smu_volts(best_v);
-  return {best_v, std::abs(best_f) <= tol || (have_below && have_above)};
-}
-
+// The bench regulates the SMU at every solve (emulator/bench/smu.hpp); solving now makes a
+// failure the answer to the command that caused it.
 void Smu::regulate() {
-  tripped_ = false;
-  if (!bench_.smu_output()) return;
-  const double previous = bench_.smu_volts();
-  if (s_.mode == Mode::Volts) {
-    bench_.set_smu_volts(s_.source_volts);
-    const double amps = exact_amps();
-    if (std::abs(amps) <= s_.limit_amps) return;
-    // Compliance: the limit holds on the side of the setpoint that lowers |I|.
-    tripped_ = true;
-    const double lo = amps > 0 ? -options_.max_volts : s_.source_volts;
-    const double hi = amps > 0 ? s_.source_volts : options_.max_volts;
-    volts_for_amps(std::copysign(s_.limit_amps, amps), lo, hi, s_.source_volts, previous);
-  } else {
-    const double limit = std::min(s_.limit_volts, options_.max_volts);
-    tripped_ = !volts_for_amps(s_.source_amps, -limit, limit, previous, previous).reached;
-  }
+  bench_.set_smu_source(source());
+  if (bench_.smu_output()) bench_.truth();
 }
+
+bool Smu::in_compliance() { return bench_.smu_in_compliance(); }
 
 void Smu::regulate_or_throw() { guarded([this] { regulate(); }); }
 
@@ -204,6 +155,7 @@ void Smu::take_readings() {
   try {
     bench_.set_smu_output(true);
     regulate_or_throw();
+    const bool tripped = guarded([&] { return in_compliance(); });
     for (std::size_t n = 0; n < count; ++n) {
       if (k.integration_latency && k.line_hz > 0)
         std::this_thread::sleep_for(std::chrono::duration<double>(s_.nplc / k.line_hz));
@@ -212,7 +164,7 @@ void Smu::take_readings() {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count();
       double word = (s_.mode == Mode::Volts ? status_bit::v_source : status_bit::i_source);
       if (s_.front) word += status_bit::front;
-      if (tripped_) word += status_bit::compliance;
+      if (tripped) word += status_bit::compliance;
       if (s_.functions & fn::volts) word += status_bit::v_meas;
       if (s_.functions & fn::amps) word += status_bit::i_meas;
       if (s_.functions & fn::ohms) word += status_bit::r_meas;
@@ -223,11 +175,11 @@ void Smu::take_readings() {
         if (s_.elements & (1u << e)) readings.push_back(all[e]);
     }
   } catch (...) {
-    if (s_.auto_off) bench_.set_smu_output(false), tripped_ = false;
+    if (s_.auto_off) bench_.set_smu_output(false);
     throw;
   }
   // Auto output-off: the output turns off after each source-measure cycle.
-  if (s_.auto_off) bench_.set_smu_output(false), tripped_ = false;
+  if (s_.auto_off) bench_.set_smu_output(false);
   buffer_ = std::move(readings);
   buffer_valid_ = true;
 }
@@ -317,10 +269,7 @@ void Smu::register_source() {
     tree_.add(std::string(quantity) + "?", [](scpi::Call& c) { c.respond("FIX"); }, opts());
   }
 
-  tree_.add("SOURce#:CLEar[:IMMediate]", [this](scpi::Call&) {
-    bench_.set_smu_output(false);
-    tripped_ = false;
-  }, opts());
+  tree_.add("SOURce#:CLEar[:IMMediate]", [this](scpi::Call&) { bench_.set_smu_output(false); }, opts());
   add_bool(tree_, "SOURce#:CLEar:AUTO", s_.auto_off);
   add_number(tree_, "SOURce#:DELay", s_.source_delay, {.unit = "S", .min = 0.0, .max = 9999.998, .def = 0.0});
   add_bool(tree_, "SOURce#:DELay:AUTO", s_.source_delay_auto);
@@ -349,12 +298,10 @@ void Smu::register_sense() {
   }, opts());
   // TRIPped? reports the limit of the present source mode holding the output now.
   tree_.add("[SENSe#:]CURRent[:DC]:PROTection:TRIPped?", [this](scpi::Call& c) {
-    regulate_or_throw();
-    c.respond(scpi::boolean(tripped_ && s_.mode == Mode::Volts));
+    c.respond(scpi::boolean(s_.mode == Mode::Volts && guarded([this] { return in_compliance(); })));
   }, opts());
   tree_.add("[SENSe#:]VOLTage[:DC]:PROTection:TRIPped?", [this](scpi::Call& c) {
-    regulate_or_throw();
-    c.respond(scpi::boolean(tripped_ && s_.mode == Mode::Amps));
+    c.respond(scpi::boolean(s_.mode == Mode::Amps && guarded([this] { return in_compliance(); })));
   }, opts());
 
   add_range(tree_, "[SENSe#:]VOLTage[:DC]", s_.sense_volts_range, kVoltRanges, "V");

@@ -48,15 +48,14 @@
 // solved node voltage and SMU current whichever functions are on (the 2400 would show the source
 // setting for an unmeasured sourced quantity); resistance is V/I when RES is on, else 9.91E+37.
 //
-// Operating point: the Bench holds voltages only, so the SMU finds the voltage that gives its
-// operating point. Voltage mode: the setpoint, unless |I| would exceed the current compliance;
-// then the voltage at which I equals the limit (sign of the unclamped current). Current mode: the
-// voltage at which I equals the setpoint, within +/- the voltage compliance (beyond it: held at the
-// limit). The SMU current rises monotonically with its voltage in a passive network, so a
-// bracketed secant finds it: exact after two solves for resistor networks, a few more with diodes.
-// The operating point is re-established after every SMU setting and before every reading; another
-// instrument's change shows in the SMU node only at the SMU's next command (a real 2400 regulates
-// continuously). OFF holds the node at 0 V (Bench).
+// Operating point: the Bench regulates the SMU at every solve (emulator/bench/smu.hpp, on the
+// regulator the source channels use). Voltage mode: the setpoint, unless |I| would exceed the
+// current compliance; then the voltage at which I equals the limit (sign of the unclamped
+// current). Current mode: the voltage at which I equals the setpoint, within +/- the voltage
+// compliance (beyond it: held at the limit). Every instrument's change reaches the SMU node at the
+// next solve, as a 2400 regulates continuously. Each SMU setting pushes the source to the Bench and,
+// with the output ON, solves at once, so a failed solve answers that command. OFF holds the node
+// at 0 V (Bench).
 //
 // Errors: READ?/INIT with the output OFF and auto output-off disabled is the 2400's
 // +803 "Not permitted with OUTPUT off"; FETC? before any INIT -230; a failed solve -200 with the
@@ -98,9 +97,9 @@ class Smu {
 
   Mode mode() const { return s_.mode; }
   bool output() const { return bench_.smu_output(); }
-  // True while the last regulation held the output at a compliance limit.
-  bool in_compliance() const { return tripped_; }
-  // Moves the bench's SMU voltage to the operating point the settings and the network give.
+  // True while a compliance limit holds the output (solves if needed; spiceloop::Error if it fails).
+  bool in_compliance();
+  // Pushes the source settings to the Bench and, with the output ON, solves at them.
   // Throws spiceloop::Error when a solve fails.
   void regulate();
 
@@ -138,18 +137,12 @@ class Smu {
     int average_count = 10;
     bool ohms_auto = false;
   };
-  struct Solved {
-    double volts;
-    bool reached;  // false: the target lies beyond the interval; volts is its nearer end
-  };
-
   void register_commands();
   void register_source();
   void register_sense();
   void register_trigger();
   void register_system();
-  double exact_amps();
-  Solved volts_for_amps(double target_amps, double lo, double hi, double first, double second);
+  SmuSource source() const;  // the settings as the Bench regulates them
   void regulate_or_throw();
   void take_readings();  // INIT: the output must be ON or auto output-off enabled
   std::string fetch() const;
@@ -158,7 +151,6 @@ class Smu {
   Bench& bench_;
   SmuOptions options_;
   Settings s_;
-  bool tripped_ = false;
   std::vector<double> buffer_;  // the last INIT's readings, elements flattened
   bool buffer_valid_ = false;
   std::chrono::steady_clock::time_point epoch_;
