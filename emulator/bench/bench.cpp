@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/bench/digipot_board.hpp"
 #include "emulator/core/error.hpp"
 #include "emulator/network/validate.hpp"
 
@@ -205,20 +206,7 @@ int Bench::digipot_taps(int channel) const {
 
 int Bench::step_digipot(int channel, int steps) {
   const Edge& e = config_.network.edges[static_cast<std::size_t>(digipot(channel).edge)];
-  const int dir = steps < 0 ? -1 : 1;
-  const Realism& k = config_.realism;
-  int code = e.code;
-  for (int i = 0; i < std::abs(steps); ++i) {
-    int taps = 1;
-    if (k.digipot_miss_probability > 0 || k.digipot_double_probability > 0) {
-      const double u = rng_.uniform();
-      if (u < k.digipot_miss_probability)
-        taps = 0;
-      else if (u < k.digipot_miss_probability + k.digipot_double_probability)
-        taps = 2;
-    }
-    code = std::clamp(code + dir * taps, 0, e.taps - 1);
-  }
+  const int code = pulsed_code(e.code, steps, e.taps, config_.realism, [this] { return rng_.uniform(); });
   const int moved = code - e.code;
   set_digipot_code(channel, code);
   return moved;

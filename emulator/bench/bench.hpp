@@ -2,7 +2,8 @@
 // output states and current limits, the SMU's source, digipot codes), and a Simulator& that solves
 // it. Every stand-in holds the same Bench, so what one sets the others measure. The behaviour of
 // each device has its own file beside this one: regulator.hpp (CV/CC of source channels and SMU),
-// smu.hpp, realism.hpp (the knobs every reading passes through).
+// smu.hpp, digipot_board.hpp (pulses, believed vs true wipers), realism.hpp (the knobs every
+// reading passes through).
 //
 // Source channels: a channel's setpoint starts at 0 V with its output OFF (an N6700 after *RST).
 // A channel on a network output is a clamp: ON holds the output at its setpoint (the Clamped
@@ -98,8 +99,8 @@ class Bench {
   // Digipot codes in 0..taps-1 of the edge; throws std::invalid_argument outside.
   void set_digipot_code(int channel, int code);
   int digipot_code(int channel) const;  // the true wiper position
-  // Moves the true wiper `steps` taps (negative: down), clipped to 0..taps-1. With the realism knobs
-  // each tap may be missed or taken twice. Returns the taps the wiper actually moved.
+  // Sends `steps` pulses to the true wiper (negative: down; pulsed_code in digipot_board.hpp, with
+  // this bench's realism and generator). Returns the taps the wiper actually moved.
   int step_digipot(int channel, int steps);
   int digipot_taps(int channel) const;
 

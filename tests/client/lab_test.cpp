@@ -84,7 +84,7 @@ TEST_CASE("lab: the digipot stand-in reports nominal resistances and refuses cod
   const auto ohms = digipots.resistance_ohms({1, 2});
   {
     std::lock_guard lock(lab.mutex());
-    CHECK_THAT(ohms[0], Catch::Matchers::WithinRel(lab.digipots.nominal_ohms(1), 1e-8));
+    CHECK_THAT(ohms[0], Catch::Matchers::WithinRel(lab.digipots.board().nominal_ohms(1), 1e-8));
   }
   CHECK(ohms[0] == ohms[1]);
   try {

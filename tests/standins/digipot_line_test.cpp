@@ -23,7 +23,7 @@ struct LineRig {
   explicit LineRig(Simulator& sim, standins::DigipotLineOptions options = {})
       : bench(load_bench_file(standins_test::bench_path("lab16_digipot.json")), sim),
         bank(bench),
-        line(bank, std::move(options)),
+        line(bank.board(), std::move(options)),
         session(bank.tree(), bank.status()) {}
 
   // One line in, its answer without the line ending ("" when none came).
@@ -49,7 +49,7 @@ std::vector<int> true_codes(const Bench& bench) {
 
 std::vector<int> believed_codes(const standins::DigipotBank& bank) {
   std::vector<int> out;
-  for (int ch = 1; ch <= 16; ++ch) out.push_back(bank.code(ch));
+  for (int ch = 1; ch <= 16; ++ch) out.push_back(bank.board().code(ch));
   return out;
 }
 
@@ -264,6 +264,6 @@ TEST_CASE("digipot line: answers nobody takes are dropped past the output bound"
   const std::string out = rig.line.take_output();
   CHECK(out.size() <= 40);
   CHECK(rig.line.dropped_answers() > 0);
-  CHECK(rig.line.dropped_answers() + out.size() / (std::to_string(rig.bank.code(1)).size() + 2) == 20);
-  CHECK(rig("GET? 1") == std::to_string(rig.bank.code(1)));
+  CHECK(rig.line.dropped_answers() + out.size() / (std::to_string(rig.bank.board().code(1)).size() + 2) == 20);
+  CHECK(rig("GET? 1") == std::to_string(rig.bank.board().code(1)));
 }

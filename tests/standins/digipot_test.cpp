@@ -73,7 +73,7 @@ std::vector<int> true_codes(const Bench& bench) {
 
 std::vector<int> believed_codes(const standins::DigipotBank& bank) {
   std::vector<int> out;
-  for (int ch = 1; ch <= 16; ++ch) out.push_back(bank.code(ch));
+  for (int ch = 1; ch <= 16; ++ch) out.push_back(bank.board().code(ch));
   return out;
 }
 

@@ -60,7 +60,7 @@ struct Refused {
 
 }  // namespace
 
-DigipotLine::DigipotLine(DigipotBank& bank, DigipotLineOptions options) : bank_(bank), options_(std::move(options)) {}
+DigipotLine::DigipotLine(DigipotBoard& board, DigipotLineOptions options) : board_(board), options_(std::move(options)) {}
 
 void DigipotLine::feed(std::string_view bytes) {
   for (char c : bytes) {
@@ -124,25 +124,25 @@ std::string DigipotLine::execute(std::string_view line) {
     }
     if (args == 0) {
       std::string out;
-      for (int ch : bank_.channels()) {
+      for (int ch : board_.channels()) {
         if (!out.empty()) out += ' ';
-        out += std::to_string(bank_.code(ch));
+        out += std::to_string(board_.code(ch));
       }
       return out;
     }
-    if (n[0] < 0 || n[0] > 1'000'000 || !bank_.has_channel(static_cast<int>(n[0])))
+    if (n[0] < 0 || n[0] > 1'000'000 || !board_.has_channel(static_cast<int>(n[0])))
       throw Refused{"no channel " + text(n[0])};
     const int ch = static_cast<int>(n[0]);
-    if (args == 1) return std::to_string(bank_.code(ch));
+    if (args == 1) return std::to_string(board_.code(ch));
 
     if (equals_upper(kw, "SET")) {
-      if (n[1] < 0 || n[1] > bank_.max_code(ch))
-        throw Refused{"code " + text(n[1]) + " out of range 0.." + std::to_string(bank_.max_code(ch))};
-      bank_.set_code(ch, static_cast<int>(n[1]));
+      if (n[1] < 0 || n[1] > board_.max_code(ch))
+        throw Refused{"code " + text(n[1]) + " out of range 0.." + std::to_string(board_.max_code(ch))};
+      board_.set_code(ch, static_cast<int>(n[1]));
     } else {
-      if (n[1] < 0 || n[1] > DigipotBank::kMaxSteps)
-        throw Refused{"steps " + text(n[1]) + " out of range 0.." + std::to_string(DigipotBank::kMaxSteps)};
-      bank_.step(ch, static_cast<int>(equals_upper(kw, "INC") ? n[1] : -n[1]));
+      if (n[1] < 0 || n[1] > DigipotBoard::kMaxSteps)
+        throw Refused{"steps " + text(n[1]) + " out of range 0.." + std::to_string(DigipotBoard::kMaxSteps)};
+      board_.step(ch, static_cast<int>(equals_upper(kw, "INC") ? n[1] : -n[1]));
     }
     return "OK";
   } catch (const Refused& r) {

@@ -1,6 +1,7 @@
 // The plain line protocol digipot boards speak over USB serial, as pure code (no I/O): bytes in
-// through feed(), answer lines out through take_output(). It drives the same DigipotBank as the
-// SCPI side (same belief, same Bench), so a SET here is what DPOT:CODE? answers there.
+// through feed(), answer lines out through take_output(). It drives the same DigipotBoard as the
+// SCPI side (DigipotBank::board(): same belief, same Bench), so a SET here is what DPOT:CODE?
+// answers there.
 //
 //   SET <ch> <code>   step the wiper to <code> (0..taps-1)     -> OK
 //   INC <ch> <n>      n up pulses (0..65535)                   -> OK
@@ -19,14 +20,14 @@
 // longer than max_line_bytes gives one "ERR line too long" at its end and is otherwise discarded
 // (memory stays bounded). Answers beyond max_output_bytes that nobody takes are dropped, as a
 // board's full transmit buffer drops them. Arguments are checked before anything moves.
-// Not thread-safe; the owner runs it one call at a time, along with the bank's SCPI sessions.
+// Not thread-safe; the owner runs it one call at a time, along with the board's SCPI sessions.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-#include "drivers/standins/digipot/digipot_bank.hpp"
+#include "emulator/bench/digipot_board.hpp"
 
 namespace spiceloop::standins {
 
@@ -38,7 +39,7 @@ struct DigipotLineOptions {
 
 class DigipotLine {
  public:
-  explicit DigipotLine(DigipotBank& bank, DigipotLineOptions options = {});
+  explicit DigipotLine(DigipotBoard& board, DigipotLineOptions options = {});
 
   // Any split of the byte stream; runs every completed line.
   void feed(std::string_view bytes);
@@ -50,7 +51,7 @@ class DigipotLine {
   std::string execute(std::string_view line);
   void answer(const std::string& text);
 
-  DigipotBank& bank_;
+  DigipotBoard& board_;
   DigipotLineOptions options_;
   std::string line_;        // at most max_line_bytes
   bool overlong_ = false;   // the current line passed max_line_bytes

@@ -14,7 +14,7 @@ namespace {
 // The board's line protocol as a server Endpoint, one per connection (its own line buffer).
 class DigipotLineEndpoint : public server::Endpoint {
  public:
-  explicit DigipotLineEndpoint(DigipotBank& bank) : line_(bank) {}
+  explicit DigipotLineEndpoint(DigipotBoard& board) : line_(board) {}
   void feed(std::string_view bytes) override { line_.feed(bytes); }
   std::string take_output() override { return line_.take_output(); }
 
@@ -40,8 +40,8 @@ Lab::Lab(BenchConfig config, Simulator& sim, LabOptions options)
   if (scanner_) instruments.push_back(g.add("scanner", scanner_->tree(), scanner_->status(), mutex_));
   if (digipots_) {
     instruments.push_back(g.add("digipots", digipots_->tree(), digipots_->status(), mutex_));
-    DigipotBank& bank = *digipots_;
-    auto lines = [&bank] { return std::make_unique<DigipotLineEndpoint>(bank); };
+    DigipotBoard& board = digipots_->board();
+    auto lines = [&board] { return std::make_unique<DigipotLineEndpoint>(board); };
     instruments.push_back(g.add_protocol("digipots-line", lines, mutex_));
     // A machine without pseudo-terminals (no /dev/ptmx in some containers) still serves the rest.
     if (options.pty) try {
