@@ -2,8 +2,8 @@
 // output states and current limits, the SMU's source, digipot codes), and a Simulator& that solves
 // it. Every stand-in holds the same Bench, so what one sets the others measure. The behaviour of
 // each device has its own file beside this one: regulator.hpp (CV/CC of source channels and SMU),
-// smu.hpp, digipot_board.hpp (pulses, believed vs true wipers), realism.hpp (the knobs every
-// reading passes through).
+// smu.hpp, digipot_board.hpp (pulses, believed vs true wipers), learning_clock.hpp (the twin
+// learning clock), realism.hpp (the knobs every reading passes through).
 //
 // Source channels: a channel's setpoint starts at 0 V with its output OFF (an N6700 after *RST).
 // A channel on a network output is a clamp: ON holds the output at its setpoint (the Clamped
@@ -104,8 +104,8 @@ class Bench {
   int step_digipot(int channel, int steps);
   int digipot_taps(int channel) const;
 
-  // Rewrites edge values in place (resistor siemens, digipot codes) for stand-ins that own the
-  // edges, such as the self-learning network. Digipot siemens follow their codes afterwards.
+  // Rewrites edge values in place (resistor siemens, digipot codes) for devices that own the
+  // edges, such as the learning clock. Digipot siemens follow their codes afterwards.
   void update_edges(const std::function<void(std::vector<Edge>&)>& edit);
   // The conductances the simulator holds: the network's, with each digipot's drawn tolerance.
   std::vector<double> true_conductances() const;

@@ -17,7 +17,7 @@
 //   digipot_tolerance            relative sigma of each device's end-to-end resistance, drawn
 //                                once per seed (R = R_AB (1 + tol z) code / N + R_wiper)
 //   twin_mismatch                relative sigma of the clamped twin's conductances against the
-//                                free twin's (self-learning network stand-in), drawn once per seed
+//                                free twin's (learning_clock.hpp), drawn once per seed
 #pragma once
 
 #include <cstdint>

@@ -15,7 +15,7 @@
 #include "drivers/client/source_client.hpp"
 #include "drivers/scpi/session.hpp"
 #include "drivers/server/server_group.hpp"
-#include "drivers/standins/network/network.hpp"
+#include "drivers/standins/learning_network/learning_network.hpp"
 #include "tests/client/helpers.hpp"
 
 using namespace client_test;
@@ -123,11 +123,13 @@ TEST_CASE("network client: settings round-trip exactly and land in the stand-in"
   CHECK(net.targets(kOutputs) == std::vector<double>{0.25, 0.6, 0.6});
   {
     std::lock_guard lock(lab.mutex());
-    CHECK(lab.network.rule() == standins::NetworkRule::Sign);
-    CHECK(lab.network.eta() == 0.1 + 0.2);
-    CHECK(lab.network.beta() == 1.0 / 3.0 * 1e-4);
-    CHECK(lab.network.alpha() == 2.0 / 7.0);
-    CHECK(lab.network.targets() == std::vector<double>{0.25, 0.6, 0.6});
+    const LearningClock& clock = lab.network.clock();
+    CHECK(clock.rule() == RuleKind::CoupledLearning);
+    CHECK(clock.update_mode() == UpdateMode::Sign);
+    CHECK(clock.eta() == 0.1 + 0.2);
+    CHECK(clock.beta() == 1.0 / 3.0 * 1e-4);
+    CHECK(clock.alpha() == 2.0 / 7.0);
+    CHECK(clock.targets() == std::vector<double>{0.25, 0.6, 0.6});
   }
 
   net.set_edge_codes({1, 2, 3}, {10, 100, 10});
@@ -214,7 +216,7 @@ TEST_CASE("network client: conductances read back bit-exactly in REAL,64 whateve
   for (std::size_t j = 0; j < k.size(); ++j) CHECK(k[j] == lab.bench.network().edges[j].siemens);
   CHECK(k[0] == k[2]);
   CHECK(k[3] == k[4]);
-  const auto& truth = lab.network.twin().free.node_volts;
+  const auto& truth = lab.network.clock().twin().free.node_volts;
   CHECK(v == std::vector<double>{truth[9], truth[2], truth[3]});
   CHECK(v[0] == 0.45);  // n9 is input 4
 }

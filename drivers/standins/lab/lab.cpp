@@ -28,7 +28,7 @@ Lab::Lab(BenchConfig config, Simulator& sim, LabOptions options)
     : mutex_(std::make_shared<std::mutex>()),
       bench_(std::move(config), sim),
       source_(bench_),
-      network_(bench_),
+      learning_network_(bench_),
       group_(std::make_unique<server::ServerGroup>(options.host, options.base_port, options.limits)) {
   if (!bench_.config().scanner.empty()) scanner_.emplace(bench_);
   if (!bench_.config().digipots.empty()) digipots_.emplace(bench_);
@@ -50,7 +50,7 @@ Lab::Lab(BenchConfig config, Simulator& sim, LabOptions options)
         pty_error_ = e.what();
       }
   }
-  instruments.push_back(g.add("network", network_.tree(), network_.status(), mutex_));
+  instruments.push_back(g.add("network", learning_network_.tree(), learning_network_.status(), mutex_));
   if (smu_) instruments.push_back(g.add("smu", smu_->tree(), smu_->status(), mutex_));
   add_control_port(g, bench_, *mutex_);
 

@@ -9,7 +9,7 @@
 //   digipots       digipot bank, SCPI                                   "digipots" channels
 //   digipots-line  the same bank, plain line protocol on TCP            "digipots" channels
 //   digipots-pty   ... and on a pseudo-terminal (its path, no port)     "digipots" and options.pty
-//   network        self-learning twin network with its learning clock   always
+//   network        self-learning twin network with its learning clock   always (learning_network/)
 //   smu            Keithley 2400-style SMU                              "smu"
 //   control        the JSON-lines back door, 127.0.0.1 only             always
 // The realism knob command_latency_seconds becomes each instrument port's answer delay.
@@ -26,7 +26,7 @@
 
 #include "drivers/server/server_group.hpp"
 #include "drivers/standins/digipot/digipot_bank.hpp"
-#include "drivers/standins/network/network.hpp"
+#include "drivers/standins/learning_network/learning_network.hpp"
 #include "drivers/standins/scanner/scanner.hpp"
 #include "drivers/standins/smu/smu.hpp"
 #include "drivers/standins/source/source.hpp"
@@ -73,7 +73,7 @@ class Lab {
   Source source_;
   std::optional<Scanner> scanner_;
   std::optional<DigipotBank> digipots_;
-  LearningNetwork network_;
+  LearningNetwork learning_network_;
   std::optional<Smu> smu_;
   std::string pty_error_;
   std::unique_ptr<server::ServerGroup> group_;  // last: stops before the instruments it serves go

@@ -8,16 +8,16 @@
 #include <vector>
 
 #include "drivers/scpi/response.hpp"
-#include "drivers/standins/network/network.hpp"
+#include "drivers/standins/learning_network/learning_network.hpp"
 #include "emulator/learning/rule.hpp"
 #include "emulator/learning/update.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "helpers.hpp"
 
-namespace network_test {
+namespace learning_network_test {
 
-struct NetworkRig {
-  explicit NetworkRig(spiceloop::Simulator& sim, std::string_view bench_file = "lab16.json")
+struct LearningNetworkRig {
+  explicit LearningNetworkRig(spiceloop::Simulator& sim, std::string_view bench_file = "lab16.json")
       : bench(spiceloop::load_bench_file(standins_test::bench_path(bench_file)), sim),
         source(bench),
         network(bench),
@@ -51,7 +51,7 @@ inline std::string targets_command(const std::vector<double>& targets) {
 // One clock, computed directly: a twin solve (CL, SIGN) or a free and a nudged solve (EP), the
 // rule's signal with the code convention and unit weight, one Updater step.
 struct Oracle {
-  Oracle(spiceloop::Network network, spiceloop::standins::NetworkRule rule, std::vector<double> inputs,
+  Oracle(spiceloop::Network network, spiceloop::RuleKind rule, spiceloop::UpdateMode update, std::vector<double> inputs,
          std::vector<double> targets, double eta, double beta, double alpha)
       : net(std::move(network)),
         rule(rule),
@@ -60,9 +60,7 @@ struct Oracle {
         eta(eta),
         beta(beta),
         alpha(alpha),
-        updater(spiceloop::UpdateSpec{.mode = rule == spiceloop::standins::NetworkRule::Sign ? spiceloop::UpdateMode::Sign
-                                                                                             : spiceloop::UpdateMode::Continuous},
-                net, 1) {
+        updater(spiceloop::UpdateSpec{.mode = update}, net, 1) {
     sim.load(net);
   }
 
@@ -70,7 +68,7 @@ struct Oracle {
     using namespace spiceloop;
     std::vector<double> signal(net.edges.size(), 0.0);
     const Drive free_drive = standins_test::free_drive(inputs);
-    if (rule == standins::NetworkRule::EquilibriumPropagation) {
+    if (rule == RuleKind::EquilibriumPropagation) {
       const State free = sim.solve(free_drive);
       const State nudged = sim.solve(ep::nudged_drive(beta, net, free_drive, free, targets));
       ep::accumulate(beta, 1.0, net, free, nudged, 1.0, signal);
@@ -87,7 +85,7 @@ struct Oracle {
   }
 
   spiceloop::Network net;
-  spiceloop::standins::NetworkRule rule;
+  spiceloop::RuleKind rule;
   std::vector<double> inputs, targets;
   double eta, beta, alpha;
   spiceloop::Updater updater;
@@ -95,4 +93,4 @@ struct Oracle {
   spiceloop::IdealSimulator sim;
 };
 
-}  // namespace network_test
+}  // namespace learning_network_test

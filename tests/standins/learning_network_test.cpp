@@ -7,21 +7,20 @@
 
 #include <catch2/catch.hpp>
 
-#include "drivers/standins/network/network.hpp"
+#include "drivers/standins/learning_network/learning_network.hpp"
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/rule.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/learning/update.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
-#include "network_rig.hpp"
+#include "learning_network_rig.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
-using network_test::NetworkRig;
-using network_test::Oracle;
-using network_test::targets_command;
-using standins::NetworkRule;
+using learning_network_test::LearningNetworkRig;
+using learning_network_test::Oracle;
+using learning_network_test::targets_command;
 using standins_test::numbers;
 
 namespace {
@@ -33,7 +32,7 @@ const std::vector<double> kTargets{0.3, -0.2, 0.1};  // inside the inputs' range
 
 TEST_CASE("learning network: *IDN? and the counts of outputs, edges and nodes") {
   IdealSimulator sim;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   CHECK(rig("*IDN?") == "spiceloop,LEARNING-NETWORK-emulated,SL-LEARN-0001,0.1");
   CHECK(rig("LEARN:TARG:COUN?") == "+3");
   CHECK(rig("EDGE:COUN?") == "+16");
@@ -45,7 +44,7 @@ TEST_CASE("learning network: *IDN? and the counts of outputs, edges and nodes") 
 
 TEST_CASE("learning network: settings answer as set, in short and long forms, and *RST restores them") {
   IdealSimulator sim;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   CHECK(rig("LEAR:RULE?") == "CL");
   rig("LEARN:RULE EP;ETA 0.25;BETA 2e-5 S;RATE 3e-6");
   CHECK(rig("LEARn:RULE?;ETA?;BETA?;RATE?") ==
@@ -61,7 +60,7 @@ TEST_CASE("learning network: settings answer as set, in short and long forms, an
 
 TEST_CASE("learning network: refused settings answer exact errors and change nothing") {
   IdealSimulator sim;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   const auto err = [&] { return rig("SYST:ERR?"); };
 
   rig("LEAR:RULE SIGN");
@@ -114,13 +113,13 @@ TEST_CASE("learning network: refused settings answer exact errors and change not
 
 TEST_CASE("learning network: N clocks of CL over SCPI give the conductances of N direct steps of rule and Updater") {
   IdealSimulator sim;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   rig.drive_inputs(kInputs);
   rig("LEAR:RULE CL;ETA 0.5;RATE 5e-6");
   rig(targets_command(kTargets));
   REQUIRE(rig("SYST:ERR?") == "+0,\"No error\"");
 
-  Oracle oracle(rig.bench.network(), NetworkRule::CoupledLearning, kInputs, kTargets, 0.5, 0.0, 5e-6);
+  Oracle oracle(rig.bench.network(), RuleKind::CoupledLearning, UpdateMode::Continuous, kInputs, kTargets, 0.5, 0.0, 5e-6);
   for (int n : {1, 4, 15}) {
     rig("LEAR:CLOC " + std::to_string(n));
     for (int i = 0; i < n; ++i) oracle.step();
@@ -134,7 +133,7 @@ TEST_CASE("learning network: N clocks of CL over SCPI give the conductances of N
 
 TEST_CASE("learning network: CL over SCPI equals the in-process Trainer's twin CL on the allostery task") {
   IdealSimulator sim, trainer_sim;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   rig.drive_inputs(kInputs);  // the network file's own input volts: what the allostery task holds
   rig("LEAR:ETA 0.3;RATE 4e-6");
   rig(targets_command(kTargets));
@@ -154,13 +153,13 @@ TEST_CASE("learning network: CL over SCPI equals the in-process Trainer's twin C
 
 TEST_CASE("learning network: EP over SCPI injects beta (T - V_F) and equals the direct steps") {
   IdealSimulator sim;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   rig.drive_inputs({0.8, -0.5, 1.2, -1.0});
   rig("LEAR:RULE EP;BETA 2e-5;RATE 1e-10");
   rig(targets_command(kTargets));
   REQUIRE(rig("SYST:ERR?") == "+0,\"No error\"");
 
-  Oracle oracle(rig.bench.network(), NetworkRule::EquilibriumPropagation, {0.8, -0.5, 1.2, -1.0}, kTargets, 0.0,
+  Oracle oracle(rig.bench.network(), RuleKind::EquilibriumPropagation, UpdateMode::Continuous, {0.8, -0.5, 1.2, -1.0}, kTargets, 0.0,
                 2e-5, 1e-10);
   // The nudged twin before the first clock is the reference nudged state.
   const State free = oracle.sim.solve(standins_test::free_drive({0.8, -0.5, 1.2, -1.0}));
@@ -179,7 +178,7 @@ TEST_CASE("learning network: EP over SCPI injects beta (T - V_F) and equals the 
 
 TEST_CASE("learning network: SIGN on digipots moves each code at most one tap per clock and lowers the cost") {
   IdealSimulator sim, reference;
-  NetworkRig rig(sim, "lab16_digipot.json");
+  LearningNetworkRig rig(sim, "lab16_digipot.json");
   // Output 1 (n2) hangs off input n4 alone, so -1 V is the only target it can reach.
   const std::vector<double> targets{-1.0, -0.2, 0.1};
   rig.drive_inputs(kInputs);
@@ -187,7 +186,7 @@ TEST_CASE("learning network: SIGN on digipots moves each code at most one tap pe
   rig(targets_command(targets));
   REQUIRE(rig("SYST:ERR?") == "+0,\"No error\"");
 
-  Oracle oracle(rig.bench.network(), NetworkRule::Sign, kInputs, targets, 0.5, 0.0, 0.0);
+  Oracle oracle(rig.bench.network(), RuleKind::CoupledLearning, UpdateMode::Sign, kInputs, targets, 0.5, 0.0, 0.0);
   reference.load(rig.bench.network());
   const auto cost_of = [&](const Network& net) {
     reference.set_conductances(net.conductances());
@@ -224,7 +223,7 @@ TEST_CASE("learning network: SIGN on digipots moves each code at most one tap pe
 
 TEST_CASE("learning network: EDGE:CODE sets the bench's wipers and NODE:VOLT? answers the twins of a reference solve") {
   IdealSimulator sim, reference;
-  NetworkRig rig(sim, "lab16_digipot.json");
+  LearningNetworkRig rig(sim, "lab16_digipot.json");
   rig.drive_inputs(kInputs);
   rig("EDGE:CODE 64,(@1:3);CODE 10,(@16)");
   CHECK(rig("EDGE:CODE? (@16,1,2,3,4)") == "+10,+64,+64,+64,+34");
@@ -272,7 +271,7 @@ TEST_CASE("learning network: EDGE:CODE sets the bench's wipers and NODE:VOLT? an
 
 TEST_CASE("learning network: twin mismatch scales the clamped twin's conductances by factors fixed per seed") {
   IdealSimulator sim, reference;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   rig.drive_inputs(kInputs);
   rig(targets_command(kTargets));
   const std::vector<double> exact_clamped = numbers(rig("NODE:VOLT? CLAM"));
@@ -281,11 +280,11 @@ TEST_CASE("learning network: twin mismatch scales the clamped twin's conductance
   realism.seed = 7;
   realism.twin_mismatch = 0.05;
   rig.bench.set_realism(realism);
-  const std::vector<double> factors = rig.network.twin_factors();
+  const std::vector<double> factors = rig.network.clock().twin_factors();
   REQUIRE(factors.size() == 16);
   for (double f : factors) CHECK(f != 1.0);
   rig.bench.set_realism(realism);  // the same seed draws the same copy
-  CHECK(rig.network.twin_factors() == factors);
+  CHECK(rig.network.clock().twin_factors() == factors);
 
   const Network& net = rig.bench.network();
   reference.load(net);
@@ -308,12 +307,12 @@ TEST_CASE("learning network: twin mismatch scales the clamped twin's conductance
 
   realism.seed = 8;
   rig.bench.set_realism(realism);
-  CHECK(rig.network.twin_factors() != factors);
+  CHECK(rig.network.clock().twin_factors() != factors);
 }
 
 TEST_CASE("learning network: FORM REAL,64 answers conductances as a big-endian block; *RST keeps the edges") {
   IdealSimulator sim;
-  NetworkRig rig(sim);
+  LearningNetworkRig rig(sim);
   rig.drive_inputs(kInputs);
   rig(targets_command(kTargets));
   CHECK(rig("LEAR:CLOC 3;*OPC?") == "1");  // the clock runs inside the command
@@ -334,7 +333,7 @@ TEST_CASE("learning network: FORM REAL,64 answers conductances as a big-endian b
 
 TEST_CASE("learning network: a source channel in constant current drives both twins at its regulated voltage") {
   IdealSimulator sim, reference;
-  NetworkRig rig(sim, "lab16.json");
+  LearningNetworkRig rig(sim, "lab16.json");
   rig.drive_inputs(kInputs);
   const double amps = std::abs(rig.bench.source_current(1));
   rig.bench.set_source_current_limit(1, amps / 4);
@@ -350,7 +349,7 @@ TEST_CASE("learning network: a source channel in constant current drives both tw
   twin.twin_eta = 0.5;
   twin.twin_targets = kTargets;
   const TwinState expected = reference.solve_twin(twin);
-  const TwinState& got = rig.network.twin();
+  const TwinState& got = rig.network.clock().twin();
   for (std::size_t n = 0; n < expected.free.node_volts.size(); ++n) {
     CHECK_THAT(got.free.node_volts[n], Catch::Matchers::WithinAbs(expected.free.node_volts[n], 1e-12));
     CHECK_THAT(got.clamped.node_volts[n], Catch::Matchers::WithinAbs(expected.clamped.node_volts[n], 1e-12));

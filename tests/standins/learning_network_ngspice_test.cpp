@@ -9,7 +9,7 @@
 #include "emulator/spice/worker_path.hpp"
 
 #include "emulator/spice/ngspice_simulator.hpp"
-#include "network_rig.hpp"
+#include "learning_network_rig.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -19,13 +19,13 @@ using standins_test::numbers;
 TEST_CASE("learning network on ngspice: CL clocks and twin voltages equal the ideal direct steps", "[ngspice]") {
   REQUIRE(std::filesystem::exists(ngspice_worker_path()));
   NgspiceSimulator sim;
-  network_test::NetworkRig rig(sim);
+  learning_network_test::LearningNetworkRig rig(sim);
   const std::vector<double> inputs{1.0, -1.0, 1.0, -1.0}, targets{0.3, -0.2, 0.1};
   rig.drive_inputs(inputs);
   rig("LEAR:ETA 0.5;RATE 5e-6");
-  rig(network_test::targets_command(targets));
+  rig(learning_network_test::targets_command(targets));
 
-  network_test::Oracle oracle(rig.bench.network(), standins::NetworkRule::CoupledLearning, inputs, targets, 0.5, 0.0, 5e-6);
+  learning_network_test::Oracle oracle(rig.bench.network(), RuleKind::CoupledLearning, UpdateMode::Continuous, inputs, targets, 0.5, 0.0, 5e-6);
   Drive twin = standins_test::free_drive(inputs);
   twin.phase = Phase::Twin;
   twin.twin_eta = 0.5;
