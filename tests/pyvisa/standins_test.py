@@ -140,6 +140,8 @@ class StandinsOverVisa(unittest.TestCase):
         after = scan.query_ascii_values("MEAS:VOLT:DC? (@103)")[0]
         self.assertNotAlmostEqual(before, after, delta=1e-6)
         pots.write("DPOT:CODE %d,(@11)" % code)
+        # A write answers nothing: wait for it before another connection reads what it changed.
+        self.assertEqual(pots.query("*OPC?"), "1")
         self.assertAlmostEqual(scan.query_ascii_values("MEAS:VOLT:DC? (@103)")[0], before, delta=1e-8)
         self.assertEqual(self.drain_errors(pots), [])
 
