@@ -1,5 +1,7 @@
 #include "emulator/sim/simulator.hpp"
 
+#include <utility>
+
 namespace spiceloop {
 
 const char* phase_name(Phase p) {
@@ -12,10 +14,42 @@ const char* phase_name(Phase p) {
   return "?";
 }
 
+const NetworkShape& Simulator::shape() const {
+  if (!shape_) throw_not_loaded();
+  return *shape_;
+}
+
+void Simulator::load(const Network& net) {
+  check_network(net);
+  NetworkShape shape = NetworkShape::of(net);
+  do_load(net);
+  shape_ = std::move(shape);
+}
+
+void Simulator::set_conductances(std::span<const double> siemens) {
+  check_conductances(shape(), siemens);
+  do_set_conductances(siemens);
+}
+
+State Simulator::solve(const Drive& drive) {
+  check_drive(shape(), drive, false);
+  return do_solve(drive);
+}
+
+TwinState Simulator::solve_twin(const Drive& drive) {
+  check_drive(shape(), drive, true);
+  return do_solve_twin(drive);
+}
+
 std::vector<State> Simulator::solve_batch(std::span<const Drive> drives) {
+  for (const Drive& d : drives) check_drive(shape(), d, false);
+  return do_solve_batch(drives);
+}
+
+std::vector<State> Simulator::do_solve_batch(std::span<const Drive> drives) {
   std::vector<State> out;
   out.reserve(drives.size());
-  for (const Drive& d : drives) out.push_back(solve(d));
+  for (const Drive& d : drives) out.push_back(do_solve(d));
   return out;
 }
 

@@ -10,11 +10,13 @@
 // Not thread-safe: one Simulator per thread.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "emulator/network/network.hpp"
+#include "emulator/sim/drive_checks.hpp"
 #include "emulator/sim/state.hpp"
 
 namespace spiceloop {
@@ -47,6 +49,9 @@ struct SolverOptions {
   bool reuse_ordering = true;
 };
 
+// The public calls are not virtual: each checks what it is handed once, with one id set for every
+// backend (drive_checks.hpp), then calls the backend's do_* hook. A hook may assume a loaded
+// network, a drive of the right phase and sizes, and finite values; it checks only what is its own.
 class Simulator {
  public:
   virtual ~Simulator() = default;
@@ -54,21 +59,35 @@ class Simulator {
   virtual std::string name() const = 0;
 
   // Takes the topology, element values and boundary of net. Throws InputError on a network the
-  // backend cannot solve.
-  virtual void load(const Network& net) = 0;
+  // backend cannot solve; the previous network, if any, stays loaded then.
+  void load(const Network& net);
 
   // Sets every resistor and digipot conductance (siemens, one per edge; diode entries ignored).
-  virtual void set_conductances(std::span<const double> siemens) = 0;
+  void set_conductances(std::span<const double> siemens);
 
   // Solves one phase. Twin drives are answered by solve_twin; solve() throws for them.
-  virtual State solve(const Drive& drive) = 0;
+  State solve(const Drive& drive);
 
   // Solves the free and clamped copies of the twin circuit.
-  virtual TwinState solve_twin(const Drive& drive) = 0;
+  TwinState solve_twin(const Drive& drive);
 
-  // Several drives at the same conductances (a batch of samples). Backends may do this in one
-  // analysis; the default solves them one by one.
-  virtual std::vector<State> solve_batch(std::span<const Drive> drives);
+  // Several drives at the same conductances (a batch of samples), every one checked before any
+  // is solved. Backends may do this in one analysis; the default solves them one by one.
+  std::vector<State> solve_batch(std::span<const Drive> drives);
+
+  bool loaded() const { return shape_.has_value(); }
+
+ protected:
+  virtual void do_load(const Network& net) = 0;
+  virtual void do_set_conductances(std::span<const double> siemens) = 0;
+  virtual State do_solve(const Drive& drive) = 0;
+  virtual TwinState do_solve_twin(const Drive& drive) = 0;
+  virtual std::vector<State> do_solve_batch(std::span<const Drive> drives);
+
+ private:
+  const NetworkShape& shape() const;
+
+  std::optional<NetworkShape> shape_;  // of the network last loaded
 };
 
 }  // namespace spiceloop

@@ -6,19 +6,17 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/solver/diode_newton.hpp"
-#include "emulator/solver/input_checks.hpp"
 
 namespace spiceloop {
 
 IdealSimulator::IdealSimulator(SolverOptions options) : options_(options) {}
 
 const Network& IdealSimulator::network() const {
-  if (!net_) throw InputError("solver.not_loaded", "", "no network loaded: call load() first");
+  if (!net_) throw_not_loaded();
   return *net_;
 }
 
-void IdealSimulator::load(const Network& net) {
-  check_network(net);
+void IdealSimulator::do_load(const Network& net) {
   net_ = net;
   linear_ = net.is_linear();
   free_system_.reset();
@@ -26,8 +24,7 @@ void IdealSimulator::load(const Network& net) {
   free_stale_ = clamped_stale_ = true;
 }
 
-void IdealSimulator::set_conductances(std::span<const double> siemens) {
-  check_conductances(network(), siemens);
+void IdealSimulator::do_set_conductances(std::span<const double> siemens) {
   for (int j = 0; j < net_->edge_count(); ++j)
     if (net_->edges[j].is_linear()) net_->edges[j].siemens = siemens[j];
   free_stale_ = clamped_stale_ = true;
@@ -88,11 +85,7 @@ State IdealSimulator::checked_state(std::vector<double> volts,
   return s;
 }
 
-State IdealSimulator::solve(const Drive& drive) {
-  const Network& net = network();
-  if (drive.phase == Phase::Twin)
-    throw InputError("solver.phase", "drive.phase", "twin drives are solved by solve_twin()");
-  check_drive(net, drive);
+State IdealSimulator::do_solve(const Drive& drive) {
   switch (drive.phase) {
     case Phase::Clamped:
       return checked_state(solve_nodes(drive, drive.clamp_volts, {}), {}, true, drive.phase);
@@ -104,13 +97,8 @@ State IdealSimulator::solve(const Drive& drive) {
   }
 }
 
-TwinState IdealSimulator::solve_twin(const Drive& drive) {
-  const Network& net = network();
-  if (drive.phase != Phase::Twin)
-    throw InputError(
-        "solver.phase", "drive.phase",
-        fmt::format("solve_twin() takes a twin drive, not a {} one", phase_name(drive.phase)));
-  check_drive(net, drive);
+TwinState IdealSimulator::do_solve_twin(const Drive& drive) {
+  const Network& net = *net_;
   // The copies share only the clamp signal: the clamped copy's sources follow the free outputs.
   TwinState twin;
   twin.free = checked_state(solve_nodes(drive, {}, {}), {}, false, Phase::Free);

@@ -9,8 +9,8 @@
 // siemens, amperes; nudge_amps flow INTO the output nodes.
 // Conductances are used exactly as given: digipot values are not snapped to codes here (the
 // caller snaps with Network::set_conductances if the hardware does).
-// Errors: InputError "solver.network" / "solver.conductance" / "solver.drive" / "solver.phase" /
-// "solver.not_loaded"; SimulationError "solver.singular" (a floating node, named),
+// Errors: what it is handed is checked by Simulator (drive_checks.hpp, InputError "drive.*");
+// SimulationError "solver.singular" (a floating node, named),
 // "solver.no_convergence" (Newton), "solver.inaccurate" (KCL check failed).
 #pragma once
 
@@ -31,16 +31,18 @@ class IdealSimulator : public Simulator {
   explicit IdealSimulator(SolverOptions options = {});
 
   std::string name() const override { return "ideal"; }
-  void load(const Network& net) override;
-  void set_conductances(std::span<const double> siemens) override;
-  State solve(const Drive& drive) override;
-  TwinState solve_twin(const Drive& drive) override;
 
-  // The loaded network, carrying the present conductances.
+  // The loaded network, carrying the present conductances (drive.not_loaded before load()).
   const Network& network() const;
   const SolverOptions& options() const { return options_; }
   // Newton iterations of the most recent phase solved (0 for a linear network).
   int last_newton_iterations() const { return last_newton_iterations_; }
+
+ protected:
+  void do_load(const Network& net) override;
+  void do_set_conductances(std::span<const double> siemens) override;
+  State do_solve(const Drive& drive) override;
+  TwinState do_solve_twin(const Drive& drive) override;
 
  private:
   // Node voltages of one phase: inputs from the drive, outputs held at clamp_volts when non-empty,

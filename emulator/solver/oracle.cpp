@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "emulator/core/error.hpp"
-#include "emulator/solver/input_checks.hpp"
+#include "emulator/sim/drive_checks.hpp"
 
 namespace spiceloop {
 
@@ -25,6 +25,7 @@ Eigen::Map<const Eigen::VectorXd> as_vector(std::span<const double> r) {
 
 Oracle::Oracle(const Network& net) : net_(net) {
   check_network(net_);
+  shape_ = NetworkShape::of(net_);
   for (int j = 0; j < net_.edge_count(); ++j)
     if (!net_.edges[j].is_linear())
       throw InputError("oracle.nonlinear", fmt::format("edges[{}] '{}'", j, net_.edges[j].name),
@@ -32,7 +33,7 @@ Oracle::Oracle(const Network& net) : net_(net) {
 }
 
 void Oracle::set_conductances(std::span<const double> siemens) {
-  check_conductances(net_, siemens);
+  check_conductances(shape_, siemens);
   for (int j = 0; j < net_.edge_count(); ++j) net_.edges[j].siemens = siemens[j];
   free_stale_ = clamped_stale_ = true;
   conductance_.reset();

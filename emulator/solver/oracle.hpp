@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "emulator/network/network.hpp"
+#include "emulator/sim/drive_checks.hpp"
 #include "emulator/sim/state.hpp"
 #include "emulator/solver/nodal_system.hpp"
 
@@ -41,7 +42,7 @@ struct LossGradient {
 class Oracle {
  public:
   // Throws InputError "oracle.nonlinear" for a network with diodes (and the checks of
-  // input_checks.hpp for a malformed one).
+  // emulator/sim/drive_checks.hpp for a malformed one or bad conductances).
   explicit Oracle(const Network& net);
 
   void set_conductances(std::span<const double> siemens);
@@ -62,6 +63,7 @@ class Oracle {
   std::vector<double> output_response(std::span<const double> inject_amps);
 
   Network net_;
+  NetworkShape shape_;  // for the conductance checks
   // Held by pointer: Eigen factorisations cannot move, and the owner should.
   std::unique_ptr<NodalSystem> free_system_, clamped_system_;
   bool free_stale_ = true, clamped_stale_ = true;

@@ -23,19 +23,14 @@ NgspiceSimulator::Lane& NgspiceSimulator::lane_for(Phase p) {
   return lanes_[last_lane_];
 }
 
-void NgspiceSimulator::load(const Network& net) {
+void NgspiceSimulator::do_load(const Network& net) {
   check_network_for_spice(net);
   net_ = net;
   for (Lane& l : lanes_) l.network_sent = false;
 }
 
-const Network& NgspiceSimulator::network() const {
-  if (!net_) throw InputError("spice.no_network", "", "load a network before setting conductances or solving");
-  return *net_;
-}
-
-void NgspiceSimulator::set_conductances(std::span<const double> siemens) {
-  check_conductances_for_spice(network(), siemens);
+void NgspiceSimulator::do_set_conductances(std::span<const double> siemens) {
+  check_conductances_for_spice(*net_, siemens);
   net_->set_conductances(std::vector<double>(siemens.begin(), siemens.end()));
   for (Lane& l : lanes_) l.conductances_sent = false;
 }
@@ -53,7 +48,8 @@ NgspiceSimulator::Counters NgspiceSimulator::counters() const {
 // Prepends whatever a fresh or behind worker lacks, so that every request runs against the
 // network and conductances the caller last gave, whichever worker answers it.
 std::vector<Frame> NgspiceSimulator::exchange(Lane& lane, std::vector<Frame> requests) {
-  const Network& net = network();
+  if (!net_) throw_not_loaded();  // inject_fault comes here without Simulator's checks
+  const Network& net = *net_;
   std::vector<Frame> frames;
   if (!lane.client.running()) {
     lane.client.start();
@@ -90,10 +86,7 @@ State NgspiceSimulator::checked_state(const Drive& d, const std::vector<double>&
   return s;
 }
 
-State NgspiceSimulator::solve(const Drive& d) {
-  if (d.phase == Phase::Twin)
-    throw InputError("spice.twin_via_solve", "drive.phase", "the twin phase has two states: call solve_twin");
-  check_drive_for_spice(network(), d);
+State NgspiceSimulator::do_solve(const Drive& d) {
   const std::vector<Frame> replies = exchange(lane_for(d.phase), {solve_frame(d)});
   const protocol::SolveResult r = protocol::decode_result(replies.back().payload);
   count(r);
@@ -102,9 +95,7 @@ State NgspiceSimulator::solve(const Drive& d) {
   return s;
 }
 
-TwinState NgspiceSimulator::solve_twin(const Drive& d) {
-  if (d.phase != Phase::Twin) throw InputError("spice.not_twin", "drive.phase", "solve_twin needs a twin drive");
-  check_drive_for_spice(network(), d);
+TwinState NgspiceSimulator::do_solve_twin(const Drive& d) {
   const std::vector<Frame> replies = exchange(lane_for(d.phase), {solve_frame(d)});
   const protocol::SolveResult r = protocol::decode_result(replies.back().payload);
   count(r);
@@ -114,16 +105,12 @@ TwinState NgspiceSimulator::solve_twin(const Drive& d) {
 }
 
 // Drives of one circuit kind go to that kind's worker in one round trip each.
-std::vector<State> NgspiceSimulator::solve_batch(std::span<const Drive> drives) {
+std::vector<State> NgspiceSimulator::do_solve_batch(std::span<const Drive> drives) {
   std::array<std::vector<Frame>, kLanes> frames;
   std::array<std::vector<size_t>, kLanes> index;
   for (size_t i = 0; i < drives.size(); ++i) {
-    const Drive& d = drives[i];
-    if (d.phase == Phase::Twin)
-      throw InputError("spice.twin_via_solve", "drive.phase", "the twin phase has two states: call solve_twin");
-    check_drive_for_spice(network(), d);
-    const auto k = static_cast<size_t>(protocol::circuit_kind(d.phase));
-    frames[k].push_back(solve_frame(d));
+    const auto k = static_cast<size_t>(protocol::circuit_kind(drives[i].phase));
+    frames[k].push_back(solve_frame(drives[i]));
     index[k].push_back(i);
   }
   std::vector<State> out(drives.size());

@@ -44,11 +44,6 @@ class NgspiceSimulator final : public Simulator {
   ~NgspiceSimulator() override = default;  // the client quits and reaps the worker
 
   std::string name() const override { return "ngspice"; }
-  void load(const Network& net) override;
-  void set_conductances(std::span<const double> siemens) override;
-  State solve(const Drive& drive) override;
-  TwinState solve_twin(const Drive& drive) override;
-  std::vector<State> solve_batch(std::span<const Drive> drives) override;  // one round trip
 
   const SolverOptions& options() const { return options_; }
   Counters counters() const;
@@ -58,8 +53,14 @@ class NgspiceSimulator final : public Simulator {
   pid_t worker_pid() const { return lanes_[last_lane_].client.pid(); }
   void inject_fault(protocol::WorkerFault fault);
 
+ protected:
+  void do_load(const Network& net) override;
+  void do_set_conductances(std::span<const double> siemens) override;
+  State do_solve(const Drive& drive) override;
+  TwinState do_solve_twin(const Drive& drive) override;
+  std::vector<State> do_solve_batch(std::span<const Drive> drives) override;  // one round trip
+
  private:
-  const Network& network() const;
   // One worker and what it has been sent, per circuit kind (protocol::CircuitKind).
   struct Lane {
     WorkerClient client;

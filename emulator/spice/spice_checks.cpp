@@ -46,12 +46,11 @@ void require_names(const Network& net) {
   }
 }
 
+// Node indices, the boundary and diode values are Simulator's checks (drive.network).
 void require_edge_values(const Network& net) {
-  const int n = net.node_count();
   for (const Edge& e : net.edges) {
     const std::string where = "edge '" + e.name + "'";
-    if (e.a < 0 || e.a >= n || e.b < 0 || e.b >= n || e.a == e.b)
-      throw InputError("spice.bad_network", where, "endpoints must be two different existing nodes");
+    if (e.a == e.b) throw InputError("spice.bad_network", where, "endpoints must be two different nodes");
     switch (e.kind) {
       case ElementKind::Resistor:
         if (!usable_siemens(e.siemens))
@@ -62,39 +61,9 @@ void require_edge_values(const Network& net) {
             !(std::isfinite(e.r_wiper_ohms) && e.r_wiper_ohms >= 0.0) || !positive_finite(digipot_ohms(e, e.code)))
           throw InputError("spice.bad_value", where, "digipot needs taps >= 1, 0 <= code < taps, r_ab > 0, r_wiper >= 0 and a positive resistance");
         break;
-      case ElementKind::Diode:
-        if (!positive_finite(e.is_amps) || !positive_finite(e.emission))
-          throw InputError("spice.bad_value", where, "diode needs positive finite is_amps and emission");
-        break;
+      case ElementKind::Diode: break;
     }
   }
-}
-
-void require_boundary(const Network& net) {
-  const int n = net.node_count();
-  std::set<int> held;
-  for (const Input& in : net.inputs) {
-    if (in.node <= 0 || in.node >= n)
-      throw InputError("spice.bad_network", "inputs", "an input must be an existing node other than ground");
-    if (!held.insert(in.node).second)
-      throw InputError("spice.bad_network", "inputs", "two inputs drive node '" + net.node_names[in.node] + "'");
-    if (!std::isfinite(in.volts)) throw InputError("spice.bad_value", "inputs", "input volts must be finite");
-  }
-  for (int o : net.outputs) {
-    if (o <= 0 || o >= n) throw InputError("spice.bad_network", "outputs", "an output must be an existing node other than ground");
-    if (!held.insert(o).second)
-      throw InputError("spice.bad_network", "outputs", "node '" + net.node_names[o] + "' is an input or a repeated output");
-  }
-}
-
-void require_finite(const std::vector<double>& v, const char* where) {
-  for (double x : v)
-    if (!std::isfinite(x)) throw InputError("spice.bad_value", where, "values must be finite");
-}
-
-void require_size(const std::vector<double>& v, size_t n, const char* where) {
-  if (v.size() != n)
-    throw InputError("spice.drive_size", where, "expected " + std::to_string(n) + " values, got " + std::to_string(v.size()));
 }
 
 }  // namespace
@@ -111,40 +80,13 @@ void check_network_for_spice(const Network& net) {
   if (net.node_count() < 2) throw InputError("spice.bad_network", "nodes", "a network needs ground and at least one node");
   require_names(net);
   require_edge_values(net);
-  require_boundary(net);
 }
 
 void check_conductances_for_spice(const Network& net, std::span<const double> siemens) {
-  if (siemens.size() != net.edges.size())
-    throw InputError("spice.drive_size", "conductances",
-                     "expected " + std::to_string(net.edges.size()) + " values (one per edge), got " + std::to_string(siemens.size()));
   for (size_t j = 0; j < siemens.size(); ++j)
     if (net.edges[j].is_linear() && !usable_siemens(siemens[j]))
       throw InputError("spice.bad_value", "edge '" + net.edges[j].name + "'",
                        "conductance must be positive and finite, got " + format_double(siemens[j]));
-}
-
-void check_drive_for_spice(const Network& net, const Drive& d) {
-  const size_t n_out = net.outputs.size();
-  if (!d.input_volts.empty()) require_size(d.input_volts, net.inputs.size(), "drive.input_volts");
-  require_finite(d.input_volts, "drive.input_volts");
-  switch (d.phase) {
-    case Phase::Free: break;
-    case Phase::Clamped:
-      require_size(d.clamp_volts, n_out, "drive.clamp_volts");
-      require_finite(d.clamp_volts, "drive.clamp_volts");
-      break;
-    case Phase::Nudged:
-      require_size(d.nudge_amps, n_out, "drive.nudge_amps");
-      require_finite(d.nudge_amps, "drive.nudge_amps");
-      break;
-    case Phase::Twin:
-      require_size(d.twin_targets, n_out, "drive.twin_targets");
-      require_finite(d.twin_targets, "drive.twin_targets");
-      if (!(d.twin_eta > 0.0 && d.twin_eta <= 1.0))
-        throw InputError("spice.bad_value", "drive.twin_eta", "eta must be in (0, 1], got " + format_double(d.twin_eta));
-      break;
-  }
 }
 
 }  // namespace spiceloop

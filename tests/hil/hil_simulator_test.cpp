@@ -134,7 +134,7 @@ TEST_CASE("hil: refuses another network, naming the first difference", "[hil][so
   Network outputs = lab_network();
   std::swap(outputs.outputs[0], outputs.outputs[1]);
   CHECK_THAT(error_id([&] { hil.load(outputs); }), Contains("hil.network_mismatch") && Contains("output 0"));
-  CHECK_THAT(error_id([&] { hil.solve({}); }), Contains("hil.not_loaded"));
+  CHECK_THAT(error_id([&] { hil.solve({}); }), Contains("drive.not_loaded"));
 }
 
 TEST_CASE("hil: every node needs a single-ended scanner channel", "[hil][socket]") {
@@ -172,7 +172,7 @@ TEST_CASE("hil: only digipot edges with a channel can be set, and there is no Nu
   CHECK_THAT(error_id([&] { hil.solve(nudged); }), Contains("hil.unsupported_phase") && Contains("current sources"));
   Drive twin;
   twin.phase = Phase::Twin;
-  CHECK_THAT(error_id([&] { hil.solve(twin); }), Contains("hil.unsupported_phase"));
+  CHECK_THAT(error_id([&] { hil.solve(twin); }), Contains("drive.wrong_phase"));
 }
 
 TEST_CASE("hil: addresses files are checked, naming file and JSON pointer", "[hil]") {

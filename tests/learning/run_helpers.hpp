@@ -75,23 +75,25 @@ class WrappedSimulator : public Simulator {
  public:
   explicit WrappedSimulator(Simulator& inner) : inner_(inner) {}
   std::string name() const override { return inner_.name(); }  // same fingerprint as the inner one
-  void load(const Network& net) override { inner_.load(net); }
-  void set_conductances(std::span<const double> k) override { inner_.set_conductances(k); }
-  State solve(const Drive& d) override { return spoil(inner_.solve(d)); }
-  TwinState solve_twin(const Drive& d) override {
+
+  long nan_after_solves = -1;  // from this many solves on, voltages are NaN
+  long delay_us = 0;           // added to every batch
+
+ protected:
+  void do_load(const Network& net) override { inner_.load(net); }
+  void do_set_conductances(std::span<const double> k) override { inner_.set_conductances(k); }
+  State do_solve(const Drive& d) override { return spoil(inner_.solve(d)); }
+  TwinState do_solve_twin(const Drive& d) override {
     TwinState t = inner_.solve_twin(d);
     t.free = spoil(std::move(t.free));
     return t;
   }
-  std::vector<State> solve_batch(std::span<const Drive> drives) override {
+  std::vector<State> do_solve_batch(std::span<const Drive> drives) override {
     if (delay_us > 0) usleep_for(delay_us);
     auto states = inner_.solve_batch(drives);
     for (State& s : states) s = spoil(std::move(s));
     return states;
   }
-
-  long nan_after_solves = -1;  // from this many solves on, voltages are NaN
-  long delay_us = 0;           // added to every batch
 
  private:
   static void usleep_for(long us);

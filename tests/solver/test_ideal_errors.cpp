@@ -33,7 +33,7 @@ TEST_CASE("ideal solver: a drive of the wrong size names the field", "[solver]")
   Drive d;
   d.input_volts = {1.0};
   auto e = thrown<InputError>([&] { sim.solve(d); });
-  REQUIRE(e.id() == "solver.drive");
+  REQUIRE(e.id() == "drive.size");
   REQUIRE(e.where() == "drive.input_volts");
   REQUIRE(e.message() == "expected 2 value(s), one per network input, got 1");
 
@@ -54,42 +54,49 @@ TEST_CASE("ideal solver: a drive of the wrong size names the field", "[solver]")
   REQUIRE(thrown<InputError>([&] { sim.solve_twin(d); }).where() == "drive.twin_targets");
   d.twin_targets = {0.0, 0.0, 0.0};
   d.twin_eta = 0.0;
-  REQUIRE(thrown<InputError>([&] { sim.solve_twin(d); }).where() == "drive.twin_eta");
+  e = thrown<InputError>([&] { sim.solve_twin(d); });
+  REQUIRE(e.id() == "drive.out_of_range");
+  REQUIRE(e.where() == "drive.twin_eta");
 
   d = Drive{};
   d.phase = Phase::Clamped;
   d.clamp_volts = {0.0, NAN, 0.0};
   e = thrown<InputError>([&] { sim.solve(d); });
+  REQUIRE(e.id() == "drive.not_finite");
   REQUIRE(e.where() == "drive.clamp_volts[1]");
   REQUIRE_THAT(e.what(),
-               Contains("[spiceloop.solver.drive] drive.clamp_volts[1]: value nan is not finite"));
+               Contains("[spiceloop.drive.not_finite] drive.clamp_volts[1]: value nan is not finite"));
 }
 
 TEST_CASE("ideal solver: twin drives go through solve_twin only", "[solver]") {
   IdealSimulator sim = loaded(testnet::divider(1.0, 1.0, 1.0));
   Drive twin;
   twin.phase = Phase::Twin;
-  REQUIRE(thrown<InputError>([&] { sim.solve(twin); }).id() == "solver.phase");
-  REQUIRE(thrown<InputError>([&] { sim.solve_twin(Drive{}); }).id() == "solver.phase");
+  REQUIRE(thrown<InputError>([&] { sim.solve(twin); }).id() == "drive.wrong_phase");
+  REQUIRE(thrown<InputError>([&] { sim.solve_twin(Drive{}); }).id() == "drive.wrong_phase");
+  const std::vector<Drive> batch{Drive{}, twin};
+  REQUIRE(thrown<InputError>([&] { sim.solve_batch(batch); }).id() == "drive.wrong_phase");
 }
 
 TEST_CASE("ideal solver: solving before a network is loaded is an error", "[solver]") {
   IdealSimulator sim;
-  REQUIRE(thrown<InputError>([&] { sim.solve(Drive{}); }).id() == "solver.not_loaded");
+  REQUIRE(thrown<InputError>([&] { sim.solve(Drive{}); }).id() == "drive.not_loaded");
   REQUIRE(thrown<InputError>([&] { sim.set_conductances(std::vector<double>{}); }).id() ==
-          "solver.not_loaded");
+          "drive.not_loaded");
+  REQUIRE(thrown<InputError>([&] { sim.network(); }).id() == "drive.not_loaded");
 }
 
 TEST_CASE("ideal solver: bad conductances name the edge", "[solver]") {
   IdealSimulator sim = loaded(testnet::divider(1.0, 1.0, 1.0));
   auto e = thrown<InputError>([&] { sim.set_conductances(std::vector<double>{1.0}); });
-  REQUIRE(e.id() == "solver.conductance");
+  REQUIRE(e.id() == "drive.size");
   REQUIRE(e.message() == "expected 2 value(s), one per edge, got 1");
   e = thrown<InputError>([&] { sim.set_conductances(std::vector<double>{1.0, -2.0}); });
+  REQUIRE(e.id() == "drive.out_of_range");
   REQUIRE(e.where() == "edges[1] 'r1'");
-  REQUIRE(thrown<InputError>([&] {
-            sim.set_conductances(std::vector<double>{INFINITY, 1.0});
-          }).where() == "edges[0] 'r0'");
+  e = thrown<InputError>([&] { sim.set_conductances(std::vector<double>{INFINITY, 1.0}); });
+  REQUIRE(e.id() == "drive.not_finite");
+  REQUIRE(e.where() == "edges[0] 'r0'");
 }
 
 TEST_CASE("ideal solver: a malformed network is refused at load", "[solver]") {
@@ -97,7 +104,7 @@ TEST_CASE("ideal solver: a malformed network is refused at load", "[solver]") {
   Network net = testnet::divider(1.0, 1.0, 1.0);
   net.edges[1].b = 7;
   auto e = thrown<InputError>([&] { sim.load(net); });
-  REQUIRE(e.id() == "solver.network");
+  REQUIRE(e.id() == "drive.network");
   REQUIRE(e.where() == "edges[1] 'r1'");
 
   net = testnet::divider(1.0, 1.0, 1.0);

@@ -70,10 +70,7 @@ struct HilSimulator::Impl {
   std::vector<double> input_volts(const Drive& d) const;
   void apply(const std::vector<double>& inputs, const std::vector<double>* clamps);
   State read(bool clamped);
-  const Network& loaded() const {
-    if (!net) throw InputError("hil.not_loaded", "", "load() a network before setting or solving it");
-    return *net;
-  }
+  const Network& loaded() const { return *net; }  // Simulator's checks ensure a load() came first
 
   HilAddresses addresses;
   BenchConfig bench;
@@ -137,16 +134,9 @@ void HilSimulator::Impl::forget_settings() {
 }
 
 std::vector<double> HilSimulator::Impl::input_volts(const Drive& d) const {
-  const Network& n = loaded();
+  if (!d.input_volts.empty()) return d.input_volts;
   std::vector<double> v;
-  if (d.input_volts.empty()) {
-    for (const Input& in : n.inputs) v.push_back(in.volts);
-  } else {
-    if (d.input_volts.size() != n.inputs.size())
-      throw InputError("hil.drive", "drive.input_volts",
-                       fmt::format("{} values for {} inputs", d.input_volts.size(), n.inputs.size()));
-    v = d.input_volts;
-  }
+  for (const Input& in : loaded().inputs) v.push_back(in.volts);
   return v;
 }
 
@@ -155,6 +145,7 @@ void HilSimulator::Impl::apply(const std::vector<double>& inputs, const std::vec
   client::Channels volts_ch, off, on;
   std::vector<double> volts;
   const auto want_volts = [&](int ch, double v) {
+    // A twin's clamp comes from a reading, which Simulator's drive checks have not seen.
     if (!std::isfinite(v)) throw InputError("hil.drive", fmt::format("source channel {}", ch), "not a finite voltage");
     if (setpoint[static_cast<std::size_t>(ch - 1)] != v) volts_ch.push_back(ch), volts.push_back(v);  // NaN: unknown
   };
@@ -231,7 +222,7 @@ const BenchConfig& HilSimulator::bench() const { return impl_->bench; }
 const HilStats& HilSimulator::stats() const { return impl_->stats; }
 const std::vector<int>& HilSimulator::sent_codes() const { return impl_->sent_codes; }
 
-void HilSimulator::load(const Network& net) {
+void HilSimulator::do_load(const Network& net) {
   Impl& m = *impl_;
   m.check_match(net);
   const Network& b = m.bench.network;
@@ -282,15 +273,12 @@ void HilSimulator::load(const Network& net) {
     });
     m.configured_scan = channels;
   }
-  set_conductances(net.conductances());
+  do_set_conductances(net.conductances());
 }
 
-void HilSimulator::set_conductances(std::span<const double> siemens) {
+void HilSimulator::do_set_conductances(std::span<const double> siemens) {
   Impl& m = *impl_;
-  m.loaded();
   Network& n = *m.net;
-  if (siemens.size() != n.edges.size())
-    throw InputError("hil.conductances", "", fmt::format("{} conductances for {} edges", siemens.size(), n.edges.size()));
   // Everything is checked before anything is sent.
   client::Channels channels;
   std::vector<int> codes;
@@ -325,21 +313,15 @@ void HilSimulator::set_conductances(std::span<const double> siemens) {
   }
 }
 
-State HilSimulator::solve(const Drive& drive) {
+State HilSimulator::do_solve(const Drive& drive) {
   Impl& m = *impl_;
-  m.loaded();
   if (drive.phase == Phase::Nudged)
     throw InputError("hil.unsupported_phase", "drive.phase",
                      "the bench has no current sources, so the Nudged phase (EP) cannot run in the loop; use a CL rule");
-  if (drive.phase == Phase::Twin)
-    throw InputError("hil.unsupported_phase", "drive.phase", "twin drives are solved by solve_twin()");
   const std::vector<double> inputs = m.input_volts(drive);
   if (drive.phase == Phase::Clamped) {
     if (m.clamp_channel.empty())
       throw InputError("hil.no_clamp", m.where(), "no source channel clamps the outputs, so the Clamped phase cannot be set up");
-    if (drive.clamp_volts.size() != m.clamp_channel.size())
-      throw InputError("hil.drive", "drive.clamp_volts",
-                       fmt::format("{} values for {} outputs", drive.clamp_volts.size(), m.clamp_channel.size()));
     m.apply(inputs, &drive.clamp_volts);
     return m.read(true);
   }
@@ -347,28 +329,20 @@ State HilSimulator::solve(const Drive& drive) {
   return m.read(false);
 }
 
-TwinState HilSimulator::solve_twin(const Drive& drive) {
+TwinState HilSimulator::do_solve_twin(const Drive& drive) {
   const Network& n = impl_->loaded();
-  if (drive.phase != Phase::Twin)
-    throw InputError("hil.unsupported_phase", "drive.phase",
-                     fmt::format("solve_twin() takes a twin drive, not a {} one", phase_name(drive.phase)));
-  if (!(drive.twin_eta > 0.0 && drive.twin_eta <= 1.0))
-    throw InputError("hil.drive", "drive.twin_eta", fmt::format("{} is not in (0, 1]", drive.twin_eta));
-  if (drive.twin_targets.size() != n.outputs.size())
-    throw InputError("hil.drive", "drive.twin_targets",
-                     fmt::format("{} targets for {} outputs", drive.twin_targets.size(), n.outputs.size()));
   Drive d;
   d.phase = Phase::Free;
   d.input_volts = drive.input_volts;
   TwinState twin;
-  twin.free = solve(d);
+  twin.free = do_solve(d);
   // What the twin circuit's controlled sources compute, in the ideal backend's arithmetic.
   d.phase = Phase::Clamped;
   d.clamp_volts.resize(n.outputs.size());
   for (std::size_t o = 0; o < n.outputs.size(); ++o)
     d.clamp_volts[o] = (1.0 - drive.twin_eta) * twin.free.node_volts[static_cast<std::size_t>(n.outputs[o])] +
                        drive.twin_eta * drive.twin_targets[o];
-  twin.clamped = solve(d);
+  twin.clamped = do_solve(d);
   return twin;
 }
 

@@ -18,8 +18,10 @@
 // as one checked message per set_conductances (one round trip).
 // The backend remembers what it sent and sends only differences: nobody else may touch the
 // source or digipot settings while it runs (reload to forget).
-// Errors: InputError hil.network_mismatch, hil.unscanned_node, hil.undriven_input,
-// hil.unsettable_edge, hil.unsupported_phase, hil.no_clamp, hil.drive, hil.not_loaded;
+// Errors: what it is handed is checked first by Simulator (drive_checks.hpp, InputError drive.*);
+// then InputError hil.network_mismatch, hil.unscanned_node, hil.undriven_input,
+// hil.unsettable_edge, hil.unsupported_phase, hil.no_clamp, hil.drive (a twin clamp computed
+// from a non-finite reading);
 // SimulationError hil.instrument (a ClientError: connection, timeout, refused setting) and
 // hil.scan (a reading of the wrong size).
 #pragma once
@@ -62,15 +64,17 @@ class HilSimulator : public Simulator {
   ~HilSimulator() override;
 
   std::string name() const override { return "hil"; }
-  void load(const Network& net) override;
-  void set_conductances(std::span<const double> siemens) override;
-  State solve(const Drive& drive) override;
-  TwinState solve_twin(const Drive& drive) override;
 
   const BenchConfig& bench() const;
   const HilStats& stats() const;
   // The codes last sent, per edge (-1: not a digipot with a channel, or none sent yet).
   const std::vector<int>& sent_codes() const;
+
+ protected:
+  void do_load(const Network& net) override;
+  void do_set_conductances(std::span<const double> siemens) override;
+  State do_solve(const Drive& drive) override;
+  TwinState do_solve_twin(const Drive& drive) override;
 
  private:
   struct Impl;

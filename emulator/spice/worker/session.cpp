@@ -85,17 +85,17 @@ void Session::set_options(const SolverOptions& options) {
   circuit_valid_ = false;  // the tolerances live in the deck's .options line
 }
 
-void Session::check_drive(const Drive& d) const {
+// Not the drive's validation, which the parent's Simulator made (emulator/sim/drive_checks.hpp):
+// an integrity check of what arrived over the pipe, so that no frame can index past a vector or
+// put a non-number into an alter command.
+void Session::check_request(const Drive& d) const {
   const size_t n_out = net_->outputs.size();
-  auto bad = [](const char* what) { throw InputError(protocol::kBadRequest, what, "wrong size or not finite"); };
-  if (!d.input_volts.empty() && d.input_volts.size() != net_->inputs.size()) bad("drive.input_volts");
-  if (d.phase == Phase::Clamped && d.clamp_volts.size() != n_out) bad("drive.clamp_volts");
-  if (d.phase == Phase::Nudged && d.nudge_amps.size() != n_out) bad("drive.nudge_amps");
-  if (d.phase == Phase::Twin && d.twin_targets.size() != n_out) bad("drive.twin_targets");
-  if (d.phase == Phase::Twin && !(d.twin_eta > 0.0 && d.twin_eta <= 1.0)) bad("drive.twin_eta");
-  if (!all_finite(d.input_volts) || !all_finite(d.clamp_volts) || !all_finite(d.nudge_amps) ||
-      !all_finite(d.twin_targets))
-    bad("drive");
+  const auto sized = [](const std::vector<double>& v, size_t n) { return v.size() == n && all_finite(v); };
+  const bool ok = (d.input_volts.empty() || sized(d.input_volts, net_->inputs.size())) &&
+                  (d.phase != Phase::Clamped || sized(d.clamp_volts, n_out)) &&
+                  (d.phase != Phase::Nudged || sized(d.nudge_amps, n_out)) &&
+                  (d.phase != Phase::Twin || (sized(d.twin_targets, n_out) && std::isfinite(d.twin_eta)));
+  if (!ok) throw InputError(protocol::kBadRequest, "drive", "a drive of the wrong size or with a non-finite value");
 }
 
 Session::Values Session::values_for(const Drive& d) const {
@@ -262,7 +262,7 @@ int Session::step_budget() const {
 
 protocol::SolveResult Session::solve(const Drive& d) {
   if (!net_) throw InputError(protocol::kBadRequest, "", "no network loaded");
-  check_drive(d);
+  check_request(d);
   const Values want = values_for(d);
   protocol::SolveResult result;
   engine_.begin_capture();

@@ -40,7 +40,7 @@ class Session {
     double twin_gain = 0.0;             // twin: 1 - eta
   };
 
-  void check_drive(const Drive& d) const;
+  void check_request(const Drive& d) const;
   Values values_for(const Drive& d) const;
   void reload(const Drive& d);
   std::uint32_t alter_changed(const Values& want);
