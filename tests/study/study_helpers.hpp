@@ -7,9 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/solver/ideal_simulator.hpp"
-#include "emulator/spice/ngspice_simulator.hpp"
 #include "emulator/study/sweep.hpp"
+#include "tools/spiceloop/make_simulator.hpp"
 
 namespace spiceloop::study::testing {
 
@@ -25,9 +24,9 @@ inline std::filesystem::path fresh_dir(const std::string& name) {
   return dir;
 }
 
-inline std::unique_ptr<Simulator> make_backend(const std::string& backend, const SolverOptions& tol) {
-  if (backend == "ideal") return std::make_unique<IdealSimulator>(tol);
-  return std::make_unique<NgspiceSimulator>(tol);
+// The study's factory, through the command's one make_simulator.
+inline std::unique_ptr<Simulator> make_backend(const std::string& backend, const SolverOptions& tolerances) {
+  return cli::make_simulator({backend, tolerances, {}});
 }
 
 inline SweepOutcome run(const nlohmann::json& doc, const std::string& name) {

@@ -31,7 +31,7 @@ struct ScpiBenchArgs {
   int clients = 64;
   int queries_per_client = 200;
   int hil_steps = 300;
-  BackendArgs backend;
+  BackendChoice backend;
 };
 
 struct Stats {

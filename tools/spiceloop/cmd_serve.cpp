@@ -24,7 +24,7 @@ struct ServeArgs {
   int port = 5025;
   std::string addresses;
   bool no_pty = false;
-  BackendArgs backend;
+  BackendChoice backend;
 };
 
 void run(const ServeArgs& args) {

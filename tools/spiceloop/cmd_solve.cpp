@@ -12,7 +12,7 @@ namespace {
 
 struct SolveArgs {
   std::string network;
-  BackendArgs backend;
+  BackendChoice backend;
   bool json = false;
 };
 

@@ -5,9 +5,6 @@
 
 #include <filesystem>
 
-#include "emulator/core/error.hpp"
-#include "emulator/solver/ideal_simulator.hpp"
-#include "emulator/spice/ngspice_simulator.hpp"
 #include "emulator/study/ranks.hpp"
 #include "emulator/study/sweep.hpp"
 #include "tools/spiceloop/commands.hpp"
@@ -27,9 +24,9 @@ struct SweepArgs {
   std::int64_t bench_points = 24;
 };
 
-std::unique_ptr<Simulator> make_backend(const std::string& backend, const SolverOptions& tol) {
-  if (backend == "ideal") return std::make_unique<IdealSimulator>(tol);
-  return std::make_unique<NgspiceSimulator>(tol);
+// The study's SimulatorFactory: the one factory, on the backends a sweep names.
+std::unique_ptr<Simulator> sweep_simulator(const std::string& backend, const SolverOptions& tolerances) {
+  return make_simulator({backend, tolerances, {}});
 }
 
 // Grid points per second on each backend over the first bench_points points, in a scratch
@@ -46,7 +43,7 @@ void bench(const study::SweepSpec& base, const SweepArgs& a) {
       ranks.barrier();
       study::SweepOptions opt;
       opt.out_dir = dir;
-      opt.factory = make_backend;
+      opt.factory = sweep_simulator;
       opt.plot = false;
       opt.progress = false;
       opt.write_outputs = false;
@@ -81,7 +78,7 @@ void run(const SweepArgs& a) {
   auto& ranks = study::Ranks::world();
   study::SweepOptions opt;
   opt.out_dir = a.out;
-  opt.factory = make_backend;
+  opt.factory = sweep_simulator;
   opt.plot = !a.no_plot;
   opt.progress = !a.quiet_progress;
   opt.max_points = a.max_points;

@@ -7,7 +7,6 @@
 #include "emulator/core/error.hpp"
 #include "emulator/learning/run.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
-#include "emulator/spice/ngspice_simulator.hpp"
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
 
@@ -38,13 +37,8 @@ void run(const TrainArgs& a) {
   const TrainConfig config = load_train_config_file(file);
   if (!a.bench.empty() && a.backend != "hil")
     throw InputError("cli.bench", "--bench", "--bench names the instruments for --backend hil; add --backend hil");
-  std::unique_ptr<Simulator> sim;
-  if (a.backend == "ideal")
-    sim = std::make_unique<IdealSimulator>(config.tolerances);
-  else if (a.backend == "hil")
-    sim = make_hil_simulator(a.bench);  // the bench's stand-ins or instruments; tolerances are theirs
-  else
-    sim = std::make_unique<NgspiceSimulator>(config.tolerances);
+  // hil: the bench's stand-ins or real instruments, whose tolerances are their own.
+  const std::unique_ptr<Simulator> sim = make_simulator({a.backend, config.tolerances, a.bench});
   IdealSimulator oracle(config.tolerances);
 
   TrainRunOptions opt;
