@@ -1,5 +1,5 @@
 // As a user runs it: `spiceloop serve` in one process writes the addresses file, `spiceloop train
-// --backend hil --bench` in another trains through its sockets and ends with the codes of the
+// --backend hil --instruments` in another trains through its sockets and ends with the codes of the
 // in-process run on the backend the server uses.
 #include <catch2/catch.hpp>
 
@@ -97,7 +97,7 @@ TEST_CASE("spiceloop train --backend hil against spiceloop serve ends with the i
   REQUIRE(fs::exists(addresses));
 
   const std::string common = spiceloop_binary() + " train " + experiment.string() + " --progress off";
-  const auto hil = run_command(common + " --backend hil --bench " + addresses.string() + " --out " +
+  const auto hil = run_command(common + " --backend hil --instruments " + addresses.string() + " --out " +
                                    (scratch.dir / "hil").string(), true);
   INFO(hil.output);
   REQUIRE(hil.exit_code == 0);
@@ -111,9 +111,11 @@ TEST_CASE("spiceloop train --backend hil against spiceloop serve ends with the i
   CHECK(codes_of(in_process) != codes_of(load_network_file(bundled("lab16_digipot.json"))));
   CHECK(codes_of(looped) == codes_of(in_process));
 
-  // --backend hil without --bench, and --bench without hil, say what to add.
-  CHECK_THAT(run_command(common + " --backend hil", true).output, Contains("cli.bench") && Contains("--bench"));
-  CHECK_THAT(run_command(common + " --backend ideal --bench " + addresses.string(), true).output, Contains("cli.bench"));
+  // --backend hil without --instruments, and --instruments without hil, say what to add.
+  CHECK_THAT(run_command(common + " --backend hil", true).output,
+             Contains("cli.instruments") && Contains("--instruments ADDRS.json"));
+  CHECK_THAT(run_command(common + " --backend ideal --instruments " + addresses.string(), true).output,
+             Contains("cli.instruments") && Contains("add --backend hil"));
 
   CHECK(server.stop() == 0);
 }

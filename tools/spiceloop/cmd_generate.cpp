@@ -1,9 +1,5 @@
 // spiceloop generate KIND [--set key=value ...]: a generated network as JSON. The keys are the
 // generator spec's (netlists/README.md), so this command never falls out of step with them.
-#include <fmt/format.h>
-
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/error.hpp"
@@ -47,14 +43,7 @@ void add_generate(CLI::App& app) {
                   "Generator key=value (e.g. rows=8 columns=8 wire_ohms=1 seed=3); see netlists/README.md");
   cmd->add_option("-o,--output", args->output, "Write here instead of stdout");
   cmd->callback([args] {
-    const std::string text = network_to_text(generate_network(spec_from(*args), "--set"));
-    if (args->output.empty()) {
-      fmt::print("{}", text);
-      return;
-    }
-    std::ofstream out(args->output);
-    out << text;
-    if (!out) throw InputError("cli.write", args->output, "cannot write the network file");
+    print_or_write(network_to_text(generate_network(spec_from(*args), "--set")), args->output, "network");
   });
 }
 

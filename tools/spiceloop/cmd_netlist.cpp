@@ -1,8 +1,6 @@
 // spiceloop netlist NET.json --phase P: the SPICE deck of one phase, runnable by `ngspice -b`.
 #include <fmt/format.h>
 
-#include <fstream>
-
 #include "emulator/core/error.hpp"
 #include "emulator/netlist/deck.hpp"
 #include "emulator/network/load.hpp"
@@ -69,14 +67,7 @@ void add_netlist(CLI::App& app) {
     DeckOptions opt;
     opt.tolerances = args->tolerances;
     opt.print_results = !args->no_print;
-    const std::string deck = build_deck(net, drive_for(net, *args), opt);
-    if (args->output.empty()) {
-      fmt::print("{}", deck);
-      return;
-    }
-    std::ofstream out(args->output);
-    out << deck;
-    if (!out) throw InputError("cli.write", args->output, "cannot write the deck file");
+    print_or_write(build_deck(net, drive_for(net, *args), opt), args->output, "deck");
   });
 }
 

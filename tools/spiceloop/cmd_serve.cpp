@@ -1,6 +1,6 @@
 // spiceloop serve BENCH.json: the emulated lab table on sockets. Prints the VISA address of every
 // instrument (and the pty of the digipot board, the control port), optionally writes them to an
-// addresses file for `spiceloop train --backend hil --bench ADDRS.json`, prints "ready", and
+// addresses file for `spiceloop train --backend hil --instruments ADDRS.json`, prints "ready", and
 // serves until SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdio>

@@ -1,5 +1,5 @@
 // spiceloop sweep SWEEP.json: the finite-nudging study (emulator/study/sweep.hpp). The same command
-// under `mpirun -n K` spreads the grid over K ranks and writes one results file. --bench prints
+// under `mpirun -n K` spreads the grid over K ranks and writes one results file. --perf prints
 // grid points per second on each backend, and under mpirun the speed-up of K ranks over one.
 #include <fmt/format.h>
 
@@ -20,8 +20,8 @@ struct SweepArgs {
   bool no_plot = false;
   bool quiet_progress = false;
   std::int64_t max_points = -1;
-  bool bench = false;
-  std::int64_t bench_points = 24;
+  bool perf = false;
+  std::int64_t perf_points = 24;
 };
 
 // The study's SimulatorFactory: the one factory, on the backends a sweep names.
@@ -29,16 +29,16 @@ std::unique_ptr<Simulator> sweep_simulator(const std::string& backend, const Sol
   return make_simulator({backend, tolerances, {}});
 }
 
-// Grid points per second on each backend over the first bench_points points, in a scratch
+// Grid points per second on each backend over the first perf_points points, in a scratch
 // directory; under MPI also the same sample on rank 0 alone, for the speed-up.
-void bench(const study::SweepSpec& base, const SweepArgs& a) {
+void perf(const study::SweepSpec& base, const SweepArgs& a) {
   namespace fs = std::filesystem;
   auto& ranks = study::Ranks::world();
   for (const std::string backend : {"ideal", "ngspice"}) {
     study::SweepSpec spec = base;
     spec.backends = {backend};
     const auto timed = [&](bool rank0_only) {
-      const fs::path dir = fs::path(a.out) / fmt::format("bench-{}-{}", backend, rank0_only ? 1 : ranks.size());
+      const fs::path dir = fs::path(a.out) / fmt::format("perf-{}-{}", backend, rank0_only ? 1 : ranks.size());
       if (ranks.rank() == 0) fs::remove_all(dir);
       ranks.barrier();
       study::SweepOptions opt;
@@ -47,7 +47,7 @@ void bench(const study::SweepSpec& base, const SweepArgs& a) {
       opt.plot = false;
       opt.progress = false;
       opt.write_outputs = false;
-      opt.first_points = a.bench_points;
+      opt.first_points = a.perf_points;
       opt.rank0_only = rank0_only;
       const auto r = study::run_sweep(spec, opt);
       ranks.barrier();
@@ -56,25 +56,25 @@ void bench(const study::SweepSpec& base, const SweepArgs& a) {
     };
     const auto r = timed(false);
     if (ranks.rank() == 0)
-      fmt::print("bench sweep {}: {} points in {:.3f} s on {} rank(s): {:.1f} grid points/s\n", backend, r.measured,
+      fmt::print("perf sweep {}: {} points in {:.3f} s on {} rank(s): {:.1f} grid points/s\n", backend, r.measured,
                  r.seconds, ranks.size(), r.measured / r.seconds);
     if (ranks.size() > 1) {
       const auto one = timed(true);
       if (ranks.rank() == 0)
-        fmt::print("bench sweep {}: 1 rank {:.3f} s, {} ranks {:.3f} s: speed-up {:.2f}\n", backend, one.seconds,
+        fmt::print("perf sweep {}: 1 rank {:.3f} s, {} ranks {:.3f} s: speed-up {:.2f}\n", backend, one.seconds,
                    ranks.size(), r.seconds, one.seconds / r.seconds);
     }
     std::fflush(stdout);
   }
   if (ranks.size() == 1 && ranks.rank() == 0)
-    fmt::print("(run under `mpirun -n 2 spiceloop sweep ... --bench` for the speed-up{})\n",
+    fmt::print("(run under `mpirun -n 2 spiceloop sweep ... --perf` for the speed-up{})\n",
                study::mpi_compiled() ? "" : "; this build has no MPI");
 }
 
 void run(const SweepArgs& a) {
   study::SweepSpec spec = study::load_sweep_file(a.sweep);
   if (!a.backend.empty()) spec.backends = {a.backend};
-  if (a.bench) return bench(spec, a);
+  if (a.perf) return perf(spec, a);
   auto& ranks = study::Ranks::world();
   study::SweepOptions opt;
   opt.out_dir = a.out;
@@ -104,8 +104,10 @@ void add_sweep(CLI::App& app) {
   cmd->add_flag("--no-plot", args->no_plot, "Skip tools/plot_sweep.py");
   cmd->add_flag("--no-progress", args->quiet_progress, "No progress lines on stderr");
   cmd->add_option("--max-points", args->max_points, "Stop after measuring this many points per rank, as if killed");
-  cmd->add_flag("--bench", args->bench, "Print grid points per second on each backend (and the MPI speed-up)");
-  cmd->add_option("--bench-points", args->bench_points, "Grid points the bench measures")->capture_default_str();
+  cmd->add_flag("--perf", args->perf, "Print grid points per second on each backend (and the MPI speed-up)");
+  cmd->add_option("--perf-points", args->perf_points, "Grid points --perf measures")->capture_default_str();
+  add_renamed_option(*cmd, "--bench", "--perf", false);
+  add_renamed_option(*cmd, "--bench-points", "--perf-points", true);
   cmd->callback([args] { run(*args); });
 }
 

@@ -17,7 +17,7 @@ namespace {
 struct TrainArgs {
   std::string experiment;
   std::string backend = "ngspice";
-  std::string bench;  // --backend hil: the addresses file
+  std::string instruments;  // --backend hil: the addresses file
   std::string out;
   bool resume = false;
   bool no_oracle = false;
@@ -35,10 +35,11 @@ ProgressMode progress_mode(const std::string& s) {
 void run(const TrainArgs& a) {
   const std::filesystem::path file = a.experiment.empty() ? bundled_file("netlists/experiments/default.json") : std::filesystem::path(a.experiment);
   const TrainConfig config = load_train_config_file(file);
-  if (!a.bench.empty() && a.backend != "hil")
-    throw InputError("cli.bench", "--bench", "--bench names the instruments for --backend hil; add --backend hil");
+  if (!a.instruments.empty() && a.backend != "hil")
+    throw InputError("cli.instruments", "--instruments",
+                     "--instruments names the instruments for --backend hil; add --backend hil");
   // hil: the bench's stand-ins or real instruments, whose tolerances are their own.
-  const std::unique_ptr<Simulator> sim = make_simulator({a.backend, config.tolerances, a.bench});
+  const std::unique_ptr<Simulator> sim = make_simulator({a.backend, config.tolerances, a.instruments});
   IdealSimulator oracle(config.tolerances);
 
   TrainRunOptions opt;
@@ -70,11 +71,12 @@ void add_train(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train a network by CL or EP (default: the bundled Iris experiment on ngspice)");
   cmd->add_option("experiment", args->experiment, "Experiment JSON (default: netlists/experiments/default.json)");
   cmd->add_option("--backend", args->backend,
-                  "ngspice (circuit level), ideal (Eigen, exact) or hil (the instruments of --bench)")
+                  "ngspice (circuit level), ideal (Eigen, exact) or hil (the instruments of --instruments)")
       ->check(CLI::IsMember({"ngspice", "ideal", "hil"}))
       ->capture_default_str();
-  cmd->add_option("--bench", args->bench,
+  cmd->add_option("--instruments", args->instruments,
                   "With --backend hil: the addresses file `spiceloop serve BENCH --addresses ADDRS.json` writes");
+  add_renamed_option(*cmd, "--bench", "--instruments", true);
   cmd->add_option("--out", args->out, "Output directory (default: the experiment's output_dir)");
   cmd->add_flag("--resume", args->resume, "Continue a killed run from its last checkpoint in the output directory");
   cmd->add_flag("--no-oracle", args->no_oracle, "Skip the Eigen identity check at every step");

@@ -4,6 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+#include <string>
+
 #include "tools/spiceloop/make_simulator.hpp"
 
 namespace spiceloop::cli {
@@ -12,11 +15,19 @@ void add_solve(CLI::App& app);
 void add_netlist(CLI::App& app);
 void add_generate(CLI::App& app);
 void add_train(CLI::App& app);
-void add_bench(CLI::App& app);
+void add_perf(CLI::App& app);
 void add_sweep(CLI::App& app);
 void add_serve(CLI::App& app);
 
+// Old spellings (renamed.cpp): `bench` for `perf`, and options such as `sweep --bench` for
+// `--perf`; each fails with InputError cli.renamed naming the new spelling.
+void add_renamed_commands(CLI::App& app);
+void add_renamed_option(CLI::App& cmd, const std::string& old_option, const std::string& new_option, bool takes_value);
+
 // Shared by subcommands that simulate on ideal or ngspice: --backend and the solver tolerances.
 void add_backend_options(CLI::App& cmd, BackendChoice& choice);
+
+// Writes text to path, or prints it when path is empty (InputError cli.write naming `what`).
+void print_or_write(const std::string& text, const std::filesystem::path& path, const std::string& what);
 
 }  // namespace spiceloop::cli

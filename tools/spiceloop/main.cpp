@@ -14,9 +14,10 @@ int main(int argc, char** argv) {
   spiceloop::cli::add_netlist(app);
   spiceloop::cli::add_generate(app);
   spiceloop::cli::add_train(app);
-  spiceloop::cli::add_bench(app);
+  spiceloop::cli::add_perf(app);
   spiceloop::cli::add_sweep(app);
   spiceloop::cli::add_serve(app);
+  spiceloop::cli::add_renamed_commands(app);
   app.parse_complete_callback([&] {
     if (quiet) spiceloop::log::set_level(spiceloop::log::Level::Warn);
     if (verbose) spiceloop::log::set_level(spiceloop::log::Level::Debug);

@@ -12,8 +12,8 @@ std::unique_ptr<Simulator> make_simulator(const BackendChoice& choice) {
   if (choice.backend == "ngspice") return std::make_unique<NgspiceSimulator>(choice.tolerances);
   if (choice.backend == "hil") {
     if (choice.instruments.empty())
-      throw InputError("cli.bench", "--bench",
-                       "--backend hil needs --bench ADDRS.json, the instruments' addresses (written by "
+      throw InputError("cli.instruments", "--instruments",
+                       "--backend hil needs --instruments ADDRS.json, the instruments' addresses (written by "
                        "`spiceloop serve BENCH --addresses ADDRS.json`, or by hand for real instruments)");
     return std::make_unique<hil::HilSimulator>(choice.instruments);
   }

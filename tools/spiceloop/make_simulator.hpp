@@ -17,7 +17,7 @@ struct BackendChoice {
   std::string instruments;          // hil: the addresses file `spiceloop serve BENCH --addresses` writes
 };
 
-// InputError cli.backend for an unknown name, cli.bench for hil without an addresses file.
+// InputError cli.backend for an unknown name, cli.instruments for hil without an addresses file.
 std::unique_ptr<Simulator> make_simulator(const BackendChoice& choice);
 
 }  // namespace spiceloop::cli

@@ -1,6 +1,6 @@
 // The whole emulated lab table on sockets: one Bench, every stand-in its bench file calls for, and
 // one ServerGroup serving them, all instruments under one mutex (commands on the shared circuit run
-// one at a time). What `spiceloop serve`, `spiceloop bench scpi` and the end-to-end tests start.
+// one at a time). What `spiceloop serve`, `spiceloop perf scpi` and the end-to-end tests start.
 //
 // Ports, numbered from options.base_port in this order (0: each a free port), present when the
 // bench has what the instrument needs:
@@ -64,7 +64,7 @@ class Lab {
   // Why the digipot board's pseudo-terminal could not be opened ("" when it was, or not asked).
   const std::string& pty_error() const { return pty_error_; }
   // {"spiceloop_addresses": 1, "bench": <bench file>, "<name>": "<address>", ...}: what
-  // `spiceloop train --backend hil --bench ADDRS.json` reads.
+  // `spiceloop train --backend hil --instruments ADDRS.json` reads.
   nlohmann::json addresses_json(const std::string& bench_file) const;
 
  private:

@@ -1,7 +1,7 @@
-// spiceloop bench solve: ngspice load, op, update-every-conductance + op (and + a stepped
+// spiceloop perf solve: ngspice load, op, update-every-conductance + op (and + a stepped
 // timepoint, which keeps the matrix ordering), and the Eigen solve, on
 // crossbars (with and without wire resistance) and a random 1000-edge network; medians and the
-// ngspice/Eigen ratios, all measured in one run.
+// ngspice/Eigen ratios, all measured in one run. Also registers `perf train` and `perf scpi`.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -10,40 +10,21 @@
 #include "emulator/network/generators.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
-#include "tools/spiceloop/bench_scpi.hpp"
-#include "tools/spiceloop/bench_train.hpp"
 #include "tools/spiceloop/commands.hpp"
-#include "tools/spiceloop/timing.hpp"
+#include "tools/spiceloop/perf.hpp"
 
 namespace spiceloop::cli {
 
 namespace {
 
-struct BenchSolveArgs {
-  // 128 x 128 with wires (32,769 nodes) is opt-in: one ngspice op there exceeds the worker's 60 s.
-  std::vector<int> sizes = {8, 16, 32, 64};
-  double budget_seconds = 1.0;
-  bool json = false;
+struct PerfSolveArgs : PerfArgs {
   bool no_random = false;
 };
 
-struct Case {
-  std::string name;
-  Network net;
-};
-
-std::vector<Case> cases(const BenchSolveArgs& a) {
-  std::vector<Case> out;
+std::vector<PerfCase> cases(const PerfSolveArgs& a) {
+  std::vector<PerfCase> out;
   for (int n : a.sizes)
-    for (double wire : {0.0, 1.0}) {
-      CrossbarOptions o;
-      o.rows = o.columns = n;
-      o.wire_ohms = wire;
-      o.cell.low = 1e-5;  // 10 kOhm .. 100 kOhm cells
-      o.cell.high = 1e-4;
-      o.seed = 1;
-      out.push_back({fmt::format("crossbar {}x{}{}", n, n, wire > 0 ? " +wires" : ""), make_crossbar(o)});
-    }
+    for (double wire : {0.0, 1.0}) out.push_back(crossbar_case(n, wire));
   if (!a.no_random) {
     RandomGraphOptions r;
     r.nodes = 300;
@@ -82,7 +63,7 @@ struct Row {
   std::string ng_error;  // ngspice could not solve this case (e.g. its worker timed out)
 };
 
-Row measure(const Case& c, double budget) {
+Row measure(const PerfCase& c, double budget) {
   Row r;
   r.name = c.name;
   r.nodes = c.net.node_count();
@@ -92,6 +73,14 @@ Row measure(const Case& c, double budget) {
   NgspiceSimulator ng(op_only), stepper;
   IdealSimulator ideal;
   int call = 0;
+  // Every conductance altered, then one solve, at inputs that differ per call.
+  const auto update_and_solve = [&](Simulator& sim) {
+    return time_median([&] {
+      ++call;
+      sim.set_conductances(perturbed(c.net, call));
+      sim.solve(drive_for(c.net, call));
+    }, budget);
+  };
   // The worker starts on the first solve: start it on a tiny network so startup is not counted.
   {
     CrossbarOptions tiny;
@@ -103,32 +92,17 @@ Row measure(const Case& c, double budget) {
     // load: the deck loaded into ngspice plus its first op (ngspice loads lazily at the first solve).
     r.ng_load = time_median([&] { ng.load(c.net); ng.solve(drive_for(c.net, ++call)); }, budget, 3, 20);
     r.ng_op = time_median([&] { ng.solve(drive_for(c.net, ++call)); }, budget);
-    r.ng_update_op = time_median([&] {
-      ++call;
-      const auto k = perturbed(c.net, call);
-      ng.set_conductances(k);
-      ng.solve(drive_for(c.net, call));
-    }, budget);
+    r.ng_update_op = update_and_solve(ng);
     stepper.load(c.net);
     stepper.solve(drive_for(c.net, ++call));
-    r.ng_update_step = time_median([&] {
-      ++call;
-      const auto k = perturbed(c.net, call);
-      stepper.set_conductances(k);
-      stepper.solve(drive_for(c.net, call));
-    }, budget);
+    r.ng_update_step = update_and_solve(stepper);
   } catch (const SimulationError& e) {
     // Reported in the row, so the other cases and the Eigen figures still come out.
     r.ng_error = e.id();
   }
   r.ideal_load = time_median([&] { ideal.load(c.net); ideal.solve(drive_for(c.net, ++call)); }, budget, 3, 20);
   r.ideal_solve = time_median([&] { ideal.solve(drive_for(c.net, ++call)); }, budget);
-  r.ideal_update_solve = time_median([&] {
-    ++call;
-    const auto k = perturbed(c.net, call);
-    ideal.set_conductances(k);
-    ideal.solve(drive_for(c.net, call));
-  }, budget);
+  r.ideal_update_solve = update_and_solve(ideal);
   return r;
 }
 
@@ -149,13 +123,13 @@ nlohmann::json row_json(const Row& r) {
           {"speedup_step_over_op", r.ng_update_op.median_seconds / r.ng_update_step.median_seconds}};
 }
 
-void run_bench_solve(const BenchSolveArgs& a) {
+void run_perf_solve(const PerfSolveArgs& a) {
   nlohmann::json all = nlohmann::json::array();
   if (!a.json)
     fmt::print("{:<28} {:>6} {:>6} | {:>9} {:>9} {:>10} {:>10} {:>6} | {:>9} {:>9} {:>10} | {:>7} {:>7}\n", "case",
                "nodes", "edges", "ng load", "ng op", "ng upd+op", "ng upd+stp", "op/stp", "eig load", "eig solve",
                "eig upd+sol", "op/eig", "stp/eig");
-  for (const Case& c : cases(a)) {
+  for (const PerfCase& c : cases(a)) {
     const Row r = measure(c, a.budget_seconds);
     if (a.json) {
       all.push_back(row_json(r));
@@ -185,19 +159,16 @@ void run_bench_solve(const BenchSolveArgs& a) {
 
 }  // namespace
 
-void add_bench(CLI::App& app) {
-  auto* bench = app.add_subcommand("bench", "Benchmarks that print figures (medians, ratios from one run)");
-  bench->require_subcommand(1);
-  auto args = std::make_shared<BenchSolveArgs>();
-  auto* solve = bench->add_subcommand("solve", "ngspice vs Eigen: load, op, update-all + op");
-  solve->add_option("--sizes", args->sizes, "Crossbar sizes N (N x N)")->delimiter(',')->capture_default_str();
-  solve->add_option("--budget", args->budget_seconds, "Seconds per measurement (at least 3 repetitions)")
-      ->capture_default_str();
+void add_perf(CLI::App& app) {
+  auto* perf = app.add_subcommand("perf", "Benchmarks that print figures (medians, ratios from one run)");
+  perf->require_subcommand(1);
+  auto args = std::make_shared<PerfSolveArgs>();
+  auto* solve = perf->add_subcommand("solve", "ngspice vs Eigen: load, op, update-all + op");
+  add_perf_options(*solve, *args);
   solve->add_flag("--no-random", args->no_random, "Skip the random 1000-edge network");
-  solve->add_flag("--json", args->json, "Print JSON for machines");
-  solve->callback([args] { run_bench_solve(*args); });
-  add_bench_train(*bench);
-  add_bench_scpi(*bench);
+  solve->callback([args] { run_perf_solve(*args); });
+  add_perf_train(*perf);
+  add_perf_scpi(*perf);
 }
 
 }  // namespace spiceloop::cli

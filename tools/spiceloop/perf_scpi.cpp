@@ -1,5 +1,6 @@
-#include "tools/spiceloop/bench_scpi.hpp"
-
+// spiceloop perf scpi: query round trips to the instrument stand-ins on loopback (median, p99,
+// queries per second) for *IDN?, a 64-channel scan and a digipot write, 64 clients at once, and
+// hardware-in-the-loop training steps per second against the in-process run.
 #include <algorithm>
 #include <barrier>
 #include <chrono>
@@ -21,12 +22,13 @@
 #include "emulator/network/load.hpp"
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
+#include "tools/spiceloop/perf.hpp"
 
 namespace spiceloop::cli {
 
 namespace {
 
-struct ScpiBenchArgs {
+struct PerfScpiArgs {
   int repetitions = 2000;
   int clients = 64;
   int queries_per_client = 200;
@@ -71,14 +73,14 @@ void row(const std::string& what, const Stats& s) {
 std::string visa(const standins::Lab& lab, std::string_view name) {
   for (const auto& a : lab.addresses())
     if (a.name == name) return a.address;
-  throw InputError("bench.no_instrument", std::string(name), "the bench serves no such instrument");
+  throw InputError("perf.no_instrument", std::string(name), "the bench serves no such instrument");
 }
 
 void expect(bool ok, const std::string& what) {
-  if (!ok) throw SimulationError("bench.scpi_answer", "bench scpi", what);
+  if (!ok) throw SimulationError("perf.scpi_answer", "perf scpi", what);
 }
 
-void run(const ScpiBenchArgs& a) {
+void run(const PerfScpiArgs& a) {
   auto sim = make_simulator(a.backend);
   auto scan_sim = make_simulator(a.backend);
   standins::LabOptions options;
@@ -88,7 +90,7 @@ void run(const ScpiBenchArgs& a) {
   lab.start();
   scan_lab.start();
 
-  fmt::print("spiceloop bench scpi: stand-ins on 127.0.0.1 ({} backend), C++ client (drivers/client), "
+  fmt::print("spiceloop perf scpi: stand-ins on 127.0.0.1 ({} backend), C++ client (drivers/client), "
              "one connection unless said\n\n",
              a.backend.backend);
   fmt::print("{:<44} {:>7} {:>11} {:>10} {:>10}\n", "round trip", "n", "median us", "p99 us", "q/s");
@@ -162,7 +164,7 @@ void run(const ScpiBenchArgs& a) {
     return a.hil_steps / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   hil::HilSimulator hil_sim(hil::parse_addresses(lab.addresses_json(bundled_file("netlists/benches/lab16_hil.json").string()),
-                                                 "bench scpi", dir.string()));
+                                                 "perf scpi", dir.string()));
   const double over_sockets = steps_per_second(hil_sim);
   auto in_process_sim = make_simulator(a.backend);
   const double in_process = steps_per_second(*in_process_sim);
@@ -173,9 +175,9 @@ void run(const ScpiBenchArgs& a) {
 
 }  // namespace
 
-void add_bench_scpi(CLI::App& bench) {
-  auto args = std::make_shared<ScpiBenchArgs>();
-  auto* cmd = bench.add_subcommand("scpi", "Stand-in round trips on loopback (median, p99, q/s), 64 clients, HIL steps/s");
+void add_perf_scpi(CLI::App& perf) {
+  auto args = std::make_shared<PerfScpiArgs>();
+  auto* cmd = perf.add_subcommand("scpi", "Stand-in round trips on loopback (median, p99, q/s), 64 clients, HIL steps/s");
   cmd->add_option("--repetitions", args->repetitions, "Timed queries per row")->capture_default_str();
   cmd->add_option("--clients", args->clients, "Connections at once for the many-clients row")->capture_default_str();
   cmd->add_option("--queries-per-client", args->queries_per_client, "Queries each of those clients sends")

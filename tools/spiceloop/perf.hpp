@@ -1,13 +1,23 @@
-// Benchmark timing: repeat an action until a time budget or a repetition cap, report the median.
-// Benchmarks print figures; nothing here asserts a speed.
+// What the `spiceloop perf` benchmarks share: the timing loop (repeat an action until a time budget
+// or a repetition cap, report the median), their common options and their crossbar cases. The
+// benchmarks print figures; nothing here asserts a speed. "perf", not "bench": a bench is the
+// emulated lab table.
 #pragma once
+
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "emulator/network/network.hpp"
+
 namespace spiceloop::cli {
+
+void add_perf_train(CLI::App& perf);  // perf_train.cpp
+void add_perf_scpi(CLI::App& perf);   // perf_scpi.cpp
 
 struct Timing {
   double median_seconds = 0.0;
@@ -32,5 +42,21 @@ inline Timing time_median(const std::function<void()>& action, double budget_sec
   std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
   return {samples[samples.size() / 2], static_cast<int>(samples.size())};
 }
+
+// The options of `perf solve` and `perf train`: --sizes, --budget, --json.
+struct PerfArgs {
+  std::vector<int> sizes = {8, 16, 32, 64};
+  double budget_seconds = 1.0;
+  bool json = false;
+};
+void add_perf_options(CLI::App& cmd, PerfArgs& args);
+
+struct PerfCase {
+  std::string name;
+  Network net;
+};
+
+// An n x n crossbar of 10 kOhm .. 100 kOhm cells (seed 1), with wires of wire_ohms when > 0.
+PerfCase crossbar_case(int n, double wire_ohms = 0.0);
 
 }  // namespace spiceloop::cli

@@ -1,43 +1,24 @@
-#include "tools/spiceloop/bench_train.hpp"
-
+// spiceloop perf train: CL steps per second on the 16-edge lab network and on crossbars, on both
+// backends, with the ngspice/ideal ratio and each step's cost against its two bare solves.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/trainer.hpp"
-#include "emulator/network/generators.hpp"
 #include "emulator/network/load.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "tools/spiceloop/bundled.hpp"
-#include "tools/spiceloop/timing.hpp"
+#include "tools/spiceloop/perf.hpp"
 
 namespace spiceloop::cli {
 
 namespace {
 
-struct BenchTrainArgs {
-  std::vector<int> sizes = {8, 16, 32, 64};
-  double budget_seconds = 1.0;
-  bool json = false;
-};
-
-struct Case {
-  std::string name;
-  Network net;
-};
-
-std::vector<Case> cases(const BenchTrainArgs& a) {
-  std::vector<Case> out{{"lab16 (16 edges)", load_network_file(bundled_file("netlists/lab16.json").string())}};
-  for (int n : a.sizes) {
-    CrossbarOptions o;
-    o.rows = o.columns = n;
-    o.cell.low = 1e-5;
-    o.cell.high = 1e-4;
-    o.seed = 1;
-    out.push_back({fmt::format("crossbar {}x{}", n, n), make_crossbar(o)});
-  }
+std::vector<PerfCase> cases(const PerfArgs& a) {
+  std::vector<PerfCase> out{{"lab16 (16 edges)", load_network_file(bundled_file("netlists/lab16.json").string())}};
+  for (int n : a.sizes) out.push_back(crossbar_case(n));
   return out;
 }
 
@@ -49,7 +30,7 @@ TrainConfig config_for(const Network& net) {
                               {"alpha", 1e-7},
                               {"epochs", 1000000000},
                               {"seed", 1}};
-  return parse_train_config(doc, ".", "bench");
+  return parse_train_config(doc, ".", "perf");
 }
 
 struct Measured {
@@ -78,12 +59,12 @@ Measured measure(Simulator& sim, const Network& net, double budget) {
   return m;
 }
 
-void run(const BenchTrainArgs& a) {
+void run(const PerfArgs& a) {
   nlohmann::json all = nlohmann::json::array();
   if (!a.json)
     fmt::print("{:<20} {:>6} | {:>12} {:>10} {:>9} | {:>12} {:>10} {:>9} | {:>8}\n", "case", "edges", "ideal step/s",
                "step us", "step/2sol", "ngspice st/s", "step us", "step/2sol", "ng/ideal");
-  for (const Case& c : cases(a)) {
+  for (const PerfCase& c : cases(a)) {
     IdealSimulator ideal;
     NgspiceSimulator ng;
     const Measured mi = measure(ideal, c.net, a.budget_seconds);
@@ -114,12 +95,10 @@ void run(const BenchTrainArgs& a) {
 
 }  // namespace
 
-void add_bench_train(CLI::App& bench) {
-  auto args = std::make_shared<BenchTrainArgs>();
-  auto* cmd = bench.add_subcommand("train", "CL steps per second on both backends, and a step against its two solves");
-  cmd->add_option("--sizes", args->sizes, "Crossbar sizes N (N x N)")->delimiter(',')->capture_default_str();
-  cmd->add_option("--budget", args->budget_seconds, "Seconds per measurement")->capture_default_str();
-  cmd->add_flag("--json", args->json, "Print JSON for machines");
+void add_perf_train(CLI::App& perf) {
+  auto args = std::make_shared<PerfArgs>();
+  auto* cmd = perf.add_subcommand("train", "CL steps per second on both backends, and a step against its two solves");
+  add_perf_options(*cmd, *args);
   cmd->callback([args] { run(*args); });
 }
 
