@@ -206,7 +206,7 @@ int Bench::digipot_taps(int channel) const {
 
 int Bench::step_digipot(int channel, int steps) {
   const Edge& e = config_.network.edges[static_cast<std::size_t>(digipot(channel).edge)];
-  const int code = pulsed_code(e.code, steps, e.taps, config_.realism, [this] { return rng_.uniform(); });
+  const int code = pulsed_code(e.code, steps, e.taps, config_.realism, [this] { return rng_.uniform01(); });
   const int moved = code - e.code;
   set_digipot_code(channel, code);
   return moved;
@@ -349,7 +349,7 @@ void Bench::set_realism(const Realism& realism) {
 
 void Bench::reseed(std::uint64_t seed) {
   config_.realism.seed = seed;
-  rng_ = BenchRng(seed);
+  rng_ = SplitMixRng(seed);
   epoch_ = std::chrono::steady_clock::now();
   draw_tolerances();
 }

@@ -43,6 +43,7 @@
 #include "emulator/bench/realism.hpp"
 #include "emulator/bench/regulator.hpp"
 #include "emulator/bench/smu.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/sim/simulator.hpp"
 #include "emulator/sim/state.hpp"
 
@@ -118,7 +119,7 @@ class Bench {
   void set_realism(const Realism& realism);
   void reseed(std::uint64_t seed);
   double gaussian() { return rng_.gaussian(); }
-  double uniform() { return rng_.uniform(); }
+  double uniform() { return rng_.uniform01(); }
 
   double measure_node_volts(int node);
   double measure_node_volts(const std::string& node_name);  // std::out_of_range for an unknown name
@@ -160,7 +161,7 @@ class Bench {
   std::chrono::steady_clock::time_point changed_at_{};
   std::chrono::steady_clock::time_point epoch_{};  // drift starts here
   std::vector<double> r_ab_factor_;  // per edge: 1 + tolerance z for digipots, 1 otherwise
-  BenchRng rng_;
+  SplitMixRng rng_{1};
   bool conductances_stale_ = true;  // the simulator's conductances lag the network's
   std::uint64_t solves_ = 0;
 };

@@ -108,7 +108,7 @@ const std::vector<double>& LearningClock::twin_factors() {
   if (!factors_for_ || *factors_for_ != now) {
     factors_.assign(bench_.network().edges.size(), 1.0);
     if (r.twin_mismatch > 0) {
-      BenchRng rng(r.seed ^ kTwinStream);
+      SplitMixRng rng(r.seed ^ kTwinStream);
       // Floored as the digipot tolerances are: a copy's conductance never reaches zero.
       for (double& f : factors_) f = std::max(0.05, 1.0 + r.twin_mismatch * rng.gaussian());
     }

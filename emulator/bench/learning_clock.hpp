@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "emulator/bench/bench.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/learning/rule.hpp"
 #include "emulator/learning/update.hpp"
 #include "emulator/sim/state.hpp"

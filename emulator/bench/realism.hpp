@@ -1,6 +1,6 @@
 // Realism knobs of the emulated lab table (INSTRUMENTS.md "Realism knobs"). All off by default,
-// so that every reading equals the exact solve; each is seeded, so a run with knobs on is
-// repeatable. The Bench applies the measurement knobs to every reading it hands a stand-in
+// so that every reading equals the exact solve; each is seeded (one SplitMixRng,
+// emulator/core/random.hpp), so a run with knobs on is repeatable. The Bench applies the measurement knobs to every reading it hands a stand-in
 // (never to truth()); the stand-ins and the server apply the timing knobs.
 //
 //   noise_volts / noise_amps     Gaussian sigma added to each voltage / current reading
@@ -46,20 +46,6 @@ struct Realism {
     return noise_volts > 0 || noise_amps > 0 || lsb_volts > 0 || lsb_amps > 0 || offset_volts != 0 ||
            drift_volts_per_second != 0 || settling_seconds > 0;
   }
-};
-
-// A small seeded generator with platform-independent draws (std:: distributions are not).
-class BenchRng {
- public:
-  explicit BenchRng(std::uint64_t seed = 1) : state_(seed) {}
-  std::uint64_t next();     // splitmix64
-  double uniform();         // [0, 1)
-  double gaussian();        // standard normal (Box-Muller)
-
- private:
-  std::uint64_t state_;
-  bool has_spare_ = false;
-  double spare_ = 0.0;
 };
 
 }  // namespace spiceloop

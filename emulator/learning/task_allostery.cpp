@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "emulator/core/error.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/learning/task.hpp"
 
 namespace spiceloop::tasks {
@@ -22,7 +22,7 @@ Dataset allostery(const TaskSpec& spec, const Network& net, std::uint64_t seed) 
     for (double v : s.input_volts) lo = std::min(lo, v), hi = std::max(hi, v);
     std::pair<double, double> range{lo + 0.2 * (hi - lo), lo + 0.8 * (hi - lo)};
     if (spec.target_range_volts) range = *spec.target_range_volts;
-    Rng rng = make_rng(seed, RngPurpose::Data);
+    Rng rng = Rng::stream(seed, RandomStream::Data);
     for (std::size_t o = 0; o < net.outputs.size(); ++o) s.targets.push_back(rng.uniform(range.first, range.second));
   }
   Dataset d;

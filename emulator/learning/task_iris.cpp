@@ -8,7 +8,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/learning/task.hpp"
 
 namespace spiceloop::tasks {
@@ -95,7 +95,7 @@ Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed) {
     all.push_back(std::move(s));
   }
 
-  Rng split = make_rng(seed, RngPurpose::Split);
+  Rng split = Rng::stream(seed, RandomStream::Split);
   Dataset d;
   d.readout = nearest ? Readout::Nearest : Readout::Argmax;
   d.class_targets = spec.class_targets_volts;

@@ -1,7 +1,7 @@
 // Linear regression with two inputs (Dillavou et al. 2022): the first two network inputs take
 // random voltages, every output's target is a fixed linear function of them.
 #include "emulator/core/error.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/learning/task.hpp"
 
 namespace spiceloop::tasks {
@@ -10,7 +10,7 @@ Dataset regression(const TaskSpec& spec, const Network& net, std::uint64_t seed)
   const std::size_t outputs = net.outputs.size();
   if (net.inputs.size() < 2)
     throw InputError("task.network", "/task/kind", "regression needs a network with at least two inputs");
-  Rng data = make_rng(seed, RngPurpose::Data);
+  Rng data = Rng::stream(seed, RandomStream::Data);
   std::vector<std::vector<double>> coef = spec.coefficients;
   std::vector<double> offset = spec.offset_volts;
   if (coef.empty())
@@ -33,7 +33,7 @@ Dataset regression(const TaskSpec& spec, const Network& net, std::uint64_t seed)
   }
   std::vector<int> order(all.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  Rng split = make_rng(seed, RngPurpose::Split);
+  Rng split = Rng::stream(seed, RandomStream::Split);
   split.shuffle(order);
   Dataset d;
   for (std::size_t i = 0; i < order.size(); ++i)

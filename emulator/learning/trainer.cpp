@@ -63,7 +63,7 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
       oracle_(oracle),
       data_(make_dataset(config.task, net_, config.seed)),
       updater_(config.update, net_, config.seed),
-      rng_(make_rng(config.seed, RngPurpose::Training)) {
+      rng_(Rng::stream(config.seed, RandomStream::Training)) {
   validate_against_network(config_, net_);
   if (static_cast<int>(data_.train.size()) < config_.batch_size)
     throw InputError("config.invalid", config_.source.empty() ? "/batch_size" : config_.source + "#/batch_size",

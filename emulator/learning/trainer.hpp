@@ -18,7 +18,7 @@
 #include "emulator/learning/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/invariants.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/learning/task.hpp"
 #include "emulator/learning/update.hpp"
 #include "emulator/sim/simulator.hpp"

@@ -47,7 +47,7 @@ double step_in_parameter(Parameter p, double k, double alpha_g) {
 }
 
 Updater::Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed) : spec_(spec) {
-  Rng rng = make_rng(seed, RngPurpose::Rates);
+  Rng rng = Rng::stream(seed, RandomStream::Rates);
   rates_.assign(net.edges.size(), 1.0);
   bounds_.resize(net.edges.size());
   for (std::size_t j = 0; j < net.edges.size(); ++j) {

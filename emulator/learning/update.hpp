@@ -22,7 +22,7 @@
 #include <span>
 #include <vector>
 
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/network/network.hpp"
 
 namespace spiceloop {

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/network/load.hpp"
 
 namespace spiceloop {
@@ -67,32 +67,6 @@ namespace {
 
 std::string g(double v) { return format_double(v); }
 
-// Platform-independent draws from the standard-specified mt19937_64 stream.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : engine_(seed) {}
-
-  double unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }  // [0, 1), 53 bits
-
-  // Uniform in [lo, hi]; fma rounds once, so the result is the same on every IEEE platform.
-  double uniform(double lo, double hi) { return std::clamp(std::fma(hi - lo, unit(), lo), lo, hi); }
-
-  // Uniform in 0 .. n-1 without modulo bias (rejects the top partial block of 2^64).
-  std::uint64_t below(std::uint64_t n) {
-    const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
-    for (;;)
-      if (const std::uint64_t r = engine_(); r >= threshold) return r % n;
-  }
-
-  template <class T>
-  void shuffle(std::vector<T>& v) {  // Fisher-Yates, from the back
-    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
-
 void check_template(const EdgeTemplate& t, const JsonOrigin& o) {
   if (t.kind == ElementKind::Digipot) {
     check_taps(t.taps, o.where("/edge/taps"));
@@ -128,10 +102,11 @@ void check_template(const EdgeTemplate& t, const JsonOrigin& o) {
 
 Edge draw_edge(const EdgeTemplate& t, Rng& rng, std::string name, int a, int b) {
   if (t.kind == ElementKind::Digipot) {
-    const int code = t.code_low + static_cast<int>(rng.below(static_cast<std::uint64_t>(t.code_high - t.code_low) + 1));
+    const int code = t.code_low + static_cast<int>(rng.below(static_cast<std::uint64_t>(t.code_high - t.code_low) + 1,
+                                                             Rejection::Bottom));
     return digipot_edge(std::move(name), a, b, t.taps, t.r_ab_ohms, t.r_wiper_ohms, code, true);
   }
-  const double v = rng.uniform(t.low, t.high);
+  const double v = rng.uniform_closed(t.low, t.high);
   Edge e = resistor_edge(std::move(name), a, b, t.draw_ohms ? 1.0 / v : v, true);
   e.min_siemens = t.min_siemens;
   e.max_siemens = t.max_siemens;
@@ -237,7 +212,7 @@ std::vector<int> named_nodes(const std::vector<std::string>& names, const std::u
 
 // k inputs then l outputs drawn from the candidates, each list sorted by node index.
 std::pair<std::vector<int>, std::vector<int>> draw_boundary(std::vector<int> candidates, int k, int l, Rng& rng) {
-  rng.shuffle(candidates);
+  rng.shuffle(candidates, Rejection::Bottom);
   std::vector<int> in(candidates.begin(), candidates.begin() + k);
   std::vector<int> out(candidates.begin() + k, candidates.begin() + k + l);
   std::sort(in.begin(), in.end());
@@ -351,10 +326,10 @@ Network build_random_graph(const RandomGraphOptions& p, const JsonOrigin& o) {
   };
   std::vector<int> order(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) order[i] = i;
-  rng.shuffle(order);
-  for (std::size_t i = 1; i < order.size(); ++i) add(order[i], order[rng.below(i)]);
+  rng.shuffle(order, Rejection::Bottom);
+  for (std::size_t i = 1; i < order.size(); ++i) add(order[i], order[rng.below(i, Rejection::Bottom)]);
   while (static_cast<std::int64_t>(pairs.size()) < m)
-    add(static_cast<int>(rng.below(n)), static_cast<int>(rng.below(n)));
+    add(static_cast<int>(rng.below(n, Rejection::Bottom)), static_cast<int>(rng.below(n, Rejection::Bottom)));
 
   Network net;
   net.name = p.name;

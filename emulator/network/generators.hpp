@@ -2,9 +2,10 @@
 // a JSON spec {"generator": "crossbar", ...} (keys in netlists/README.md). Every generated network is
 // checked by validate_network before it is returned.
 //
-// Determinism: one std::mt19937_64 seeded with `seed` (its output is fixed by the C++ standard), and
-// only our own integer-to-double mapping and shuffles, never std::uniform_*_distribution (whose
-// output is implementation-defined). The same spec gives the same network on every platform.
+// Determinism: one Rng (emulator/core/random.hpp: std::mt19937_64, fixed by the C++ standard)
+// seeded with `seed`, drawing with uniform_closed and Rejection::Bottom, never with
+// std::uniform_*_distribution (whose output is implementation-defined). The same spec gives the
+// same network on every platform.
 // The draws come in a documented order (see each generator); changing it changes saved networks.
 #pragma once
 

@@ -5,7 +5,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/learning/invariants.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/learning/rule.hpp"
 #include "emulator/learning/update.hpp"
 #include <Eigen/Dense>
@@ -17,8 +17,6 @@
 namespace spiceloop::study {
 
 namespace {
-
-constexpr std::uint64_t kNoiseStream = 103;
 
 struct StepOut {
   double loss = 0, s_quad = 0, euler_pred = 0, cos_grad = 0;
@@ -46,7 +44,8 @@ class PointStepper {
   PointStepper(const PointCircuit& c, const SweepPoint& p, FactorConvention conv, Simulator& sim)
       : net_(c.net), targets_(c.targets), point_(p), sim_(sim), oracle_(c.net),
         updater_(UpdateSpec{p.mode, Rounding::Nearest, p.parameter, 0.0, 1.0, 0.0}, c.net, p.seed),
-        train_rng_(make_rng(p.seed, RngPurpose::Training)), noise_rng_(Rng::stream(p.seed, kNoiseStream)) {
+        train_rng_(Rng::stream(p.seed, RandomStream::Training)),
+        noise_rng_(Rng::stream(p.seed, RandomStream::SweepNoise)) {
     rule_.kind = p.rule;
     rule_.nudge = p.nudge;
     rule_.convention = conv;

@@ -1,15 +1,13 @@
 // Measurement noise: seeded Gaussian noise on every measured node voltage (the ground stays 0 V),
 // as an ADC would add; edge drops are recomputed from the noisy nodes, currents are left alone
-// (the rules read voltages only). Box-Muller on Rng, so the same seed gives the same noise anywhere.
+// (the rules read voltages only). Rng::gaussian_unpaired, so the same seed gives the same noise anywhere.
 #pragma once
 
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/network/network.hpp"
 #include "emulator/sim/state.hpp"
 
 namespace spiceloop::study {
-
-double gaussian(Rng& rng);
 
 void add_measurement_noise(const Network& net, State& s, double sigma_volts, Rng& rng);
 

@@ -3,16 +3,13 @@
 #include <algorithm>
 
 #include "emulator/core/error.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/network/generators.hpp"
 #include "emulator/network/load.hpp"
 
 namespace spiceloop::study {
 
 namespace {
-
-// Rng stream purposes of the study, apart from the trainer's (rng.hpp).
-constexpr std::uint64_t kTargetsStream = 101, kJitterStream = 102;
 
 int add_node(Network& net, const std::string& name) {
   net.node_names.push_back(name);
@@ -87,10 +84,10 @@ PointCircuit build_point_circuit(const SweepSpec& spec, const Network& base, con
     const double mid = 0.5 * (lo + hi), half = 0.3 * (hi - lo);
     lo = mid - half, hi = mid + half;
   }
-  Rng targets = Rng::stream(p.seed, kTargetsStream);
+  Rng targets = Rng::stream(p.seed, RandomStream::SweepTargets);
   for (std::size_t o = 0; o < net.outputs.size(); ++o) c.targets.push_back(targets.uniform(lo, hi));
 
-  Rng jitter = Rng::stream(p.seed, kJitterStream);
+  Rng jitter = Rng::stream(p.seed, RandomStream::SweepJitter);
   for (Edge& e : net.edges) {
     if (!e.trainable || e.kind != ElementKind::Resistor) continue;
     if (spec.k_jitter > 0.0) e.siemens *= 1.0 + jitter.uniform(-spec.k_jitter, spec.k_jitter);

@@ -12,7 +12,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/learning/checkpoint.hpp"
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/learning/run.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "run_helpers.hpp"

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "emulator/learning/rng.hpp"
+#include "emulator/core/random.hpp"
 #include "emulator/network/network.hpp"
 
 namespace spiceloop::testnet {
