@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "emulator/core/error.hpp"
+#include "emulator/core/json_text.hpp"
+#include "emulator/core/suggest.hpp"
 #include "emulator/network/load.hpp"
-#include "emulator/network/validate.hpp"
 
 namespace spiceloop {
 
@@ -17,143 +17,92 @@ namespace {
 
 using nlohmann::json;
 
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
+int channel_number(const JsonObject& o, int lo, int hi) {
+  const std::int64_t n = o.integer("channel");
+  if (n < lo || n > hi) o.fail("channel_range", "channel", fmt::format("channel {} is outside {}..{}", n, lo, hi));
+  return static_cast<int>(n);
+}
 
-  [[noreturn]] void fail(const std::string& id, const std::string& pointer, const std::string& message) const {
-    throw InputError("bench." + id, source_.empty() ? pointer : source_ + "#" + pointer, message);
-  }
+void unique_channel(const JsonObject& o, std::set<int>& seen, int channel) {
+  if (!seen.insert(channel).second)
+    o.fail("duplicate_channel", "channel", fmt::format("channel {} is wired twice; give each channel one entry", channel));
+}
 
-  void object(const json& j, const std::string& pointer, std::string_view what) const {
-    if (!j.is_object()) fail("wrong_type", pointer, fmt::format("the {} must be a JSON object", what));
-  }
-
-  void allow_only(const json& j, const std::string& pointer, const std::vector<std::string_view>& known) const {
-    for (const auto& [key, value] : j.items()) {
-      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      const std::string guess = closest_match(key, known);
-      fail("unknown_key", pointer_append(pointer, key),
-           fmt::format("unknown key {}{}", json_quote(key),
-                       guess.empty() ? std::string() : fmt::format("; did you mean \"{}\"?", guess)));
-    }
-  }
-
-  const json& at(const json& j, const std::string& pointer, std::string_view key) const {
-    const auto it = j.find(key);
-    if (it == j.end()) fail("missing_key", pointer_append(pointer, key), fmt::format("the key \"{}\" is required", key));
-    return *it;
-  }
-
-  std::string string(const json& j, const std::string& pointer, std::string_view key) const {
-    const json& v = at(j, pointer, key);
-    if (!v.is_string()) fail("wrong_type", pointer_append(pointer, key), fmt::format("\"{}\" must be a string", key));
-    return v.get<std::string>();
-  }
-
-  int integer(const json& j, const std::string& pointer, std::string_view key, int lo, int hi) const {
-    const json& v = at(j, pointer, key);
-    const std::string p = pointer_append(pointer, key);
-    if (!v.is_number_integer()) fail("wrong_type", p, fmt::format("\"{}\" must be an integer", key));
-    const auto n = v.get<std::int64_t>();
-    if (n < lo || n > hi) fail("channel_range", p, fmt::format("channel {} is outside {}..{}", n, lo, hi));
-    return static_cast<int>(n);
-  }
-
-  const json* array(const json& j, const std::string& pointer, std::string_view key, bool required) const {
-    const auto it = j.find(key);
-    if (it == j.end()) {
-      if (required) at(j, pointer, key);
-      return nullptr;
-    }
-    if (!it->is_array()) fail("wrong_type", pointer_append(pointer, key), fmt::format("\"{}\" must be an array", key));
-    return &*it;
-  }
-
-  int node(const Network& net, const json& j, const std::string& pointer, std::string_view key) const {
-    const std::string name = string(j, pointer, key);
-    if (const auto n = net.find_node(name)) return *n;
-    std::vector<std::string_view> names(net.node_names.begin(), net.node_names.end());
-    const std::string guess = closest_match(name, names);
-    fail("unknown_node", pointer_append(pointer, key),
+int node_of(const JsonObject& o, std::string_view key, const Network& net) {
+  const std::string name = o.string(key);
+  if (const auto n = net.find_node(name)) return *n;
+  const std::string guess = closest_match(name, net.node_names);
+  o.fail("unknown_node", key,
          fmt::format("the network \"{}\" has no node {}{}", net.name, json_quote(name),
                      guess.empty() ? std::string() : fmt::format("; did you mean \"{}\"?", guess)));
-  }
+}
 
-  void unique_channel(std::set<int>& seen, int channel, const std::string& pointer) const {
-    if (!seen.insert(channel).second)
-      fail("duplicate_channel", pointer_append(pointer, "channel"),
-           fmt::format("channel {} is wired twice; give each channel one entry", channel));
-  }
+// Each element of the list at key as an object, with its position for messages.
+template <class F>
+void for_each_entry(const JsonObject& doc, std::string_view key, const std::string& what, F&& read) {
+  const JsonValue list = doc.member(key);
+  for (std::size_t i = 0; i < list.array().size(); ++i) read(list.element(i, what).object());
+}
 
- private:
-  std::string source_;
-};
-
-std::vector<SourceChannel> read_source(const Reader& r, const json& list, const Network& net) {
+std::vector<SourceChannel> read_source(const JsonObject& doc, const Network& net) {
   std::vector<SourceChannel> out;
   std::set<int> seen;
   std::vector<std::string> pointer_of_node(net.node_names.size());
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string p = pointer_append("/source", i);
-    r.object(list[i], p, "source channel");
-    r.allow_only(list[i], p, {"channel", "node"});
-    const int channel = r.integer(list[i], p, "channel", 1, bench_limits::kMaxSourceChannel);
-    r.unique_channel(seen, channel, p);
-    const int node = r.node(net, list[i], p, "node");
+  for_each_entry(doc, "source", "a source channel", [&](const JsonObject& o) {
+    o.allow_only({"channel", "node"});
+    const int channel = channel_number(o, 1, bench_limits::kMaxSourceChannel);
+    unique_channel(o, seen, channel);
+    const int node = node_of(o, "node", net);
     SourceChannel c{channel, -1, -1};
     const auto in = std::find_if(net.inputs.begin(), net.inputs.end(), [&](const Input& x) { return x.node == node; });
-    const auto o = std::find(net.outputs.begin(), net.outputs.end(), node);
+    const auto out_it = std::find(net.outputs.begin(), net.outputs.end(), node);
     if (in != net.inputs.end())
       c.input = static_cast<int>(in - net.inputs.begin());
-    else if (o != net.outputs.end())
-      c.output = static_cast<int>(o - net.outputs.begin());
+    else if (out_it != net.outputs.end())
+      c.output = static_cast<int>(out_it - net.outputs.begin());
     else
-      r.fail("not_an_input", pointer_append(p, "node"),
+      o.fail("not_an_input", "node",
              fmt::format("node \"{}\" is neither an input nor an output of the network; a source channel drives "
                          "an input or clamps an output",
                          net.node_names[node]));
     if (!pointer_of_node[node].empty())
-      r.fail("duplicate_node", pointer_append(p, "node"),
+      o.fail("duplicate_node", "node",
              fmt::format("node \"{}\" is already driven by the channel at {}", net.node_names[node],
                          pointer_of_node[node]));
-    pointer_of_node[node] = p;
+    pointer_of_node[node] = o.pointer();
     out.push_back(c);
-  }
+  });
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.channel < b.channel; });
   for (std::size_t i = 0; i < out.size(); ++i)
     if (out[i].channel != static_cast<int>(i) + 1)
-      r.fail("channel_gap", "/source",
-             fmt::format("source channels must be numbered 1..{} without gaps; channel {} is missing", out.size(),
-                         i + 1));
+      doc.fail("channel_gap", "source",
+               fmt::format("source channels must be numbered 1..{} without gaps; channel {} is missing", out.size(),
+                           i + 1));
   const auto clamps = std::count_if(out.begin(), out.end(), [](const SourceChannel& c) { return c.is_clamp(); });
   if (clamps > 0 && static_cast<std::size_t>(clamps) != net.outputs.size())
-    r.fail("partial_clamp", "/source",
-           fmt::format("{} of the network's {} outputs have a source channel; clamp every output or none (the "
-                       "clamped phase holds all outputs)",
-                       clamps, net.outputs.size()));
+    doc.fail("partial_clamp", "source",
+             fmt::format("{} of the network's {} outputs have a source channel; clamp every output or none (the "
+                         "clamped phase holds all outputs)",
+                         clamps, net.outputs.size()));
   return out;
 }
 
-std::optional<SmuChannel> read_smu(const Reader& r, const json& j, const Network& net,
-                                   const std::vector<SourceChannel>& source) {
-  r.object(j, "/smu", "smu");
-  r.allow_only(j, "/smu", {"node"});
-  const int node = r.node(net, j, "/smu", "node");
+std::optional<SmuChannel> read_smu(const JsonObject& o, const Network& net, const std::vector<SourceChannel>& source) {
+  o.allow_only({"node"});
+  const int node = node_of(o, "node", net);
   const auto in = std::find_if(net.inputs.begin(), net.inputs.end(), [&](const Input& x) { return x.node == node; });
   if (in == net.inputs.end())
-    r.fail("not_an_input", "/smu/node",
+    o.fail("not_an_input", "node",
            fmt::format("node \"{}\" is not an input of the network; the SMU sources an input node", net.node_names[node]));
   const int input = static_cast<int>(in - net.inputs.begin());
   for (const SourceChannel& c : source)
     if (c.input == input)
-      r.fail("duplicate_node", "/smu/node",
+      o.fail("duplicate_node", "node",
              fmt::format("input \"{}\" is already driven by source channel {}", net.node_names[node], c.channel));
   return SmuChannel{input};
 }
 
-Realism read_realism(const Reader& r, const json& j) {
-  r.object(j, "/realism", "realism");
+Realism read_realism(const JsonObject& o) {
   Realism k;
   struct Knob {
     std::string_view key;
@@ -177,113 +126,102 @@ Realism read_realism(const Reader& r, const json& j) {
   };
   std::vector<std::string_view> known{"seed", "integration_latency"};
   for (const Knob& knob : knobs) known.push_back(knob.key);
-  r.allow_only(j, "/realism", known);
+  o.allow_only(known);
   for (const Knob& knob : knobs) {
-    const auto it = j.find(knob.key);
-    if (it == j.end()) continue;
-    const std::string p = pointer_append("/realism", knob.key);
-    if (!it->is_number()) r.fail("wrong_type", p, fmt::format("\"{}\" must be a number", knob.key));
-    const double v = it->get<double>();
+    if (!o.has(knob.key)) continue;
+    const double v = o.number(knob.key);
     const bool signed_ok = knob.key == "offset_volts" || knob.key == "drift_volts_per_second";
-    if (!std::isfinite(v) || (!signed_ok && v < 0) || std::abs(v) > knob.max)
-      r.fail("out_of_range", p, fmt::format("\"{}\" is {}; it must lie in {}..{}", knob.key, v, signed_ok ? -knob.max : 0.0, knob.max));
+    if ((!signed_ok && v < 0) || std::abs(v) > knob.max)
+      o.fail("out_of_range", knob.key,
+             fmt::format("\"{}\" is {}; it must lie in {}..{}", knob.key, v, signed_ok ? -knob.max : 0.0, knob.max));
     *knob.value = v;
   }
-  if (k.line_hz <= 0 && j.contains("line_hz")) r.fail("out_of_range", "/realism/line_hz", "\"line_hz\" must be positive");
+  if (k.line_hz <= 0 && o.has("line_hz")) o.fail("out_of_range", "line_hz", "\"line_hz\" must be positive");
   if (k.digipot_miss_probability + k.digipot_double_probability > 1.0)
-    r.fail("out_of_range", "/realism", "digipot_miss_probability + digipot_double_probability must not exceed 1");
-  if (const auto it = j.find("seed"); it != j.end()) {
-    if (!it->is_number_unsigned()) r.fail("wrong_type", "/realism/seed", "\"seed\" must be a non-negative integer");
-    k.seed = it->get<std::uint64_t>();
+    o.fail("out_of_range", "", "digipot_miss_probability + digipot_double_probability must not exceed 1");
+  if (o.has("seed")) {
+    const JsonValue seed = o.member("seed");
+    if (!seed.json().is_number_unsigned()) seed.wrong_type("a non-negative integer");
+    k.seed = seed.unsigned_integer();
   }
-  if (const auto it = j.find("integration_latency"); it != j.end()) {
-    if (!it->is_boolean()) r.fail("wrong_type", "/realism/integration_latency", "\"integration_latency\" must be true or false");
-    k.integration_latency = it->get<bool>();
-  }
+  k.integration_latency = o.boolean("integration_latency", k.integration_latency);
   return k;
 }
 
-std::vector<ScannerChannel> read_scanner(const Reader& r, const json& list, const Network& net) {
+std::vector<ScannerChannel> read_scanner(const JsonObject& doc, const Network& net) {
   std::vector<ScannerChannel> out;
   std::set<int> seen;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string p = pointer_append("/scanner", i);
-    r.object(list[i], p, "scanner channel");
-    r.allow_only(list[i], p, {"channel", "node", "plus", "minus"});
-    const int channel = r.integer(list[i], p, "channel", bench_limits::kMinScannerChannel,
-                                  bench_limits::kMaxScannerChannel);
-    r.unique_channel(seen, channel, p);
+  for_each_entry(doc, "scanner", "a scanner channel", [&](const JsonObject& o) {
+    o.allow_only({"channel", "node", "plus", "minus"});
+    const int channel = channel_number(o, bench_limits::kMinScannerChannel, bench_limits::kMaxScannerChannel);
+    unique_channel(o, seen, channel);
     ScannerChannel c{channel, 0, 0};
-    if (list[i].contains("node")) {
-      if (list[i].contains("plus") || list[i].contains("minus"))
-        r.fail("conflicting_keys", p, "give either \"node\" (measured to ground) or \"plus\" and \"minus\", not both");
-      c.plus = r.node(net, list[i], p, "node");
+    if (o.has("node")) {
+      if (o.has("plus") || o.has("minus"))
+        o.fail("conflicting_keys", "", "give either \"node\" (measured to ground) or \"plus\" and \"minus\", not both");
+      c.plus = node_of(o, "node", net);
     } else {
-      c.plus = r.node(net, list[i], p, "plus");
-      c.minus = r.node(net, list[i], p, "minus");
-      if (c.plus == c.minus) r.fail("same_node", pointer_append(p, "minus"), "\"plus\" and \"minus\" name the same node");
+      c.plus = node_of(o, "plus", net);
+      c.minus = node_of(o, "minus", net);
+      if (c.plus == c.minus) o.fail("same_node", "minus", "\"plus\" and \"minus\" name the same node");
     }
     out.push_back(c);
-  }
+  });
   return out;
 }
 
-std::vector<DigipotChannel> read_digipots(const Reader& r, const json& list, const Network& net) {
+std::vector<DigipotChannel> read_digipots(const JsonObject& doc, const Network& net) {
   std::vector<DigipotChannel> out;
   std::set<int> seen, edges;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string p = pointer_append("/digipots", i);
-    r.object(list[i], p, "digipot channel");
-    r.allow_only(list[i], p, {"channel", "edge"});
-    const int channel = r.integer(list[i], p, "channel", 1, bench_limits::kMaxDigipotChannel);
-    r.unique_channel(seen, channel, p);
-    const std::string name = r.string(list[i], p, "edge");
+  for_each_entry(doc, "digipots", "a digipot channel", [&](const JsonObject& o) {
+    o.allow_only({"channel", "edge"});
+    const int channel = channel_number(o, 1, bench_limits::kMaxDigipotChannel);
+    unique_channel(o, seen, channel);
+    const std::string name = o.string("edge");
     const auto edge = net.find_edge(name);
-    if (!edge) r.fail("unknown_edge", pointer_append(p, "edge"), fmt::format("the network has no edge {}", json_quote(name)));
+    if (!edge) o.fail("unknown_edge", "edge", fmt::format("the network has no edge {}", json_quote(name)));
     if (net.edges[*edge].kind != ElementKind::Digipot)
-      r.fail("not_a_digipot", pointer_append(p, "edge"),
+      o.fail("not_a_digipot", "edge",
              fmt::format("edge \"{}\" is not a digipot; only digipot edges have a code to set", name));
     if (!edges.insert(*edge).second)
-      r.fail("duplicate_edge", pointer_append(p, "edge"), fmt::format("edge \"{}\" is on two channels", name));
+      o.fail("duplicate_edge", "edge", fmt::format("edge \"{}\" is on two channels", name));
     out.push_back({channel, *edge});
-  }
+  });
   return out;
 }
 
 }  // namespace
 
 BenchConfig parse_bench(const json& doc, const std::string& source, const std::string& base_dir) {
-  const Reader r(source);
-  r.object(doc, "", "bench");
-  r.allow_only(doc, "", {"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots", "smu", "realism"});
-  const json& version = r.at(doc, "", "spiceloop_bench");
+  const JsonObject o(doc, kBenchDocument, JsonOrigin{source, ""}, "", "a bench");
+  o.allow_only({"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots", "smu", "realism"});
+  const json& version = o.at("spiceloop_bench");
   if (!version.is_number_integer() || version.get<std::int64_t>() != 1)
-    r.fail("unsupported_version", "/spiceloop_bench", "this build reads bench files with \"spiceloop_bench\": 1");
+    o.fail("unsupported_version", "spiceloop_bench", "this build reads bench files with \"spiceloop_bench\": 1");
 
   BenchConfig config;
-  config.name = doc.contains("name") ? r.string(doc, "", "name") : std::string();
-  const std::string relative = r.string(doc, "", "network");
+  config.name = o.string("name", "");
+  const std::string relative = o.string("network");
   namespace fs = std::filesystem;
   const fs::path path = fs::path(relative).is_absolute() ? fs::path(relative) : fs::path(base_dir) / relative;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
-    r.fail("network_not_found", "/network",
+    o.fail("network_not_found", "network",
            fmt::format("the network file \"{}\" does not exist (a relative path starts at the bench file's folder)",
                        path.string()));
   config.network_path = path.lexically_normal().string();
   config.network = load_network_file(config.network_path);
 
-  config.source = read_source(r, *r.array(doc, "", "source", true), config.network);
-  if (const json* scanner = r.array(doc, "", "scanner", false)) config.scanner = read_scanner(r, *scanner, config.network);
-  if (const json* digipots = r.array(doc, "", "digipots", false))
-    config.digipots = read_digipots(r, *digipots, config.network);
-  if (const auto it = doc.find("smu"); it != doc.end()) config.smu = read_smu(r, *it, config.network, config.source);
-  if (const auto it = doc.find("realism"); it != doc.end()) config.realism = read_realism(r, *it);
+  config.source = read_source(o, config.network);
+  if (o.has("scanner")) config.scanner = read_scanner(o, config.network);
+  if (o.has("digipots")) config.digipots = read_digipots(o, config.network);
+  if (o.has("smu")) config.smu = read_smu(o.object("smu", "the smu"), config.network, config.source);
+  if (o.has("realism")) config.realism = read_realism(o.object("realism", "the realism knobs"));
   return config;
 }
 
 BenchConfig load_bench_file(const std::string& path) {
-  const json doc = parse_json_text(read_text_file(path, "bench"), path, "bench");
+  const json doc = load_json_file(path, kBenchDocument);
   return parse_bench(doc, path, std::filesystem::path(path).parent_path().string());
 }
 

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/bench/realism.hpp"
+#include "emulator/core/json_reader.hpp"
 #include "emulator/network/network.hpp"
 
 namespace spiceloop {
@@ -69,6 +70,9 @@ struct BenchConfig {
   std::optional<SmuChannel> smu;
   Realism realism;
 };
+
+// The ids of bench files: "bench.<what>".
+inline const DocumentKind kBenchDocument{.prefix = "bench"};
 
 // source names the document in error locations; base_dir is where a relative "network" path starts.
 BenchConfig parse_bench(const nlohmann::json& doc, const std::string& source, const std::string& base_dir);

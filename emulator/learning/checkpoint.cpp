@@ -2,12 +2,12 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/error.hpp"
+#include "emulator/core/json_text.hpp"
 #include "emulator/learning/atomic_file.hpp"
 
 namespace spiceloop {
@@ -20,12 +20,35 @@ nlohmann::json eval_json(const EvalRecord& e) {
           {"train_accuracy", hex_double(e.train_accuracy)}, {"test_accuracy", hex_double(e.test_accuracy)}};
 }
 
-EvalRecord eval_from(const nlohmann::json& j, const std::string& where) {
+// A checkpoint is the trainer's own file, so any flaw in one is "checkpoint.format" (a missing
+// file "checkpoint.missing", a malformed hex float "checkpoint.number").
+const DocumentKind kCheckpointDocument = [] {
+  DocumentKind kind = DocumentKind::single("checkpoint", "format");
+  kind.unreadable_file = "missing";
+  return kind;
+}();
+
+double hex_number(const JsonValue& v) { return parse_hex_double(v.string(), v.where()); }
+double hex_number(const JsonObject& o, std::string_view key) { return hex_number(o.member(key)); }
+
+int int32(const JsonValue& v) {
+  const std::int64_t x = v.integer();
+  if (x < INT32_MIN || x > INT32_MAX) v.fail("format", v.what() + " is beyond a 32-bit integer");
+  return static_cast<int>(x);
+}
+
+std::vector<int> ints(const JsonValue& list) {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < list.array().size(); ++i) out.push_back(int32(list.element(i, "each element of " + list.what())));
+  return out;
+}
+
+EvalRecord eval_from(const JsonObject& o) {
   EvalRecord e;
-  e.train_loss = parse_hex_double(j.at("train_loss").get<std::string>(), where);
-  e.test_loss = parse_hex_double(j.at("test_loss").get<std::string>(), where);
-  e.train_accuracy = parse_hex_double(j.at("train_accuracy").get<std::string>(), where);
-  e.test_accuracy = parse_hex_double(j.at("test_accuracy").get<std::string>(), where);
+  e.train_loss = hex_number(o, "train_loss");
+  e.test_loss = hex_number(o, "test_loss");
+  e.train_accuracy = hex_number(o, "train_accuracy");
+  e.test_accuracy = hex_number(o, "test_accuracy");
   return e;
 }
 }  // namespace
@@ -80,29 +103,29 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
   const std::string where = path.string();
-  std::ifstream in(path);
-  if (!in) throw InputError("checkpoint.missing", where, "no checkpoint to resume from (run without --resume first)");
-  try {
-    const nlohmann::json j = nlohmann::json::parse(in);
-    if (j.at("format") != kFormat) throw InputError("checkpoint.format", where, "not a spiceloop checkpoint v1");
-    Checkpoint c;
-    c.hash = j.at("hash").get<std::string>();
-    c.convention = j.at("convention").get<std::string>();
-    c.step = j.at("step").get<std::int64_t>();
-    c.epoch = j.at("epoch").get<int>();
-    c.batch = j.at("batch").get<int>();
-    c.order = j.at("order").get<std::vector<int>>();
-    c.rng = j.at("rng").get<std::string>();
-    for (const auto& x : j.at("siemens")) c.siemens.push_back(parse_hex_double(x.get<std::string>(), where));
-    c.codes = j.at("codes").get<std::vector<int>>();
-    c.metrics_offset = j.at("metrics_offset").get<std::uint64_t>();
-    c.elapsed_seconds = parse_hex_double(j.at("elapsed_seconds").get<std::string>(), where);
-    c.initial = eval_from(j.at("initial"), where);
-    c.complete = j.at("complete").get<bool>();
-    return c;
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError("checkpoint.format", where, std::string("malformed checkpoint: ") + e.what());
-  }
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw InputError("checkpoint.missing", where, "no checkpoint to resume from (run without --resume first)");
+  const nlohmann::json j = load_json_file(where, kCheckpointDocument);
+  const JsonObject o(j, kCheckpointDocument, JsonOrigin{where, ""}, "", "a checkpoint");
+  if (o.string("format") != kFormat) o.fail("format", "format", "not a spiceloop checkpoint v1");
+  Checkpoint c;
+  c.hash = o.string("hash");
+  c.convention = o.string("convention");
+  c.step = o.integer("step");
+  c.epoch = int32(o.member("epoch"));
+  c.batch = int32(o.member("batch"));
+  c.order = ints(o.member("order"));
+  c.rng = o.string("rng");
+  const JsonValue siemens = o.member("siemens");
+  for (std::size_t i = 0; i < siemens.array().size(); ++i)
+    c.siemens.push_back(hex_number(siemens.element(i, "each conductance")));
+  c.codes = ints(o.member("codes"));
+  c.metrics_offset = o.unsigned_integer("metrics_offset");
+  c.elapsed_seconds = hex_number(o, "elapsed_seconds");
+  c.initial = eval_from(o.object("initial", "the initial evaluation"));
+  c.complete = o.boolean("complete");
+  return c;
 }
 
 }  // namespace spiceloop

@@ -2,9 +2,8 @@
 
 #include <cmath>
 
-#include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
-#include "emulator/learning/config_reader.hpp"
+#include "emulator/core/json_text.hpp"
 #include "emulator/network/load.hpp"
 
 namespace spiceloop {
@@ -16,23 +15,23 @@ std::filesystem::path resolve_path(const std::filesystem::path& base, const std:
   return path.is_absolute() ? path : base / path;
 }
 
-std::pair<double, double> volts_pair(const ConfigObject& o, std::string_view key, std::pair<double, double> fallback) {
+std::pair<double, double> volts_pair(const JsonObject& o, std::string_view key, std::pair<double, double> fallback) {
   if (!o.has(key)) return fallback;
   const auto v = o.numbers(key);
   if (v.size() != 2 || !(v[0] < v[1]))
-    o.fail(key, "config.invalid", "expected [low, high] with low < high");
+    o.fail("invalid", key, "expected [low, high] with low < high");
   return {v[0], v[1]};
 }
 
 // An integer in [lo, 1e9]; fallback < 0 means the key is required.
-int positive_int(const ConfigObject& o, std::string_view key, std::int64_t fallback, std::int64_t lo = 1) {
+int positive_int(const JsonObject& o, std::string_view key, std::int64_t fallback, std::int64_t lo = 1) {
   const std::int64_t v = fallback < 0 ? o.integer(key) : o.integer(key, fallback);
   if (v < lo || v > 1'000'000'000)
-    o.fail(key, "config.invalid", "must be an integer from " + std::to_string(lo) + " to 1000000000, got " + std::to_string(v));
+    o.fail("invalid", key, "must be an integer from " + std::to_string(lo) + " to 1000000000, got " + std::to_string(v));
   return static_cast<int>(v);
 }
 
-TaskSpec parse_task(const ConfigObject& t, const std::filesystem::path& base) {
+TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
   TaskSpec s;
   const std::string kind = t.choice("kind", {"allostery", "regression", "iris", "xor"});
   const auto input = [&](std::pair<double, double> fb) {
@@ -58,14 +57,15 @@ TaskSpec parse_task(const ConfigObject& t, const std::filesystem::path& base) {
     s.samples = positive_int(t, "samples", 100, 2);
     s.train_samples = positive_int(t, "train_samples", std::max(1, s.samples * 4 / 5));
     if (s.train_samples >= s.samples)
-      t.fail("train_samples", "config.invalid", "train_samples must be below samples, leaving a test set");
+      t.fail("invalid", "train_samples", "train_samples must be below samples, leaving a test set");
     input({0.0, 1.0});
     if (t.has("coefficients")) {
-      const auto& a = t.at("coefficients");
-      for (const auto& pair : a) {
-        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number() || !pair[1].is_number())
-          t.fail("coefficients", "config.wrong_type", "expected one [a, b] pair of numbers per output");
-        s.coefficients.push_back({pair[0].get<double>(), pair[1].get<double>()});
+      const JsonValue list = t.member("coefficients");
+      for (std::size_t o = 0; o < list.array().size(); ++o) {
+        const JsonValue pair = list.element(o, "each coefficient pair");
+        const std::vector<double> ab = pair.numbers();
+        if (ab.size() != 2) pair.fail("wrong_type", "expected one [a, b] pair of numbers per output");
+        s.coefficients.push_back({ab[0], ab[1]});
       }
     }
     if (t.has("offset_volts")) s.offset_volts = t.numbers("offset_volts");
@@ -77,25 +77,21 @@ TaskSpec parse_task(const ConfigObject& t, const std::filesystem::path& base) {
     input({0.0, 1.0});
     const bool nearest = t.choice("readout", {"argmax", "nearest"}, "argmax") == "nearest";
     if (nearest) {
-      if (t.has("target_volts")) t.fail("target_volts", "config.invalid", "the nearest readout takes class_targets_volts");
-      const auto& ct = t.at("class_targets_volts");
-      if (!ct.is_array() || ct.size() != 3)
-        t.fail("class_targets_volts", "config.invalid", "expected three target vectors (setosa, versicolor, virginica)");
-      for (const auto& v : ct) {
-        std::vector<double> row;
-        if (!v.is_array() || v.empty()) t.fail("class_targets_volts", "config.wrong_type", "expected arrays of numbers");
-        for (const auto& x : v) {
-          if (!x.is_number() || !std::isfinite(x.get<double>()))
-            t.fail("class_targets_volts", "config.wrong_type", "expected arrays of finite numbers");
-          row.push_back(x.get<double>());
-        }
-        if (row.size() != ct[0].size())
-          t.fail("class_targets_volts", "config.invalid", "the three target vectors must have the same length");
-        s.class_targets_volts.push_back(row);
+      if (t.has("target_volts")) t.fail("invalid", "target_volts", "the nearest readout takes class_targets_volts");
+      const JsonValue ct = t.member("class_targets_volts");
+      if (ct.array().size() != 3)
+        ct.fail("invalid", "expected three target vectors (setosa, versicolor, virginica)");
+      for (std::size_t k = 0; k < 3; ++k) {
+        const JsonValue v = ct.element(k, "each target vector");
+        std::vector<double> row = v.numbers();
+        if (row.empty()) v.fail("wrong_type", "expected arrays of numbers");
+        if (k > 0 && row.size() != s.class_targets_volts[0].size())
+          v.fail("invalid", "the three target vectors must have the same length");
+        s.class_targets_volts.push_back(std::move(row));
       }
     } else {
       if (t.has("class_targets_volts"))
-        t.fail("class_targets_volts", "config.invalid", "class_targets_volts needs \"readout\": \"nearest\"");
+        t.fail("invalid", "class_targets_volts", "class_targets_volts needs \"readout\": \"nearest\"");
       targets(0.2, 0.6);
     }
   } else {
@@ -108,7 +104,7 @@ TaskSpec parse_task(const ConfigObject& t, const std::filesystem::path& base) {
   return s;
 }
 
-RuleSpec parse_rule(const ConfigObject& r) {
+RuleSpec parse_rule(const JsonObject& r) {
   RuleSpec s;
   const std::string kind = r.choice("kind", {"cl", "ep", "ep_centered"});
   s.convention = r.choice("convention", {"code", "half"}, "code") == "code" ? FactorConvention::Code
@@ -118,53 +114,53 @@ RuleSpec parse_rule(const ConfigObject& r) {
     s.kind = RuleKind::CoupledLearning;
     s.nudge = r.number("eta");
     if (!(s.nudge > 0.0 && s.nudge <= 1.0))
-      r.fail("eta", "config.invalid", "eta must lie in (0, 1], got " + format_double(s.nudge));
+      r.fail("invalid", "eta", "eta must lie in (0, 1], got " + format_double(s.nudge));
     s.twin = r.boolean("twin", false);
   } else {
     r.allow_only({"kind", "beta", "convention"});
     s.kind = kind == "ep" ? RuleKind::EquilibriumPropagation : RuleKind::CenteredEquilibriumPropagation;
     s.nudge = r.number("beta");
     if (!(s.nudge > 0.0))
-      r.fail("beta", "config.invalid", "beta (siemens) must be positive, got " + format_double(s.nudge));
+      r.fail("invalid", "beta", "beta (siemens) must be positive, got " + format_double(s.nudge));
   }
   return s;
 }
 
-UpdateSpec parse_update(const ConfigObject& u) {
+UpdateSpec parse_update(const JsonObject& u) {
   UpdateSpec s;
   u.allow_only({"mode", "rounding", "parameter", "rate_spread", "desync_fraction", "sign_deadband"});
   const std::string mode = u.choice("mode", {"continuous", "quantised", "sign"}, "continuous");
   s.mode = mode == "continuous" ? UpdateMode::Continuous : mode == "quantised" ? UpdateMode::Quantised : UpdateMode::Sign;
   if (u.has("rounding") && s.mode != UpdateMode::Quantised)
-    u.fail("rounding", "config.invalid", "rounding applies to mode \"quantised\" only");
+    u.fail("invalid", "rounding", "rounding applies to mode \"quantised\" only");
   s.rounding = u.choice("rounding", {"nearest", "stochastic"}, "nearest") == "nearest" ? Rounding::Nearest : Rounding::Stochastic;
   const std::string p = u.choice("parameter", {"conductance", "resistance", "log_conductance"}, "conductance");
   s.parameter = p == "conductance" ? Parameter::Conductance : p == "resistance" ? Parameter::Resistance : Parameter::LogConductance;
   s.rate_spread = u.number("rate_spread", 0.0);
   if (!(s.rate_spread >= 0.0 && s.rate_spread < 1.0))
-    u.fail("rate_spread", "config.invalid", "rate_spread must lie in [0, 1)");
+    u.fail("invalid", "rate_spread", "rate_spread must lie in [0, 1)");
   s.desync_fraction = u.number("desync_fraction", 1.0);
   if (!(s.desync_fraction > 0.0 && s.desync_fraction <= 1.0))
-    u.fail("desync_fraction", "config.invalid", "desync_fraction must lie in (0, 1]");
+    u.fail("invalid", "desync_fraction", "desync_fraction must lie in (0, 1]");
   if (u.has("sign_deadband") && s.mode != UpdateMode::Sign)
-    u.fail("sign_deadband", "config.invalid", "sign_deadband applies to mode \"sign\" only");
+    u.fail("invalid", "sign_deadband", "sign_deadband applies to mode \"sign\" only");
   s.sign_deadband = u.number("sign_deadband", 0.0);
-  if (!(s.sign_deadband >= 0.0)) u.fail("sign_deadband", "config.invalid", "sign_deadband must be >= 0");
+  if (!(s.sign_deadband >= 0.0)) u.fail("invalid", "sign_deadband", "sign_deadband must be >= 0");
   return s;
 }
 
-SolverOptions parse_tolerances(const ConfigObject& t) {
+SolverOptions parse_tolerances(const JsonObject& t) {
   t.allow_only({"reltol", "abstol_amps", "vntol_volts", "gmin_siemens", "newton_max_iterations", "kcl_tolerance"});
   SolverOptions s;
   const auto positive = [&](std::string_view key, double& field) {
     field = t.number(key, field);
-    if (!(field > 0.0)) t.fail(key, "config.invalid", "must be positive");
+    if (!(field > 0.0)) t.fail("invalid", key, "must be positive");
   };
   positive("reltol", s.reltol);
   positive("abstol_amps", s.abstol_amps);
   positive("vntol_volts", s.vntol_volts);
   s.gmin_siemens = t.number("gmin_siemens", s.gmin_siemens);
-  if (!(s.gmin_siemens >= 0.0)) t.fail("gmin_siemens", "config.invalid", "must be >= 0");
+  if (!(s.gmin_siemens >= 0.0)) t.fail("invalid", "gmin_siemens", "must be >= 0");
   s.newton_max_iterations = positive_int(t, "newton_max_iterations", s.newton_max_iterations);
   positive("kcl_tolerance", s.kcl_tolerance);
   return s;
@@ -178,7 +174,7 @@ TrainConfig parse_train_config(const nlohmann::json& document, const std::filesy
   c.document = document;
   c.source = source;
   c.base_dir = base_dir;
-  const ConfigObject root(document, source, "");
+  const JsonObject root(document, kConfigDocument, JsonOrigin{source, ""}, "", "an experiment");
   root.allow_only({"network", "task", "rule", "alpha", "update", "epochs", "batch_size", "seed", "tolerances",
                    "checkpoint_every", "metrics", "evaluate_every", "output_dir", "description"});
 
@@ -190,52 +186,52 @@ TrainConfig parse_train_config(const nlohmann::json& document, const std::filesy
     c.network.kind = net.contains("generator") ? NetworkSource::Kind::Generator : NetworkSource::Kind::Inline;
     c.network.document = net;
   } else {
-    root.fail("network", "config.wrong_type", "expected a network file name, a generator spec or a network object");
+    root.member("network").wrong_type("a network file name, a generator spec or a network object");
   }
 
-  c.task = parse_task(root.object("task"), base_dir);
-  c.rule = parse_rule(root.object("rule"));
+  c.task = parse_task(root.object("task", "the task"), base_dir);
+  c.rule = parse_rule(root.object("rule", "the rule"));
   c.alpha = root.number("alpha");
-  if (!(c.alpha > 0.0)) root.fail("alpha", "config.invalid", "alpha must be positive, got " + format_double(c.alpha));
-  c.update = root.has("update") ? parse_update(root.object("update")) : UpdateSpec{};
+  if (!(c.alpha > 0.0)) root.fail("invalid", "alpha", "alpha must be positive, got " + format_double(c.alpha));
+  c.update = root.has("update") ? parse_update(root.object("update", "the update")) : UpdateSpec{};
   c.epochs = positive_int(root, "epochs", -1);
   c.batch_size = positive_int(root, "batch_size", 1);
   if (c.batch_size > c.task.train_size())
-    root.fail("batch_size", "config.invalid",
+    root.fail("invalid", "batch_size",
               "batch_size " + std::to_string(c.batch_size) + " is larger than the training set (" +
                   std::to_string(c.task.train_size()) + " samples)");
   const std::int64_t seed = root.integer("seed", 1);
-  if (seed < 0) root.fail("seed", "config.invalid", "seed must be >= 0");
+  if (seed < 0) root.fail("invalid", "seed", "seed must be >= 0");
   c.seed = static_cast<std::uint64_t>(seed);
-  if (root.has("tolerances")) c.tolerances = parse_tolerances(root.object("tolerances"));
+  if (root.has("tolerances")) c.tolerances = parse_tolerances(root.object("tolerances", "the tolerances"));
   c.checkpoint_every = positive_int(root, "checkpoint_every", 0, 0);
   c.metrics_every = root.choice("metrics", {"step", "epoch"}, "step") == "step" ? MetricsEvery::Step : MetricsEvery::Epoch;
   c.evaluate_every = positive_int(root, "evaluate_every", 1);
   c.output_dir = root.string("output_dir", "runs/train");
-  if (root.has("description")) (void)root.string("description");
+  (void)root.string("description", "");
   return c;
 }
 
 TrainConfig load_train_config_file(const std::filesystem::path& path) {
-  // The network loader's JSON layer: syntax errors with line and column, duplicate keys refused.
-  const nlohmann::json doc = parse_json_text(read_text_file(path.string(), "config"), path.string(), "config");
+  // Syntax errors with line and column, duplicate keys refused (json_text.hpp).
+  const nlohmann::json doc =
+      load_json_file(path.string(), kConfigDocument);
   return parse_train_config(doc, path.parent_path().empty() ? "." : path.parent_path(), path.string());
 }
 
 void validate_against_network(const TrainConfig& c, const Network& net) {
-  const std::string where = c.source.empty() ? "/update/mode" : c.source + "#/update/mode";
+  const JsonOrigin origin{c.source, ""};
   bool has_trainable = false;
   for (const Edge& e : net.edges) {
     if (!e.trainable || !e.is_linear()) continue;
     has_trainable = true;
     if (c.update.mode != UpdateMode::Continuous && e.kind != ElementKind::Digipot)
-      throw InputError("config.invalid", where,
-                       std::string("mode \"") + update_mode_name(c.update.mode) +
-                           "\" moves digipot taps, but trainable edge " + e.name + " is a resistor");
+      kConfigDocument.fail("invalid", origin.where("/update/mode"),
+                           std::string("mode \"") + update_mode_name(c.update.mode) +
+                               "\" moves digipot taps, but trainable edge " + e.name + " is a resistor");
   }
   if (!has_trainable)
-    throw InputError("config.invalid", c.source.empty() ? "/network" : c.source + "#/network",
-                     "the network has no trainable resistor or digipot edge");
+    kConfigDocument.fail("invalid", origin.where("/network"), "the network has no trainable resistor or digipot edge");
 }
 
 }  // namespace spiceloop

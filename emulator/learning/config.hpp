@@ -32,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/json_reader.hpp"
 #include "emulator/learning/rule.hpp"
 #include "emulator/learning/task.hpp"
 #include "emulator/learning/update.hpp"
@@ -68,6 +69,10 @@ struct TrainConfig {
   int evaluate_every = 1;           // epochs between evaluations of the whole train and test sets
   std::filesystem::path output_dir; // resolved against the working directory, not base_dir
 };
+
+// The ids of experiment and sweep documents, "config.<what>": a bad value, a non-finite number, a
+// word outside its list and an integer beyond 64 bits are all "config.invalid".
+inline const DocumentKind kConfigDocument{.prefix = "config", .not_finite = "invalid", .out_of_range = "invalid"};
 
 // Throws InputError "config.*" at the offending JSON pointer.
 TrainConfig parse_train_config(const nlohmann::json& document, const std::filesystem::path& base_dir = ".",

@@ -7,7 +7,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 #include "emulator/core/random.hpp"
 #include "emulator/network/load.hpp"
@@ -62,7 +61,7 @@ Edge diode_edge(std::string name, int a, int b, double is_amps, double emission)
 namespace {
 
 [[noreturn]] void fail(const std::string& id, const std::string& where, const std::string& message) {
-  throw InputError("network." + id, where, message);
+  kNetworkDocument.fail(id, where, message);
 }
 
 std::string g(double v) { return format_double(v); }
@@ -357,33 +356,22 @@ std::vector<std::string_view> with_common(std::initializer_list<std::string_view
 }
 
 int read_int(const JsonObject& s, std::string_view key, int fallback) {
-  const auto v = s.optional_integer(key);
-  if (!v) return fallback;
+  if (!s.has(key)) return fallback;
+  const std::int64_t v = s.integer(key);
   // Wider than any limit, narrow enough for int; the generator checks the real range.
-  if (*v < -1'000'000'000 || *v > 1'000'000'000)
-    s.fail("out_of_range", key, fmt::format("{} = {} is far outside any usable size", json_quote(key), *v));
-  return static_cast<int>(*v);
-}
-
-std::uint64_t read_seed(const JsonObject& s) {
-  const json* v = s.find("seed");
-  if (!v) return 0;
-  if (v->is_number_unsigned()) return v->get<std::uint64_t>();
-  json_integer(*v, s.where("seed"), "\"seed\"");  // reports a wrong type
-  s.fail("out_of_range", "seed", "the seed must be an integer from 0 to 2^64-1");
+  if (v < -1'000'000'000 || v > 1'000'000'000)
+    s.fail("out_of_range", key, fmt::format("{} = {} is far outside any usable size", json_quote(key), v));
+  return static_cast<int>(v);
 }
 
 std::vector<double> read_volts(const JsonObject& s, std::size_t count) {
-  const json* v = s.find("input_volts");
-  if (!v) return {};
+  if (!s.has("input_volts")) return {};
+  const JsonValue v = s.member("input_volts");
   // One number for every input (a count beyond the limits is refused by the generator anyway).
-  if (v->is_number())
-    return std::vector<double>(std::min(count, nl::kMaxNodes), json_number(*v, s.where("input_volts"), "\"input_volts\""));
-  if (!v->is_array())
-    s.fail("wrong_type", "input_volts", "\"input_volts\" must be a number (for every input) or an array of numbers");
+  if (v.json().is_number()) return std::vector<double>(std::min(count, nl::kMaxNodes), v.number());
+  if (!v.json().is_array()) v.wrong_type("a number (for every input) or an array of numbers");
   std::vector<double> out;
-  for (std::size_t i = 0; i < v->size(); ++i)
-    out.push_back(json_number((*v)[i], s.origin().where(pointer_append(s.pointer("input_volts"), i)), "an input voltage"));
+  for (std::size_t i = 0; i < v.json().size(); ++i) out.push_back(v.element(i, "an input voltage").number());
   return out;
 }
 
@@ -394,12 +382,12 @@ EdgeTemplate read_template(const JsonObject& s) {
   const json* tj = s.find("edge");
   if (!tj) return t;
   const std::string at = s.pointer("edge");
-  const JsonObject obj(*tj, s.origin(), at, "an edge template");
+  const JsonObject obj(*tj, s.kind(), s.origin(), at, "an edge template");
   json low = *tj, high = *tj;
   for (const char* key : {"siemens", "ohms", "code"}) {
     const json* v = obj.find(key);
     if (!v || !v->is_object()) continue;
-    const JsonObject range(*v, s.origin(), obj.pointer(key), "a range");
+    const JsonObject range(*v, s.kind(), s.origin(), obj.pointer(key), "a range");
     range.allow_only({"min", "max"});
     if (std::string_view(key) == "code") {
       low[key] = range.integer("min");
@@ -416,8 +404,8 @@ EdgeTemplate read_template(const JsonObject& s) {
     if (low[key].get<double>() > high[key].get<double>())
       range.fail("bounds_inverted", "min", "the range's min is above its max; swap them");
   }
-  const Edge lo = parse_element(JsonObject(low, s.origin(), at, "an edge template"), ElementUse::GeneratorTemplate);
-  const Edge hi = parse_element(JsonObject(high, s.origin(), at, "an edge template"), ElementUse::GeneratorTemplate);
+  const Edge lo = parse_element(JsonObject(low, s.kind(), s.origin(), at, "an edge template"), ElementUse::GeneratorTemplate);
+  const Edge hi = parse_element(JsonObject(high, s.kind(), s.origin(), at, "an edge template"), ElementUse::GeneratorTemplate);
   t.kind = lo.kind;
   if (t.kind == ElementKind::Digipot) {
     t.taps = lo.taps;
@@ -438,12 +426,11 @@ EdgeTemplate read_template(const JsonObject& s) {
 // Inputs and outputs of a lattice: a count, or an array of node names.
 void read_boundary(const JsonObject& s, std::string_view key, int& count,
                    std::optional<std::vector<std::string>>& names) {
-  const json* v = s.find(key);
-  if (!v) return;
-  if (v->is_array()) {
+  if (!s.has(key)) return;
+  const JsonValue v = s.member(key);
+  if (v.json().is_array()) {
     names.emplace();
-    for (std::size_t i = 0; i < v->size(); ++i)
-      names->push_back(json_string((*v)[i], s.origin().where(pointer_append(s.pointer(key), i)), "a node name"));
+    for (std::size_t i = 0; i < v.json().size(); ++i) names->push_back(v.element(i, "a node name").string());
     return;
   }
   count = read_int(s, key, count);
@@ -457,56 +444,52 @@ Network make_random_graph(const RandomGraphOptions& options) { return build_rand
 
 Network generate_network(const json& spec, const std::string& source, const std::string& base_pointer) {
   const JsonOrigin origin{source, base_pointer};
-  const JsonObject s(spec, origin, "", "a generator spec");
+  const JsonObject s(spec, kNetworkDocument, origin, "", "a generator spec");
   check_format_version(s, false);
-  const std::string generator = s.string("generator");
+  const std::string generator =
+      s.member("generator").choice({"crossbar", "lattice", "random"}, "unknown_generator");
   if (generator == "crossbar") {
     s.allow_only(with_common({"rows", "columns", "load_ohms", "wire_ohms"}));
     CrossbarOptions p;
-    p.name = s.optional_string("name").value_or(p.name);
+    p.name = s.string("name", p.name);
     p.rows = read_int(s, "rows", p.rows);
     p.columns = read_int(s, "columns", p.columns);
-    p.load_ohms = s.optional_number("load_ohms").value_or(p.load_ohms);
-    p.wire_ohms = s.optional_number("wire_ohms").value_or(p.wire_ohms);
+    p.load_ohms = s.number("load_ohms", p.load_ohms);
+    p.wire_ohms = s.number("wire_ohms", p.wire_ohms);
     p.cell = read_template(s);
-    p.seed = read_seed(s);
+    p.seed = s.unsigned_integer("seed", 0);
     p.input_volts = read_volts(s, static_cast<std::size_t>(std::max(p.rows, 0)));
     return build_crossbar(p, origin);
   }
   if (generator == "lattice") {
     s.allow_only(with_common({"width", "height", "periodic", "ground", "inputs", "outputs"}));
     LatticeOptions p;
-    p.name = s.optional_string("name").value_or(p.name);
+    p.name = s.string("name", p.name);
     p.width = read_int(s, "width", p.width);
     p.height = read_int(s, "height", p.height);
     p.periodic = s.boolean("periodic", p.periodic);
-    p.ground = s.optional_string("ground").value_or(p.ground);
+    p.ground = s.string("ground", p.ground);
     read_boundary(s, "inputs", p.input_count, p.input_nodes);
     read_boundary(s, "outputs", p.output_count, p.output_nodes);
     p.edge = read_template(s);
-    p.seed = read_seed(s);
+    p.seed = s.unsigned_integer("seed", 0);
     const std::size_t inputs =
         p.input_nodes ? p.input_nodes->size() : static_cast<std::size_t>(std::max(p.input_count, 0));
     p.input_volts = read_volts(s, inputs);
     return build_lattice(p, origin);
   }
-  if (generator == "random") {
-    s.allow_only(with_common({"nodes", "edges", "inputs", "outputs"}));
-    RandomGraphOptions p;
-    p.name = s.optional_string("name").value_or(p.name);
-    p.nodes = read_int(s, "nodes", p.nodes);
-    p.edges = read_int(s, "edges", p.edges);
-    p.input_count = read_int(s, "inputs", p.input_count);
-    p.output_count = read_int(s, "outputs", p.output_count);
-    p.edge = read_template(s);
-    p.seed = read_seed(s);
-    p.input_volts = read_volts(s, static_cast<std::size_t>(std::max(p.input_count, 0)));
-    return build_random_graph(p, origin);
-  }
-  const std::string best = closest_match(generator, {"crossbar", "lattice", "random"});
-  s.fail("unknown_generator", "generator",
-         fmt::format("generator {} is not one of \"crossbar\", \"lattice\", \"random\"{}", json_quote(generator),
-                     best.empty() ? "" : fmt::format("; did you mean {}?", json_quote(best))));
+  // "random"
+  s.allow_only(with_common({"nodes", "edges", "inputs", "outputs"}));
+  RandomGraphOptions p;
+  p.name = s.string("name", p.name);
+  p.nodes = read_int(s, "nodes", p.nodes);
+  p.edges = read_int(s, "edges", p.edges);
+  p.input_count = read_int(s, "inputs", p.input_count);
+  p.output_count = read_int(s, "outputs", p.output_count);
+  p.edge = read_template(s);
+  p.seed = s.unsigned_integer("seed", 0);
+  p.input_volts = read_volts(s, static_cast<std::size_t>(std::max(p.input_count, 0)));
+  return build_random_graph(p, origin);
 }
 
 }  // namespace spiceloop

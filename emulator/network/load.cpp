@@ -3,12 +3,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <unordered_map>
 
-#include "emulator/core/error.hpp"
+#include "emulator/core/json_text.hpp"
+#include "emulator/core/suggest.hpp"
 #include "emulator/network/generators.hpp"
 
 namespace spiceloop {
@@ -106,7 +104,7 @@ void read_digipot(const JsonObject& k, Edge& e) {
   check_ohms(e.r_wiper_ohms, k.where("r_wiper_ohms"), "wiper resistance r_wiper_ohms");
   check_ohms(digipot_ohms(e, e.taps - 1), k.where("r_ab_ohms"), "resistance at the top code");
   // Digipots such as the AD5220 power up at mid-scale.
-  const std::int64_t code = k.optional_integer("code").value_or(e.taps / 2);
+  const std::int64_t code = k.integer("code", e.taps / 2);
   check_code(code, e.taps, k.where("code"));
   e.code = static_cast<int>(code);
   e.siemens = digipot_siemens(e, e.code);
@@ -115,9 +113,9 @@ void read_digipot(const JsonObject& k, Edge& e) {
 }
 
 void read_diode(const JsonObject& k, Edge& e) {
-  e.is_amps = k.optional_number("is_amps").value_or(1e-14);  // the SPICE default IS
+  e.is_amps = k.number("is_amps", 1e-14);  // the SPICE default IS
   check_in_range(e.is_amps, nl::kMinIsAmps, nl::kMaxIsAmps, k.where("is_amps"), "saturation current is_amps", "A");
-  e.emission = k.optional_number("emission").value_or(1.0);
+  e.emission = k.number("emission", 1.0);
   check_in_range(e.emission, nl::kMinEmission, nl::kMaxEmission, k.where("emission"), "emission coefficient", "");
   if (e.trainable)
     k.fail("diode_not_trainable", "trainable", "diodes are fixed elements; remove \"trainable\" or set it to false");
@@ -139,17 +137,17 @@ Edge parse_element(const JsonObject& obj, ElementUse use) {
   Edge e;
   e.trainable = in_network ? obj.boolean("trainable", false) : true;
   if (kind == "resistor") {
-    const JsonObject k(obj.object(), obj.origin(), obj.pointer(), "a resistor " + noun);
+    const JsonObject k(obj.json(), obj.kind(), obj.origin(), obj.pointer(), "a resistor " + noun);
     k.allow_only(keys(placement, kResistorKeys));
     e.kind = ElementKind::Resistor;
     read_resistor(k, e);
   } else if (kind == "digipot") {
-    const JsonObject k(obj.object(), obj.origin(), obj.pointer(), "a digipot " + noun);
+    const JsonObject k(obj.json(), obj.kind(), obj.origin(), obj.pointer(), "a digipot " + noun);
     k.allow_only(keys(placement, kDigipotKeys));
     e.kind = ElementKind::Digipot;
     read_digipot(k, e);
   } else if (kind == "diode" && in_network) {
-    const JsonObject k(obj.object(), obj.origin(), obj.pointer(), "a diode " + noun);
+    const JsonObject k(obj.json(), obj.kind(), obj.origin(), obj.pointer(), "a diode " + noun);
     k.allow_only(keys(placement, kDiodeKeys));
     e.kind = ElementKind::Diode;
     read_diode(k, e);
@@ -172,14 +170,13 @@ struct NodeIndex {
     if (const auto it = index.find(name); it != index.end()) return it->second;
     std::string hint;
     if (names.size() <= 1000) {  // a suggestion is worth a scan of a small network only
-      const std::vector<std::string_view> candidates(names.begin(), names.end());
-      if (const std::string best = closest_match(name, candidates); !best.empty())
+      if (const std::string best = closest_match(name, names); !best.empty())
         hint = fmt::format("did you mean {}? ", json_quote(best));
     }
-    throw InputError("network.unknown_node", where,
-                     fmt::format("node {} is not the ground and not listed in \"nodes\"; {}add it to \"nodes\" "
-                                 "or fix the name",
-                                 json_quote(name), hint));
+    kNetworkDocument.fail("unknown_node", where,
+                          fmt::format("node {} is not the ground and not listed in \"nodes\"; {}add it to \"nodes\" "
+                                      "or fix the name",
+                                      json_quote(name), hint));
   }
 };
 
@@ -192,23 +189,24 @@ void check_count(const JsonObject& top, std::string_view key, std::size_t count,
 
 Network parse_network(const json& doc, const std::string& source, const std::string& base_pointer) {
   const JsonOrigin origin{source, base_pointer};
-  const JsonObject top(doc, origin, "", "a network document");
+  const JsonObject top(doc, kNetworkDocument, origin, "", "a network document");
   check_format_version(top, true);
   if (top.has("generator")) return generate_network(doc, source, base_pointer);
   top.allow_only({"spiceloop", "name", "description", "ground", "nodes", "inputs", "outputs", "edges"});
-  (void)top.optional_string("description");
+  (void)top.string("description", "");
 
   Network net;
   NetworkLocations loc{origin, {}, {}, {}, {}};
-  net.name = top.optional_string("name").value_or("network");
+  net.name = top.string("name", "network");
   check_name(net.name, top.where("name"), "network name");
 
   // Node 0 is the ground whether or not "nodes" lists it.
-  const std::string ground = top.optional_string("ground").value_or("gnd");
+  const std::string ground = top.string("ground", "gnd");
   check_name(ground, top.where("ground"), "ground name");
   net.node_names.push_back(ground);
   loc.nodes.push_back("/ground");
-  const json& nodes = top.array("nodes");
+  const JsonValue node_list = top.member("nodes");
+  const json& nodes = node_list.array();
   check_count(top, "nodes", nodes.size(), nl::kMaxNodes);
   NodeIndex index{{}, net.node_names};
   index.index.reserve(nodes.size() + 1);
@@ -216,7 +214,7 @@ Network parse_network(const json& doc, const std::string& source, const std::str
   bool ground_listed = false;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const std::string at = pointer_append("/nodes", i);
-    std::string name = json_string(nodes[i], origin.where(at), "a node name");
+    std::string name = node_list.element(i, "a node name").string();
     check_name(name, origin.where(at), "node name");
     if (name == ground && !ground_listed) {
       ground_listed = true;
@@ -231,7 +229,7 @@ Network parse_network(const json& doc, const std::string& source, const std::str
   check_count(top, "edges", edges.size(), nl::kMaxEdges);
   net.edges.reserve(edges.size());
   for (std::size_t j = 0; j < edges.size(); ++j) {
-    const JsonObject eo(edges[j], origin, pointer_append("/edges", j), "an edge");
+    const JsonObject eo(edges[j], kNetworkDocument, origin, pointer_append("/edges", j), "an edge");
     Edge e = parse_element(eo, ElementUse::NetworkEdge);
     e.name = eo.string("name");
     check_name(e.name, eo.where("name"), "edge name");
@@ -243,21 +241,21 @@ Network parse_network(const json& doc, const std::string& source, const std::str
   const json& inputs = top.array("inputs");
   check_count(top, "inputs", inputs.size(), nl::kMaxNodes);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const JsonObject io(inputs[i], origin, pointer_append("/inputs", i), "an input");
+    const JsonObject io(inputs[i], kNetworkDocument, origin, pointer_append("/inputs", i), "an input");
     io.allow_only({"node", "volts"});
     Input in;
     in.node = index.resolve(io.string("node"), io.where("node"));
-    in.volts = io.optional_number("volts").value_or(0.0);
+    in.volts = io.number("volts", 0.0);
     check_volts(in.volts, io.where("volts"));
     net.inputs.push_back(in);
   }
 
   if (top.has("outputs")) {
-    const json& outputs = top.array("outputs");
-    check_count(top, "outputs", outputs.size(), nl::kMaxNodes);
-    for (std::size_t o = 0; o < outputs.size(); ++o) {
-      const std::string where = origin.where(pointer_append("/outputs", o));
-      net.outputs.push_back(index.resolve(json_string(outputs[o], where, "an output node name"), where));
+    const JsonValue outputs = top.member("outputs");
+    check_count(top, "outputs", outputs.array().size(), nl::kMaxNodes);
+    for (std::size_t o = 0; o < outputs.array().size(); ++o) {
+      const JsonValue output = outputs.element(o, "an output node name");
+      net.outputs.push_back(index.resolve(output.string(), output.where()));
     }
   }
 
@@ -265,160 +263,13 @@ Network parse_network(const json& doc, const std::string& source, const std::str
   return net;
 }
 
-namespace {
-
-[[noreturn]] void fail(const std::string& prefix, const std::string& id, const std::string& where,
-                       const std::string& message) {
-  throw InputError(prefix + "." + id, where, message);
-}
-
-std::string printable(std::string_view s) {
-  std::string out;
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? '?' : c;
-  return out;
-}
-
-// Builds the document from the parser's events, knowing at each moment the JSON pointer of the
-// value being read, so that depth, duplicate keys, number overflow and syntax errors are reported
-// where they are. (nlohmann's callback parser would do, but rescans the parent container at every
-// closing brace: quadratic in the number of edges.)
-class DomBuilder : public nlohmann::json_sax<json> {
- public:
-  DomBuilder(std::string_view text, const std::string& source, const std::string& prefix)
-      : text_(text), source_(source), prefix_(prefix) {}
-
-  json take() { return std::move(root_); }
-
-  bool null() override { return put(json(nullptr)); }
-  bool boolean(bool v) override { return put(json(v)); }
-  bool number_integer(number_integer_t v) override { return put(json(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return put(json(v)); }
-  bool number_float(number_float_t v, const string_t&) override { return put(json(v)); }
-  bool string(string_t& v) override { return put(json(std::move(v))); }
-  bool binary(binary_t& v) override { return put(json::binary(std::move(v))); }
-  bool start_object(std::size_t) override { return open(json::object()); }
-  bool start_array(std::size_t) override { return open(json::array()); }
-  bool end_object() override { return close(); }
-  bool end_array() override { return close(); }
-
-  bool key(string_t& k) override {
-    keys_.back() = std::move(k);
-    if (stack_.back()->contains(keys_.back()))
-      fail(prefix_, "duplicate_key", where(),
-           fmt::format("key {} appears twice in one object; JSON would silently keep the last, so remove one",
-                       json_quote(keys_.back())));
-    return true;
-  }
-
-  bool parse_error(std::size_t byte, const std::string&, const nlohmann::json::exception& e) override {
-    std::string detail = e.what();
-    if (const std::size_t colon = detail.find("] "); colon != std::string::npos) detail = detail.substr(colon + 2);
-    // nlohmann refuses numbers beyond a double (1e400) rather than reading them as infinity.
-    if (e.id == 406)
-      fail(prefix_, "not_finite", where(), "number too large for a double (it would be infinite): " + printable(detail));
-    if (const std::size_t colon = detail.find(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
-    fail(prefix_, "json_syntax", line_column(byte), "JSON syntax error: " + printable(detail));
-  }
-
- private:
-  // Where the value now being read sits.
-  std::string where() const {
-    std::string p;
-    for (std::size_t i = 0; i < stack_.size(); ++i) {
-      const bool innermost = i + 1 == stack_.size();  // outer arrays already hold the open container
-      p = stack_[i]->is_object() ? pointer_append(p, keys_[i])
-                                 : pointer_append(p, stack_[i]->size() - (innermost ? 0 : 1));
-    }
-    return source_.empty() ? p : source_ + "#" + p;
-  }
-
-  // byte counts from 1 and names the last character read. nlohmann's own column count is
-  // unreliable after a newline, so count here.
-  std::string line_column(std::size_t byte) const {
-    const std::size_t offset = std::min<std::size_t>(byte > 0 ? byte - 1 : 0, text_.size());
-    const std::string_view before = text_.substr(0, offset);
-    const std::size_t line = 1 + std::count(before.begin(), before.end(), '\n');
-    const std::size_t last_newline = before.rfind('\n');
-    const std::size_t column = last_newline == std::string_view::npos ? offset + 1 : offset - last_newline;
-    return fmt::format("{}:{}:{}", source_.empty() ? "<json>" : source_, line, column);
-  }
-
-  json* put(json&& v) {
-    if (stack_.empty()) {
-      root_ = std::move(v);
-      return &root_;
-    }
-    json& parent = *stack_.back();
-    if (parent.is_array()) {
-      parent.push_back(std::move(v));
-      return &parent.back();
-    }
-    return &(parent[keys_.back()] = std::move(v));
-  }
-  bool open(json&& container) {
-    if (stack_.size() + 1 > static_cast<std::size_t>(nl::kMaxJsonDepth))
-      fail(prefix_, "too_deep", where(),
-           fmt::format("JSON nested more than {} levels deep; a network needs 4 at most", nl::kMaxJsonDepth));
-    stack_.push_back(put(std::move(container)));
-    keys_.emplace_back();
-    return true;
-  }
-  bool close() {
-    stack_.pop_back();
-    keys_.pop_back();
-    return true;
-  }
-
-  std::string_view text_;
-  const std::string& source_;
-  const std::string& prefix_;
-  json root_;
-  std::vector<json*> stack_;        // open containers, outermost first
-  std::vector<std::string> keys_;  // per open container: the key being read (objects)
-};
-
-}  // namespace
-
-json parse_json_text(std::string_view text, const std::string& source, const std::string& id_prefix) {
-  DomBuilder builder(text, source, id_prefix);
-  json::sax_parse(text.begin(), text.end(), &builder);
-  return builder.take();
-}
-
-std::string read_text_file(const std::string& path, const std::string& id_prefix) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (ec || !fs::exists(status))
-    fail(id_prefix, "unreadable_file", path, "cannot read the file: it does not exist (check the path)");
-  if (fs::is_directory(status)) fail(id_prefix, "unreadable_file", path, "cannot read the file: it is a directory");
-  if (fs::is_regular_file(status)) {
-    const std::uintmax_t bytes = fs::file_size(path, ec);
-    if (!ec && bytes > nl::kMaxFileBytes)
-      fail(id_prefix, "file_too_large", path,
-           fmt::format("the file is {} bytes, over the limit of {} MiB; use a generator spec for large networks",
-                       bytes, nl::kMaxFileBytes >> 20));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(id_prefix, "unreadable_file", path, fmt::format("cannot open the file: {}", std::strerror(errno)));
-  // Read in pieces up to the limit, so that a pipe or a growing file cannot exhaust memory either.
-  std::string text;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > nl::kMaxFileBytes)
-      fail(id_prefix, "file_too_large", path,
-           fmt::format("the file is over the limit of {} MiB", nl::kMaxFileBytes >> 20));
-  }
-  if (in.bad()) fail(id_prefix, "unreadable_file", path, "reading the file failed");
-  return text;
-}
-
 Network parse_network_text(std::string_view text, const std::string& source) {
-  return parse_network(parse_json_text(text, source), source);
+  return parse_network(parse_json_text(text, source, kNetworkDocument), source);
 }
 
-Network load_network_file(const std::string& path) { return parse_network_text(read_text_file(path), path); }
+Network load_network_file(const std::string& path) {
+  return parse_network_text(read_text_file(path, kNetworkDocument), path);
+}
 
 namespace {
 

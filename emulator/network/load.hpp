@@ -2,7 +2,8 @@
 // reading it with validation, and writing a Network back so that it reloads exactly.
 //
 // Every failure is an InputError with a stable id "network.<what>" and a location: a JSON pointer
-// ("/edges/3/ohms", prefixed by "<file>#" for files) or "<file>:<line>:<column>" for JSON syntax.
+// ("/edges/3/ohms", prefixed by "<file>#" for files) or "<file>:<line>:<column>" for JSON syntax
+// (the text layer is emulator/core/json_text.hpp).
 // A document with a "generator" key is a generator spec (generators.hpp) and is expanded.
 // After loading, node 0 is the ground; the other nodes keep the order of "nodes".
 #pragma once
@@ -23,15 +24,6 @@ Network parse_network(const nlohmann::json& doc, const std::string& source = "",
                       const std::string& base_pointer = "");
 Network parse_network_text(std::string_view text, const std::string& source = "");
 Network load_network_file(const std::string& path);
-
-// The JSON layer under the loader, usable by other loaders (experiment files): refuses nesting
-// deeper than network_limits::kMaxJsonDepth, duplicate keys in one object (JSON would silently keep
-// the last), numbers that overflow a double, and files over network_limits::kMaxFileBytes (checked
-// before reading). Error ids are "<id_prefix>.json_syntax", ".too_deep", ".duplicate_key",
-// ".not_finite", ".file_too_large", ".unreadable_file".
-nlohmann::json parse_json_text(std::string_view text, const std::string& source = "",
-                               const std::string& id_prefix = "network");
-std::string read_text_file(const std::string& path, const std::string& id_prefix = "network");
 
 // Writes every value at full precision (conductances in siemens), so parse_network(network_to_json(n))
 // equals n for every network the loader or the generators produce, trained or not.

@@ -8,7 +8,6 @@
 #include <functional>
 #include <unordered_map>
 
-#include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 
 namespace spiceloop {
@@ -19,61 +18,13 @@ using nlohmann::json;
 namespace {
 
 [[noreturn]] void raise(const std::string& id, const std::string& where, const std::string& message) {
-  throw InputError("network." + id, where, message);
+  kNetworkDocument.fail(id, where, message);
 }
 
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
-
-std::string closest_match(std::string_view key, const std::vector<std::string_view>& known) {
-  const std::string k = lower(key);
-  std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, k.size() / 3) + 1;
-  for (std::string_view candidate : known) {
-    const std::size_t d = edit_distance(k, lower(candidate));
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(candidate);
-    }
-  }
-  return best;
-}
-
-namespace {
-
-std::string type_name(const json& v) {
-  if (v.is_number_integer()) return "an integer";
-  if (v.is_number()) return "a number";
-  if (v.is_string()) return "a string";
-  if (v.is_boolean()) return "a boolean";
-  if (v.is_array()) return "an array";
-  if (v.is_object()) return "an object";
-  return "null";
-}
-
-[[noreturn]] void wrong_type(const json& v, const std::string& where, std::string_view what,
-                             std::string_view expected) {
-  raise("wrong_type", where, fmt::format("{} must be {}, not {}", what, expected, type_name(v)));
 }
 
 std::string g(double v) { return format_double(v); }
@@ -85,105 +36,6 @@ bool is_identifier(std::string_view name) {
   const auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
   if (!alpha(name[0])) return false;
   return std::all_of(name.begin(), name.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
-}
-
-std::string JsonOrigin::where(std::string_view pointer) const {
-  std::string p = base_pointer + std::string(pointer);
-  return source.empty() ? p : source + "#" + p;
-}
-
-std::string pointer_append(std::string_view pointer, std::string_view key) {
-  std::string out(pointer);
-  out += '/';
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += '?';  // keep locations printable
-    else out += c;
-  }
-  return out;
-}
-
-std::string pointer_append(std::string_view pointer, std::size_t index) {
-  return std::string(pointer) + "/" + std::to_string(index);
-}
-
-std::string json_quote(std::string_view text) {
-  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-JsonObject::JsonObject(const json& j, const JsonOrigin& origin, std::string pointer, std::string what)
-    : j_(j), origin_(origin), pointer_(std::move(pointer)), what_(std::move(what)) {
-  if (!j_.is_object()) wrong_type(j_, origin_.where(pointer_), what_, "a JSON object {...}");
-}
-
-void JsonObject::allow_only(const std::vector<std::string_view>& known) const {
-  for (const auto& [key, value] : j_.items()) {
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string message = fmt::format("{} is not a key of {}", json_quote(key), what_);
-    if (const std::string best = closest_match(key, known); !best.empty())
-      message += fmt::format("; did you mean {}?", json_quote(best));
-    std::vector<std::string> names;
-    for (std::string_view k : known) names.push_back(std::string(k));
-    message += fmt::format(" (known keys: {})", fmt::join(names, ", "));
-    raise("unknown_key", where(key), message);
-  }
-}
-
-bool JsonObject::has(std::string_view key) const { return find(key) != nullptr; }
-
-const json* JsonObject::find(std::string_view key) const {
-  const auto it = j_.find(std::string(key));
-  return it == j_.end() ? nullptr : &*it;
-}
-
-const json& JsonObject::at(std::string_view key) const {
-  if (const json* v = find(key)) return *v;
-  raise("missing_key", where(key), fmt::format("{} needs the key {}", what_, json_quote(key)));
-}
-
-double JsonObject::number(std::string_view key) const {
-  return json_number(at(key), where(key), json_quote(key));
-}
-
-std::optional<double> JsonObject::optional_number(std::string_view key) const {
-  if (!has(key)) return std::nullopt;
-  return number(key);
-}
-
-std::int64_t JsonObject::integer(std::string_view key) const {
-  return json_integer(at(key), where(key), json_quote(key));
-}
-
-std::optional<std::int64_t> JsonObject::optional_integer(std::string_view key) const {
-  if (!has(key)) return std::nullopt;
-  return integer(key);
-}
-
-std::string JsonObject::string(std::string_view key) const {
-  return json_string(at(key), where(key), json_quote(key));
-}
-
-std::optional<std::string> JsonObject::optional_string(std::string_view key) const {
-  if (!has(key)) return std::nullopt;
-  return string(key);
-}
-
-bool JsonObject::boolean(std::string_view key, bool fallback) const {
-  const json* v = find(key);
-  if (!v) return fallback;
-  if (!v->is_boolean()) wrong_type(*v, where(key), json_quote(key), "true or false");
-  return v->get<bool>();
-}
-
-const json& JsonObject::array(std::string_view key) const {
-  const json& v = at(key);
-  if (!v.is_array()) wrong_type(v, where(key), json_quote(key), "an array [...]");
-  return v;
-}
-
-void JsonObject::fail(const std::string& id, std::string_view key, const std::string& message) const {
-  throw InputError("network." + id, key.empty() ? where() : where(key), message);
 }
 
 void check_format_version(const JsonObject& top, bool required) {
@@ -198,29 +50,6 @@ void check_format_version(const JsonObject& top, bool required) {
     top.fail("unsupported_version", "spiceloop",
              fmt::format("format version {} is not supported; this build reads \"spiceloop\": 1", shown));
   }
-}
-
-double json_number(const json& v, const std::string& where, std::string_view what) {
-  if (!v.is_number()) wrong_type(v, where, what, "a number");
-  const double d = v.get<double>();
-  if (!std::isfinite(d)) raise("not_finite", where, fmt::format("{} must be a finite number", what));
-  return d;
-}
-
-std::int64_t json_integer(const json& v, const std::string& where, std::string_view what) {
-  if (v.is_number_unsigned()) {
-    if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
-      raise("out_of_range", where, fmt::format("{} is far too large", what));
-    return static_cast<std::int64_t>(v.get<std::uint64_t>());
-  }
-  if (!v.is_number_integer())
-    wrong_type(v, where, what, "an integer (digits only, no '.' or exponent)");
-  return v.get<std::int64_t>();
-}
-
-std::string json_string(const json& v, const std::string& where, std::string_view what) {
-  if (!v.is_string()) wrong_type(v, where, what, "a string");
-  return v.get<std::string>();
 }
 
 void check_in_range(double value, double lo, double hi, const std::string& where,

@@ -4,7 +4,8 @@
 #include <sstream>
 
 #include "emulator/core/error.hpp"
-#include "emulator/network/load.hpp"
+#include "emulator/core/json_text.hpp"
+#include "emulator/study/sweep_spec.hpp"
 
 namespace spiceloop::study {
 
@@ -39,7 +40,7 @@ ResultTable ResultTable::parse(const std::string& text) {
   return t;
 }
 
-ResultTable ResultTable::load(const std::filesystem::path& csv) { return parse(read_text_file(csv.string(), "sweep")); }
+ResultTable ResultTable::load(const std::filesystem::path& csv) { return parse(read_text_file(csv.string(), kSweepFile)); }
 
 const std::string& ResultTable::text(std::size_t row, const std::string& column) const {
   const auto it = index_.find(column);

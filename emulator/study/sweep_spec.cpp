@@ -3,55 +3,43 @@
 #include <algorithm>
 #include <fstream>
 
-#include "emulator/core/error.hpp"
-#include "emulator/learning/config_reader.hpp"
-#include "emulator/network/load.hpp"
+#include "emulator/core/json_text.hpp"
+#include "emulator/learning/config.hpp"
 
 namespace spiceloop::study {
 
 namespace {
 
 // A key given as one value or as a list of values: always a list.
-std::vector<double> axis(const ConfigObject& root, std::string_view key, std::vector<double> fallback) {
+std::vector<double> axis(const JsonObject& root, std::string_view key, std::vector<double> fallback) {
   if (!root.has(key)) return fallback;
-  const auto& v = root.at(key);
-  if (v.is_number()) return {root.number(key)};
+  if (root.at(key).is_number()) return {root.number(key)};
   std::vector<double> xs = root.numbers(key);
-  if (xs.empty()) root.fail(key, "config.invalid", "the axis is empty; give at least one value");
+  if (xs.empty()) root.fail("invalid", key, "the axis is empty; give at least one value");
   return xs;
 }
 
-std::vector<std::string> words(const ConfigObject& root, std::string_view key, const std::vector<std::string_view>& allowed,
+std::vector<std::string> words(const JsonObject& root, std::string_view key, const std::vector<std::string_view>& allowed,
                                std::string fallback) {
   if (!root.has(key)) return {fallback};
-  const auto& v = root.at(key);
+  const JsonValue v = root.member(key);
   std::vector<std::string> out;
-  const auto check = [&](const nlohmann::json& w) {
-    if (!w.is_string()) root.fail(key, "config.wrong_type", "expected a word or a list of words");
-    const std::string s = w.get<std::string>();
-    bool ok = false;
-    for (auto a : allowed) ok = ok || s == a;
-    std::string list;
-    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    if (!ok) root.fail(key, "config.invalid", "'" + s + "' is not one of " + list);
-    out.push_back(s);
-  };
-  if (v.is_array()) {
-    for (const auto& w : v) check(w);
+  if (v.json().is_array()) {
+    for (std::size_t i = 0; i < v.json().size(); ++i) out.push_back(v.element(i, "each element of " + v.what()).choice(allowed));
   } else {
-    check(v);
+    out.push_back(v.choice(allowed));
   }
-  if (out.empty()) root.fail(key, "config.invalid", "the axis is empty; give at least one value");
+  if (out.empty()) root.fail("invalid", key, "the axis is empty; give at least one value");
   return out;
 }
 
-void require(const ConfigObject& root, std::string_view key, const std::vector<double>& xs, bool positive) {
+void require(const JsonObject& root, std::string_view key, const std::vector<double>& xs, bool positive) {
   for (double x : xs)
     if (positive ? !(x > 0.0) : !(x >= 0.0))
-      root.fail(key, "config.invalid", positive ? "every value must be positive" : "every value must be >= 0");
+      root.fail("invalid", key, positive ? "every value must be positive" : "every value must be >= 0");
 }
 
-SolverOptions tolerance(const ConfigObject& t) {
+SolverOptions tolerance(const JsonObject& t) {
   t.allow_only({"reltol", "abstol_amps", "vntol_volts", "gmin_siemens"});
   SolverOptions s;
   s.reltol = t.number("reltol", s.reltol);
@@ -59,7 +47,7 @@ SolverOptions tolerance(const ConfigObject& t) {
   s.vntol_volts = t.number("vntol_volts", s.vntol_volts);
   s.gmin_siemens = t.number("gmin_siemens", s.gmin_siemens);
   if (!(s.reltol > 0 && s.abstol_amps > 0 && s.vntol_volts > 0 && s.gmin_siemens >= 0))
-    t.fail("", "config.invalid", "tolerances must be positive (gmin_siemens >= 0)");
+    t.fail("invalid", "", "tolerances must be positive (gmin_siemens >= 0)");
   return s;
 }
 
@@ -77,16 +65,16 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   s.document = doc;
   s.source = source;
   s.base_dir = base_dir;
-  const ConfigObject root(doc, source, "");
+  const JsonObject root(doc, kConfigDocument, JsonOrigin{source, ""}, "", "a sweep");
   root.allow_only({"networks", "rules", "convention", "eta", "beta", "alpha", "parameter", "update", "taps", "backend",
                    "tolerances", "seeds", "load_ohms", "source_ohms", "wiper_ohms", "clip_margin", "noise_volts",
                    "targets_volts", "k_jitter", "run_steps", "max_steps", "description", "alpha_ep"});
 
-  const auto& nets = root.at("networks");
-  if (!nets.is_array() || nets.empty()) root.fail("networks", "config.wrong_type", "expected a non-empty list of networks");
+  const nlohmann::json& nets = root.array("networks");
+  if (nets.empty()) root.fail("wrong_type", "networks", "expected a non-empty list of networks");
   for (std::size_t i = 0; i < nets.size(); ++i) {
     if (!nets[i].is_string() && !nets[i].is_object())
-      root.fail("networks", "config.wrong_type", "each network is a file name, a generator spec or a network object");
+      root.fail("wrong_type", "networks", "each network is a file name, a generator spec or a network object");
     s.networks.push_back(nets[i]);
     s.network_labels.push_back(label_of(nets[i], i));
   }
@@ -100,17 +88,17 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   bool uses_cl = false, uses_ep = false;
   for (RuleKind k : s.rules) (k == RuleKind::CoupledLearning ? uses_cl : uses_ep) = true;
   if (uses_cl) {
-    if (!root.has("eta")) root.fail("eta", "config.missing_key", "CL is swept: give \"eta\" (values in (0, 1])");
+    if (!root.has("eta")) root.fail("missing_key", "eta", "CL is swept: give \"eta\" (values in (0, 1])");
     s.eta = axis(root, "eta", {});
     for (double e : s.eta)
-      if (!(e > 0.0 && e <= 1.0)) root.fail("eta", "config.invalid", "every eta must lie in (0, 1]");
+      if (!(e > 0.0 && e <= 1.0)) root.fail("invalid", "eta", "every eta must lie in (0, 1]");
   }
   if (uses_ep) {
-    if (!root.has("beta")) root.fail("beta", "config.missing_key", "EP is swept: give \"beta\" (siemens)");
+    if (!root.has("beta")) root.fail("missing_key", "beta", "EP is swept: give \"beta\" (siemens)");
     s.beta = axis(root, "beta", {});
     require(root, "beta", s.beta, true);
   }
-  if (!root.has("alpha")) root.fail("alpha", "config.missing_key", "give \"alpha\", the learning rate(s)");
+  if (!root.has("alpha")) root.fail("missing_key", "alpha", "give \"alpha\", the learning rate(s)");
   s.alpha = axis(root, "alpha", {});
   require(root, "alpha", s.alpha, true);
   s.alpha_ep = axis(root, "alpha_ep", s.alpha);
@@ -123,7 +111,7 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   for (const auto& m : words(root, "update", {"continuous", "quantised", "sign"}, "continuous"))
     s.modes.push_back(m == "continuous" ? UpdateMode::Continuous : m == "quantised" ? UpdateMode::Quantised : UpdateMode::Sign);
   for (double t : axis(root, "taps", {128})) {
-    if (!(t >= 2 && t <= 1024 && t == static_cast<int>(t))) root.fail("taps", "config.invalid", "taps are integers in 2..1024");
+    if (!(t >= 2 && t <= 1024 && t == static_cast<int>(t))) root.fail("invalid", "taps", "taps are integers in 2..1024");
     s.taps.push_back(static_cast<int>(t));
   }
   s.backends = words(root, "backend", {"ideal", "ngspice"}, "ideal");
@@ -131,13 +119,14 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
     const auto& t = root.at("tolerances");
     const auto items = t.is_array() ? t : nlohmann::json::array({t});
     for (std::size_t i = 0; i < items.size(); ++i)
-      s.tolerances.push_back(tolerance(ConfigObject(items[i], source, "/tolerances/" + std::to_string(i))));
+      s.tolerances.push_back(tolerance(
+          JsonObject(items[i], kConfigDocument, root.origin(), pointer_append("/tolerances", i), "a tolerance set")));
   }
   if (s.tolerances.empty()) s.tolerances.push_back(SolverOptions{});
 
   for (double x : axis(root, "seeds", {1})) {
     if (!(x >= 0 && x == static_cast<double>(static_cast<std::uint64_t>(x))))
-      root.fail("seeds", "config.invalid", "seeds are non-negative integers");
+      root.fail("invalid", "seeds", "seeds are non-negative integers");
     s.seeds.push_back(static_cast<std::uint64_t>(x));
   }
   const std::pair<std::string_view, std::vector<double>*> breakers[] = {
@@ -150,21 +139,20 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   if (root.has("targets_volts")) {
     s.targets_volts = root.numbers("targets_volts");
     if (s.targets_volts.size() != 2 || !(s.targets_volts[0] <= s.targets_volts[1]))
-      root.fail("targets_volts", "config.invalid", "expected [lo, hi] with lo <= hi");
+      root.fail("invalid", "targets_volts", "expected [lo, hi] with lo <= hi");
   }
   s.k_jitter = root.number("k_jitter", 0.0);
-  if (!(s.k_jitter >= 0.0 && s.k_jitter < 1.0)) root.fail("k_jitter", "config.invalid", "must lie in [0, 1)");
+  if (!(s.k_jitter >= 0.0 && s.k_jitter < 1.0)) root.fail("invalid", "k_jitter", "must lie in [0, 1)");
   s.run_steps = root.integer("run_steps", 0);
-  if (s.run_steps < 0) root.fail("run_steps", "config.invalid", "must be >= 0");
+  if (s.run_steps < 0) root.fail("invalid", "run_steps", "must be >= 0");
   s.max_steps = root.integer("max_steps", 20000);
-  if (s.max_steps < 1) root.fail("max_steps", "config.invalid", "must be >= 1");
-  if (root.has("description")) (void)root.string("description");
+  if (s.max_steps < 1) root.fail("invalid", "max_steps", "must be >= 1");
+  (void)root.string("description", "");
   return s;
 }
 
 SweepSpec load_sweep_file(const std::filesystem::path& path) {
-  const std::string text = read_text_file(path.string(), "sweep");
-  const nlohmann::json doc = parse_json_text(text, path.string());
+  const nlohmann::json doc = load_json_file(path.string(), kSweepFile);
   return parse_sweep(doc, path.parent_path().empty() ? "." : path.parent_path(), path.string());
 }
 

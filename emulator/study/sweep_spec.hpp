@@ -24,7 +24,8 @@
 //                  same time t = alpha x steps = run_steps x min alpha (the continuous limit)
 //   "max_steps"    [20000] cap on steps per run
 //   "description"  free text
-// Errors: InputError "config.*" (the experiment reader's ids) at "<file>#<JSON pointer>".
+// Errors: InputError "config.*" (the experiment reader's ids) at "<file>#<JSON pointer>"; the file
+// and its JSON text (unreadable, too large, syntax) "sweep.*".
 #pragma once
 
 #include <cstdint>
@@ -34,11 +35,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/json_reader.hpp"
 #include "emulator/learning/rule.hpp"
 #include "emulator/learning/update.hpp"
 #include "emulator/sim/simulator.hpp"
 
 namespace spiceloop::study {
+
+// The ids of a sweep's files (SWEEP.json, results.csv): "sweep.<what>".
+inline const DocumentKind kSweepFile{.prefix = "sweep"};
 
 struct Breakers {
   double load_ohms = 0.0;

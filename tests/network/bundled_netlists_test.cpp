@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "emulator/core/json_text.hpp"
 #include "emulator/network/generators.hpp"
 #include "emulator/network/load.hpp"
 
@@ -20,7 +21,7 @@ TEST_CASE("bundled netlists: every netlists/*.json with a \"spiceloop\" key load
   int loaded = 0;
   for (const auto& entry : fs::directory_iterator(fs::path(SPICELOOP_SOURCE_DIR) / "netlists")) {
     if (entry.path().extension() != ".json") continue;
-    const nlohmann::json doc = parse_json_text(read_text_file(entry.path().string()), entry.path().string());
+    const nlohmann::json doc = load_json_file(entry.path().string(), kNetworkDocument);
     if (!doc.is_object() || !doc.contains("spiceloop")) continue;
     INFO(entry.path().string());
     const Network net = load_network_file(entry.path().string());

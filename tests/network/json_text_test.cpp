@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "emulator/core/json_text.hpp"
 #include "emulator/network/load.hpp"
 #include "emulator/network/validate.hpp"
 #include "tests/network/expect_error.hpp"
@@ -47,14 +48,14 @@ TEST_CASE("network JSON: comments and trailing commas are syntax errors") {
 
 TEST_CASE("network JSON: nesting deeper than 16 levels is refused while parsing") {
   std::string ok = "{\"x\":" + std::string(15, '[') + std::string(15, ']') + "}";
-  CHECK(parse_json_text(ok).is_object());
+  CHECK(parse_json_text(ok, "", kNetworkDocument).is_object());
   const std::string deep = "{\"x\":" + std::string(16, '[') + std::string(16, ']') + "}";
   std::string where = "/x";
   for (int i = 0; i < 15; ++i) where += "/0";
-  expect_input_error([&] { parse_json_text(deep); }, "network.too_deep", where);
+  expect_input_error([&] { parse_json_text(deep, "", kNetworkDocument); }, "network.too_deep", where);
   // A million brackets would not overflow the parser, but are refused the same way.
   const std::string huge(1'000'000, '[');
-  expect_input_error([&] { parse_json_text(huge, "deep.json"); }, "network.too_deep", "deep.json#/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0");
+  expect_input_error([&] { parse_json_text(huge, "deep.json", kNetworkDocument); }, "network.too_deep", "deep.json#/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0");
 }
 
 TEST_CASE("network JSON: a key given twice in one object is refused") {
@@ -63,10 +64,10 @@ TEST_CASE("network JSON: a key given twice in one object is refused") {
 }
 
 TEST_CASE("network JSON: locations inside arrays count the elements before them") {
-  expect_input_error([] { parse_json_text(R"({"e": [{"k": 1}, {"k": 1, "k": 2}]})"); }, "network.duplicate_key",
+  expect_input_error([] { parse_json_text(R"({"e": [{"k": 1}, {"k": 1, "k": 2}]})", "", kNetworkDocument); }, "network.duplicate_key",
                      "/e/1/k");
-  expect_input_error([] { parse_json_text("[1, [2, 3], 1e400]"); }, "network.not_finite", "/2");
-  expect_input_error([] { parse_json_text("[[0], [-1e999]]"); }, "network.not_finite", "/1/0");
+  expect_input_error([] { parse_json_text("[1, [2, 3], 1e400]", "", kNetworkDocument); }, "network.not_finite", "/2");
+  expect_input_error([] { parse_json_text("[[0], [-1e999]]", "", kNetworkDocument); }, "network.not_finite", "/1/0");
 }
 
 TEST_CASE("network JSON: a large array of objects parses in linear time") {
@@ -74,11 +75,11 @@ TEST_CASE("network JSON: a large array of objects parses in linear time") {
   std::string text = "[";
   for (int i = 0; i < 200'000; ++i) text += i ? ",{\"k\":1}" : "{\"k\":1}";
   text += "]";
-  CHECK(parse_json_text(text).size() == 200'000);
+  CHECK(parse_json_text(text, "", kNetworkDocument).size() == 200'000);
 }
 
 TEST_CASE("network JSON: the error prefix can be chosen by other loaders") {
-  expect_input_error([] { parse_json_text("{", "exp.json", "experiment"); }, "experiment.json_syntax",
+  expect_input_error([] { parse_json_text("{", "exp.json", DocumentKind{.prefix = "experiment"}); }, "experiment.json_syntax",
                      "exp.json:1:2");
 }
 
@@ -94,7 +95,7 @@ TEST_CASE("network file: a directory is not a network file") {
 
 TEST_CASE("network file: a file over the size limit (256 MiB) is refused before it is read") {
   TempFile big("huge.json");
-  fs::resize_file(big.path, network_limits::kMaxFileBytes + 1);  // sparse: costs no disk
+  fs::resize_file(big.path, json_limits::kMaxFileBytes + 1);  // sparse: costs no disk
   expect_input_error([&] { load_network_file(big.path.string()); }, "network.file_too_large", big.path.string());
 }
 

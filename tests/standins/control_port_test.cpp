@@ -149,7 +149,7 @@ TEST_CASE("control port: bad requests answer typed errors and the connection sta
   };
   auto [id, detail] = error_of(R"({"cmd": "truth",)");
   CHECK(id == "control.bad_json");
-  CHECK_THAT(detail, Contains("line 1, column"));
+  CHECK_THAT(detail, StartsWith("request:1:"));
   std::tie(id, detail) = error_of(R"({"cmd":"trth"})");
   CHECK(id == "control.unknown_cmd");
   CHECK_THAT(detail, Contains("did you mean \"truth\""));
@@ -185,11 +185,4 @@ TEST_CASE("control port: bad requests answer typed errors and the connection sta
   CHECK_THAT(id, StartsWith("control."));
   CHECK(rig.ask({{"cmd", "help"}})["commands"].contains("truth"));
   CHECK(rig.scpi.query("SYST:ERR?") == "+0,\"No error\"");  // nothing leaked into the instrument
-}
-
-TEST_CASE("control port: the closest name needs at most three edits", "[control]") {
-  const std::vector<std::string> names{"truth", "traffic", "pause"};
-  CHECK(standins::closest_name("trafic", names) == "traffic");
-  CHECK(standins::closest_name("TRUTH", names).empty());  // case counts: five edits
-  CHECK(standins::closest_name("xyzzyxyzzy", names).empty());
 }

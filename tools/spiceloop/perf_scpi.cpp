@@ -17,6 +17,7 @@
 #include "drivers/standins/lab/lab.hpp"
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/core/error.hpp"
+#include "emulator/core/json_text.hpp"
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/network/load.hpp"
@@ -152,7 +153,8 @@ void run(const PerfScpiArgs& a) {
 
   // Hardware in the loop: the sign-rule experiment trained through the sockets (sources, scanner,
   // digipot bank of the lab above) against the same run in-process on the lab's backend kind.
-  nlohmann::json doc = nlohmann::json::parse(read_text_file(bundled_file("netlists/experiments/sign_rule.json").string(), "experiment"));
+  const std::string experiment = bundled_file("netlists/experiments/sign_rule.json").string();
+  nlohmann::json doc = load_json_file(experiment, kConfigDocument);
   doc["epochs"] = 1000000000;
   const auto dir = bundled_file("netlists/experiments");
   const TrainConfig config = parse_train_config(doc, dir.string(), "sign_rule.json");

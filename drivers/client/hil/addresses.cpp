@@ -3,32 +3,28 @@
 #include <filesystem>
 
 #include "drivers/client/visa_address.hpp"
-#include "emulator/core/error.hpp"
-#include "emulator/network/load.hpp"
+#include "emulator/core/json_text.hpp"
 
 namespace spiceloop::hil {
 
 namespace {
 
-std::string at(const std::string& source, const std::string& pointer) {
-  return source.empty() ? pointer : source + "#" + pointer;
-}
+// Every problem is one of the ids named in addresses.hpp; the JSON text layer's keep their names.
+const DocumentKind kAddressesDocument{.prefix = "hil"};
 
-std::optional<std::string> address(const nlohmann::json& doc, const std::string& source, const std::string& key,
-                                   bool required) {
-  const std::string where = at(source, "/" + key);
-  if (!doc.contains(key)) {
+std::optional<std::string> address(const JsonObject& doc, const std::string& key, bool required) {
+  if (!doc.has(key)) {
     if (!required) return std::nullopt;
-    throw InputError("hil.missing_instrument", where,
-                     "no \"" + key + "\" address; the HIL backend needs the " + key +
-                         " (e.g. \"TCPIP0::127.0.0.1::5025::SOCKET\")");
+    doc.fail("missing_instrument", key,
+             "no \"" + key + "\" address; the HIL backend needs the " + key +
+                 " (e.g. \"TCPIP0::127.0.0.1::5025::SOCKET\")");
   }
   const nlohmann::json& v = doc.at(key);
-  if (!v.is_string()) throw InputError("hil.address", where, "must be a VISA resource string");
+  if (!v.is_string()) doc.fail("address", key, "must be a VISA resource string");
   try {
     client::VisaAddress::parse(v.get<std::string>());
   } catch (const client::AddressError& e) {
-    throw InputError("hil.address", where, e.what());
+    doc.fail("address", key, e.what());
   }
   return v.get<std::string>();
 }
@@ -36,31 +32,35 @@ std::optional<std::string> address(const nlohmann::json& doc, const std::string&
 }  // namespace
 
 HilAddresses parse_addresses(const nlohmann::json& doc, const std::string& source, const std::string& base_dir) {
+  const JsonOrigin origin{source, ""};
   if (!doc.is_object() || !doc.contains("spiceloop_addresses"))
-    throw InputError("hil.not_addresses", at(source, ""),
-                     "not an addresses file (no \"spiceloop_addresses\" key); write one with "
-                     "`spiceloop serve BENCH --addresses FILE` or by hand (drivers/client/hil/README.md)");
-  const nlohmann::json& version = doc.at("spiceloop_addresses");
+    kAddressesDocument.fail("not_addresses", origin.where(""),
+                            "not an addresses file (no \"spiceloop_addresses\" key); write one with "
+                            "`spiceloop serve BENCH --addresses FILE` or by hand (drivers/client/hil/README.md)");
+  const JsonObject o(doc, kAddressesDocument, origin, "", "an addresses file");
+  const nlohmann::json& version = o.at("spiceloop_addresses");
   if (!version.is_number_integer() || version.get<long long>() != 1)
-    throw InputError("hil.version", at(source, "/spiceloop_addresses"), "only version 1 is understood");
-  if (!doc.contains("bench") || !doc.at("bench").is_string() || doc.at("bench").get<std::string>().empty())
-    throw InputError("hil.bench", at(source, "/bench"), "needs the bench file (a path string) the instruments are wired by");
+    o.fail("version", "spiceloop_addresses", "only version 1 is understood");
+  const nlohmann::json* bench = o.find("bench");
+  if (!bench || !bench->is_string() || bench->get<std::string>().empty())
+    o.fail("bench", "bench", "needs the bench file (a path string) the instruments are wired by");
 
   HilAddresses a;
   a.file = source;
-  const std::filesystem::path bench = doc.at("bench").get<std::string>();
-  a.bench_path = (bench.is_absolute() ? bench : std::filesystem::path(base_dir) / bench).lexically_normal().string();
+  const std::filesystem::path bench_path = bench->get<std::string>();
+  a.bench_path =
+      (bench_path.is_absolute() ? bench_path : std::filesystem::path(base_dir) / bench_path).lexically_normal().string();
   if (!std::filesystem::exists(a.bench_path))
-    throw InputError("hil.bench", at(source, "/bench"), "bench file '" + a.bench_path + "' does not exist");
-  a.source = *address(doc, source, "source", true);
-  a.scanner = *address(doc, source, "scanner", true);
-  a.digipots = address(doc, source, "digipots", false);
+    o.fail("bench", "bench", "bench file '" + a.bench_path + "' does not exist");
+  a.source = *address(o, "source", true);
+  a.scanner = *address(o, "scanner", true);
+  a.digipots = address(o, "digipots", false);
   return a;
 }
 
 HilAddresses load_addresses_file(const std::string& path) {
-  // The network loader's JSON layer: size limit, duplicate keys, syntax errors with line:column.
-  const nlohmann::json doc = parse_json_text(read_text_file(path, "hil"), path, "hil");
+  // Size limit, duplicate keys, syntax errors with line:column (emulator/core/json_text.hpp).
+  const nlohmann::json doc = load_json_file(path, kAddressesDocument);
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   return parse_addresses(doc, path, dir.empty() ? "." : dir.string());
 }

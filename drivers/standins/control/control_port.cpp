@@ -9,7 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "emulator/core/error.hpp"
+#include "emulator/core/json_text.hpp"
 
 namespace spiceloop::standins {
 
@@ -17,11 +20,16 @@ using nlohmann::json;
 
 namespace {
 
-// Thrown inside a request, answered as {"ok":false,"error":id,"detail":detail}.
-struct ControlError {
-  std::string id;
-  std::string detail;
-};
+// A bad request is an InputError of this kind, answered as {"ok":false,"error":id,"detail":...}.
+// Whatever the strict JSON text layer refuses is "bad_json".
+const DocumentKind kControlRequest{.prefix = "control",
+                                   .syntax = "bad_json",
+                                   .too_deep = "bad_json",
+                                   .duplicate_key = "bad_json",
+                                   .number_overflow = "bad_json",
+                                   .not_an_object = "not_an_object",
+                                   .missing_key = "missing_field",
+                                   .unknown_key = "unknown_field"};
 
 struct CommandSpec {
   std::string name;
@@ -59,71 +67,20 @@ const std::vector<FaultKind>& fault_kinds() {
   return table;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-std::string unknown(const char* what, std::string_view word, const std::vector<std::string>& known) {
-  std::string detail = std::string(what) + " \"" + std::string(word) + "\"";
-  if (const std::string near = closest_name(word, known); !near.empty()) detail += "; did you mean \"" + near + "\"?";
-  return detail + " (known: " + joined(known) + ")";
-}
-
-const json& required(const json& request, const std::string& name) {
-  const auto it = request.find(name);
-  if (it == request.end()) throw ControlError{"control.missing_field", "field \"" + name + "\" is required"};
-  return *it;
-}
-
-[[noreturn]] void wrong_type(const std::string& name, const char* wanted, const json& value) {
-  throw ControlError{"control.wrong_type",
-                     "field \"" + name + "\" must be " + wanted + ", not " + std::string(value.type_name())};
-}
-
-std::string string_field(const json& request, const std::string& name) {
-  const json& v = required(request, name);
-  if (!v.is_string()) wrong_type(name, "a string", v);
-  return v.get<std::string>();
-}
-
-double number_field(const json& request, const std::string& name, double min, double max) {
-  const json& v = required(request, name);
-  if (!v.is_number()) wrong_type(name, "a number", v);
-  const double x = v.get<double>();
+double number_field(const JsonObject& request, std::string_view name, double min, double max) {
+  const double x = request.number(name);
   if (!(x >= min && x <= max))
-    throw ControlError{"control.out_of_range", "field \"" + name + "\" must lie in " + json(min).dump() + ".." +
-                                                   json(max).dump() + ", not " + v.dump()};
+    request.fail("out_of_range", name,
+                 fmt::format("field \"{}\" must lie in {}..{}, not {}", name, json(min).dump(), json(max).dump(),
+                             request.at(name).dump()));
   return x;
 }
 
-std::int64_t integer_field(const json& request, const std::string& name, std::int64_t min, std::int64_t max) {
-  const json& v = required(request, name);
-  if (!v.is_number_integer()) wrong_type(name, "an integer", v);
-  const bool too_big = v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
-  const std::int64_t x = too_big ? max : v.get<std::int64_t>();
-  if (too_big || x < min || x > max)
-    throw ControlError{"control.out_of_range", "field \"" + name + "\" must lie in " + std::to_string(min) + ".." +
-                                                   std::to_string(max) + ", not " + v.dump()};
+std::int64_t integer_field(const JsonObject& request, std::string_view name, std::int64_t min, std::int64_t max) {
+  const std::int64_t x = request.integer(name);
+  if (x < min || x > max)
+    request.fail("out_of_range", name, fmt::format("field \"{}\" must lie in {}..{}, not {}", name, min, max, x));
   return x;
-}
-
-std::uint64_t unsigned_field(const json& request, const std::string& name) {
-  const json& v = required(request, name);
-  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-  if (v.is_number_integer())
-    throw ControlError{"control.out_of_range", "field \"" + name + "\" must not be negative, not " + v.dump()};
-  wrong_type(name, "a non-negative integer", v);
-}
-
-void check_fields(const json& request, const std::vector<std::string>& allowed, const std::string& where) {
-  for (const auto& [key, value] : request.items()) {
-    if (key == "cmd" || std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    std::vector<std::string> known{"cmd"};
-    known.insert(known.end(), allowed.begin(), allowed.end());
-    throw ControlError{"control.unknown_field", unknown(("field of " + where + ":").c_str(), key, known)};
-  }
 }
 
 json ok() { return json{{"ok", true}}; }
@@ -134,30 +91,6 @@ std::string dump_line(const json& j) {
 }
 
 }  // namespace
-
-std::string closest_name(std::string_view word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = 4;  // more than 3 edits away is no suggestion
-  for (const auto& c : candidates) {
-    // Levenshtein distance, one row at a time.
-    std::vector<std::size_t> row(c.size() + 1);
-    for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= word.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= c.size(); ++j) {
-        const std::size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == c[j - 1] ? 0u : 1u)});
-        diagonal = up;
-      }
-    }
-    if (row[c.size()] < best_distance) {
-      best_distance = row[c.size()];
-      best = c;
-    }
-  }
-  return best;
-}
 
 ControlPort::ControlPort(Bench& bench, server::ServerGroup& group, std::mutex& bench_mutex, ControlLimits limits)
     : bench_(bench), group_(group), bench_mutex_(bench_mutex), limits_(limits) {}
@@ -211,15 +144,14 @@ std::string ControlPort::take_output() {
 std::string ControlPort::handle(std::string_view line) {
   json answer;
   try {
-    json request;
-    try {
-      request = json::parse(line);
-    } catch (const json::parse_error& e) {
-      throw ControlError{"control.bad_json", e.what()};
-    }
-    answer = run(request);
-  } catch (const ControlError& e) {
-    answer = {{"ok", false}, {"error", e.id}, {"detail", e.detail}};
+    const json request = parse_json_text(line, "request", kControlRequest);
+    answer = run(JsonObject(request, kControlRequest, JsonOrigin{"request", ""}, "", "a request"));
+  } catch (const InputError& e) {
+    // The request's own errors carry this port's ids; anything else comes from the bench.
+    if (e.id().starts_with(kControlRequest.prefix + "."))
+      answer = {{"ok", false}, {"error", e.id()}, {"detail", e.where() + ": " + e.message()}};
+    else
+      answer = {{"ok", false}, {"error", "control.bench_failed"}, {"detail", e.what()}};
   } catch (const spiceloop::Error& e) {
     answer = {{"ok", false}, {"error", "control.bench_failed"}, {"detail", e.what()}};
   } catch (const std::exception& e) {
@@ -232,19 +164,15 @@ std::string ControlPort::handle(std::string_view line) {
   }
 }
 
-json ControlPort::run(const json& request) {
-  if (!request.is_object())
-    throw ControlError{"control.not_an_object",
-                       "a request is one JSON object such as {\"cmd\":\"help\"}, not " + std::string(request.type_name())};
-  const std::string cmd = string_field(request, "cmd");
+json ControlPort::run(const JsonObject& request) {
   const auto& table = commands();
+  std::vector<std::string_view> names;
+  for (const auto& s : table) names.push_back(s.name);
+  const std::string cmd = request.member("cmd").choice(names, "unknown_cmd");
   const auto spec = std::find_if(table.begin(), table.end(), [&](const CommandSpec& s) { return s.name == cmd; });
-  if (spec == table.end()) {
-    std::vector<std::string> names;
-    for (const auto& s : table) names.push_back(s.name);
-    throw ControlError{"control.unknown_cmd", unknown("cmd", cmd, names)};
-  }
-  check_fields(request, spec->fields, "\"" + cmd + "\"");
+  std::vector<std::string_view> allowed{"cmd"};
+  allowed.insert(allowed.end(), spec->fields.begin(), spec->fields.end());
+  request.allow_only(allowed);
 
   if (cmd == "help") {
     json list = json::object();
@@ -264,7 +192,7 @@ json ControlPort::run(const json& request) {
   }
   if (cmd == "fault") return fault(request);
   if (cmd == "reseed") {
-    const std::uint64_t seed = unsigned_field(request, "seed");
+    const std::uint64_t seed = request.unsigned_integer("seed");
     std::lock_guard lock(bench_mutex_);
     bench_.reseed(seed);
     return ok();
@@ -325,26 +253,21 @@ json ControlPort::ports() {
   return out;
 }
 
-json ControlPort::fault(const json& request) {
-  const std::string port_name = string_field(request, "port");
-  const std::string kind_name = string_field(request, "kind");
+json ControlPort::fault(const JsonObject& request) {
+  std::vector<std::string> port_names;
+  for (std::size_t i = 0; i < group_.size(); ++i) port_names.push_back(group_.name(i));
+  const std::string port_name =
+      request.member("port").choice(std::vector<std::string_view>(port_names.begin(), port_names.end()), "unknown_port");
   const auto index = group_.find(port_name);
-  if (!index) {
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < group_.size(); ++i) names.push_back(group_.name(i));
-    throw ControlError{"control.unknown_port", unknown("port", port_name, names)};
-  }
   const auto& kinds = fault_kinds();
+  std::vector<std::string_view> kind_names;
+  for (const auto& k : kinds) kind_names.push_back(k.name);
+  const std::string kind_name = request.member("kind").choice(kind_names, "unknown_kind");
   const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const FaultKind& k) { return k.name == kind_name; });
-  if (kind == kinds.end()) {
-    std::vector<std::string> names;
-    for (const auto& k : kinds) names.push_back(k.name);
-    throw ControlError{"control.unknown_kind", unknown("fault kind", kind_name, names)};
-  }
-  std::vector<std::string> allowed{"port", "kind"};
+  std::vector<std::string_view> allowed{"cmd", "port", "kind"};
   allowed.insert(allowed.end(), kind->required.begin(), kind->required.end());
   allowed.insert(allowed.end(), kind->optional.begin(), kind->optional.end());
-  check_fields(request, allowed, "fault \"" + kind_name + "\"");
+  request.allow_only(allowed);
 
   server::PortFaults& faults = group_.faults(*index);
   if (kind_name == "delay") {
@@ -352,26 +275,20 @@ json ControlPort::fault(const json& request) {
     const double ms = number_field(request, "ms", 0.0, max_ms);
     faults.set_delay(std::chrono::microseconds(std::llround(ms * 1000.0)));
   } else if (kind_name == "silence") {
-    bool on = true;
-    if (request.contains("on")) {
-      if (!request["on"].is_boolean()) wrong_type("on", "true or false", request["on"]);
-      on = request["on"].get<bool>();
-    }
-    faults.set_silence(on);
+    faults.set_silence(request.boolean("on", true));
   } else if (kind_name == "drop") {
     group_.drop(*index);
   } else if (kind_name == "error") {
     const auto code = static_cast<int>(integer_field(request, "code", -32768, 32767));
-    if (code == 0) throw ControlError{"control.out_of_range", "field \"code\" must not be 0 (\"No error\")"};
-    std::string detail;
-    if (request.contains("detail")) detail = string_field(request, "detail");
+    if (code == 0) request.fail("out_of_range", "code", "field \"code\" must not be 0 (\"No error\")");
+    const std::string detail = request.string("detail", "");
     if (!group_.has_error_queue(*index))
-      throw ControlError{"control.no_error_queue", "port \"" + port_name + "\" does not speak SCPI; it has no error queue"};
+      request.fail("no_error_queue", "port", "port \"" + port_name + "\" does not speak SCPI; it has no error queue");
     group_.inject_error(*index, code, detail);
   } else if (kind_name == "garbage") {
     const auto bytes = static_cast<std::size_t>(
         integer_field(request, "bytes", 1, static_cast<std::int64_t>(server::PortFaults::max_garbage_bytes)));
-    const std::uint64_t seed = request.contains("seed") ? unsigned_field(request, "seed") : 0;
+    const std::uint64_t seed = request.unsigned_integer("seed", 0);
     faults.arm_garbage(bytes, seed);
   } else {
     faults.clear();
@@ -379,9 +296,9 @@ json ControlPort::fault(const json& request) {
   return ok();
 }
 
-json ControlPort::traffic(const json& request) {
-  const std::uint64_t since = request.contains("since") ? unsigned_field(request, "since") : 0;
-  const auto max = request.contains("max")
+json ControlPort::traffic(const JsonObject& request) {
+  const std::uint64_t since = request.unsigned_integer("since", 0);
+  const auto max = request.has("max")
                        ? static_cast<std::size_t>(integer_field(request, "max", 1,
                                                                 static_cast<std::int64_t>(limits_.max_traffic_entries)))
                        : limits_.max_traffic_entries;

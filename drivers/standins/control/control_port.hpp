@@ -3,7 +3,8 @@
 // and experiments, never for lab code. One JSON object per line in, one per line out:
 //   {"cmd":"truth"} -> {"ok":true,"node_volts":{...},"edge_ohms":{...},"edge_codes":{...},"solves":N}
 // and help, ports, pause, resume, fault, reseed, reset, traffic (README.md beside this file).
-// A failure answers {"ok":false,"error":"control.<id>","detail":"..."}; bad input never closes the
+// A failure answers {"ok":false,"error":"control.<id>","detail":"<where>: ..."} (requests are read by
+// emulator/core/json_reader.hpp, located as "request#/<field>"); bad input never closes the
 // connection. Lines are bounded (max_line_bytes; longer: control.line_too_long) and so is one
 // read's output (max_output_bytes; beyond: control.output_overrun).
 //
@@ -22,6 +23,7 @@
 #include "drivers/server/endpoint.hpp"
 #include "drivers/server/server_group.hpp"
 #include "emulator/bench/bench.hpp"
+#include "emulator/core/json_reader.hpp"
 
 namespace spiceloop::standins {
 
@@ -41,11 +43,11 @@ class ControlPort : public server::Endpoint {
   std::string handle(std::string_view line);
 
  private:
-  nlohmann::json run(const nlohmann::json& request);
+  nlohmann::json run(const JsonObject& request);
   nlohmann::json truth();
   nlohmann::json ports();
-  nlohmann::json fault(const nlohmann::json& request);
-  nlohmann::json traffic(const nlohmann::json& request);
+  nlohmann::json fault(const JsonObject& request);
+  nlohmann::json traffic(const JsonObject& request);
   void answer(std::string_view line);
 
   Bench& bench_;
@@ -67,8 +69,5 @@ server::EndpointFactory control_endpoints(Bench& bench, server::ServerGroup& gro
 // numbering, 0 = a free port. Returns the port's index in the group.
 std::size_t add_control_port(server::ServerGroup& group, Bench& bench, std::mutex& bench_mutex,
                              std::optional<std::uint16_t> port = std::nullopt, ControlLimits limits = {});
-
-// The candidate closest to `word` by edit distance ("" when none is within 3 edits).
-std::string closest_name(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace spiceloop::standins
