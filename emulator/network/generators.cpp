@@ -16,13 +16,23 @@ namespace spiceloop {
 namespace nl = network_limits;
 using nlohmann::json;
 
-Edge resistor_edge(std::string name, int a, int b, double siemens, bool trainable) {
+namespace {
+
+// The fields every element shares: its name, its nodes, its kind.
+Edge placed(std::string name, int a, int b, ElementKind kind, bool trainable) {
   Edge e;
   e.name = std::move(name);
   e.a = a;
   e.b = b;
-  e.kind = ElementKind::Resistor;
+  e.kind = kind;
   e.trainable = trainable;
+  return e;
+}
+
+}  // namespace
+
+Edge resistor_edge(std::string name, int a, int b, double siemens, bool trainable) {
+  Edge e = placed(std::move(name), a, b, ElementKind::Resistor, trainable);
   e.siemens = siemens;
   e.min_siemens = trainable ? nl::kDefaultMinSiemens : siemens;
   e.max_siemens = trainable ? nl::kDefaultMaxSiemens : siemens;
@@ -31,12 +41,7 @@ Edge resistor_edge(std::string name, int a, int b, double siemens, bool trainabl
 
 Edge digipot_edge(std::string name, int a, int b, int taps, double r_ab_ohms, double r_wiper_ohms, int code,
                   bool trainable) {
-  Edge e;
-  e.name = std::move(name);
-  e.a = a;
-  e.b = b;
-  e.kind = ElementKind::Digipot;
-  e.trainable = trainable;
+  Edge e = placed(std::move(name), a, b, ElementKind::Digipot, trainable);
   e.taps = taps;
   e.r_ab_ohms = r_ab_ohms;
   e.r_wiper_ohms = r_wiper_ohms;
@@ -48,11 +53,7 @@ Edge digipot_edge(std::string name, int a, int b, int taps, double r_ab_ohms, do
 }
 
 Edge diode_edge(std::string name, int a, int b, double is_amps, double emission) {
-  Edge e;
-  e.name = std::move(name);
-  e.a = a;
-  e.b = b;
-  e.kind = ElementKind::Diode;
+  Edge e = placed(std::move(name), a, b, ElementKind::Diode, false);
   e.is_amps = is_amps;
   e.emission = emission;
   return e;
@@ -448,6 +449,13 @@ Network generate_network(const json& spec, const std::string& source, const std:
   check_format_version(s, false);
   const std::string generator =
       s.member("generator").choice({"crossbar", "lattice", "random"}, "unknown_generator");
+  // The keys every generator reads last (kCommonKeys): the edge template, the seed, and the input
+  // voltages, whose count the generator's own keys decide.
+  const auto read_common = [&](auto& p, EdgeTemplate& edge, std::size_t inputs) {
+    edge = read_template(s);
+    p.seed = s.unsigned_integer("seed", 0);
+    p.input_volts = read_volts(s, inputs);
+  };
   if (generator == "crossbar") {
     s.allow_only(with_common({"rows", "columns", "load_ohms", "wire_ohms"}));
     CrossbarOptions p;
@@ -456,9 +464,7 @@ Network generate_network(const json& spec, const std::string& source, const std:
     p.columns = read_int(s, "columns", p.columns);
     p.load_ohms = s.number("load_ohms", p.load_ohms);
     p.wire_ohms = s.number("wire_ohms", p.wire_ohms);
-    p.cell = read_template(s);
-    p.seed = s.unsigned_integer("seed", 0);
-    p.input_volts = read_volts(s, static_cast<std::size_t>(std::max(p.rows, 0)));
+    read_common(p, p.cell, static_cast<std::size_t>(std::max(p.rows, 0)));
     return build_crossbar(p, origin);
   }
   if (generator == "lattice") {
@@ -471,11 +477,8 @@ Network generate_network(const json& spec, const std::string& source, const std:
     p.ground = s.string("ground", p.ground);
     read_boundary(s, "inputs", p.input_count, p.input_nodes);
     read_boundary(s, "outputs", p.output_count, p.output_nodes);
-    p.edge = read_template(s);
-    p.seed = s.unsigned_integer("seed", 0);
-    const std::size_t inputs =
-        p.input_nodes ? p.input_nodes->size() : static_cast<std::size_t>(std::max(p.input_count, 0));
-    p.input_volts = read_volts(s, inputs);
+    read_common(p, p.edge,
+                p.input_nodes ? p.input_nodes->size() : static_cast<std::size_t>(std::max(p.input_count, 0)));
     return build_lattice(p, origin);
   }
   // "random"
@@ -486,9 +489,7 @@ Network generate_network(const json& spec, const std::string& source, const std:
   p.edges = read_int(s, "edges", p.edges);
   p.input_count = read_int(s, "inputs", p.input_count);
   p.output_count = read_int(s, "outputs", p.output_count);
-  p.edge = read_template(s);
-  p.seed = s.unsigned_integer("seed", 0);
-  p.input_volts = read_volts(s, static_cast<std::size_t>(std::max(p.input_count, 0)));
+  read_common(p, p.edge, static_cast<std::size_t>(std::max(p.input_count, 0)));
   return build_random_graph(p, origin);
 }
 

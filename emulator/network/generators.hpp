@@ -57,25 +57,30 @@ struct CrossbarOptions {
   std::uint64_t seed = 0;
 };
 
+// What the lattice and the random graph share: inputs and outputs drawn by seed among the nodes,
+// and trainable edges drawn from one template.
+struct DrawnBoundaryOptions {
+  int input_count = 2;
+  int output_count = 1;
+  std::vector<double> input_volts;  // one per input; empty: +1, -1, +1, ... V
+  EdgeTemplate edge;
+  std::uint64_t seed = 0;
+};
+
 // W x H square lattice of trainable edges, nodes n<x>_<y> (0 <= x < W, 0 <= y < H). Edges
 // h<x>_<y> join (x, y) to (x+1, y), v<x>_<y> join (x, y) to (x, y+1); periodic adds the wrap-around
 // edges (then W, H >= 3, and there are 2 W H edges; else (W-1) H + W (H-1)). The ground is one of
 // the lattice nodes. Inputs and outputs are the listed nodes, or else input_count and output_count
 // nodes drawn by seed from the non-ground nodes not listed. Draws: the input/output shuffle (when
 // anything is drawn), then one per edge, all h edges then all v edges, each row-major.
-struct LatticeOptions {
+struct LatticeOptions : DrawnBoundaryOptions {
   std::string name = "lattice";
   int width = 4;
   int height = 4;
   bool periodic = false;
   std::string ground = "n0_0";
-  int input_count = 2;
-  int output_count = 1;
   std::optional<std::vector<std::string>> input_nodes;   // if set, input_count is ignored
   std::optional<std::vector<std::string>> output_nodes;  // if set, output_count is ignored
-  std::vector<double> input_volts;        // one per input; empty: +1, -1, +1, ... V
-  EdgeTemplate edge;
-  std::uint64_t seed = 0;
 };
 
 // Random connected graph: nodes gnd (index 0), n1 .. n<N-1>; edges e0 .. e<M-1>, no self loops or
@@ -83,15 +88,10 @@ struct LatticeOptions {
 // node joined to a uniformly drawn earlier one), then uniformly drawn extra pairs, rejecting repeats.
 // Draws: the tree shuffle and parents, the extra pairs, the shuffle choosing inputs then outputs
 // among n1 .. n<N-1>, then one per edge in edge order.
-struct RandomGraphOptions {
+struct RandomGraphOptions : DrawnBoundaryOptions {
   std::string name = "random";
   int nodes = 8;
   int edges = 16;
-  int input_count = 2;
-  int output_count = 1;
-  std::vector<double> input_volts;  // one per input; empty: +1, -1, +1, ... V
-  EdgeTemplate edge;
-  std::uint64_t seed = 0;
 };
 
 Network make_crossbar(const CrossbarOptions& options);

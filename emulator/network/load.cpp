@@ -279,10 +279,11 @@ J edge_to_json(const Network& net, const Edge& e) {
   j["name"] = e.name;
   j["a"] = net.node_names.at(e.a);
   j["b"] = net.node_names.at(e.b);
+  constexpr const char* kKindNames[] = {"resistor", "digipot", "diode"};  // ElementKind order
+  j["kind"] = kKindNames[static_cast<int>(e.kind)];
+  if (e.is_linear()) j["trainable"] = e.trainable;  // diodes are never trainable
   switch (e.kind) {
     case ElementKind::Resistor: {
-      j["kind"] = "resistor";
-      j["trainable"] = e.trainable;
       j["siemens"] = e.siemens;
       // A fixed resistor's bounds are written only when they say more than "its value".
       const bool unset = e.min_siemens == 0.0 && e.max_siemens == 0.0;
@@ -294,17 +295,10 @@ J edge_to_json(const Network& net, const Edge& e) {
       break;
     }
     case ElementKind::Digipot:
-      j["kind"] = "digipot";
-      j["trainable"] = e.trainable;
-      j["taps"] = e.taps;
-      j["r_ab_ohms"] = e.r_ab_ohms;
-      j["r_wiper_ohms"] = e.r_wiper_ohms;
-      j["code"] = e.code;
+      j.update(J{{"taps", e.taps}, {"r_ab_ohms", e.r_ab_ohms}, {"r_wiper_ohms", e.r_wiper_ohms}, {"code", e.code}});
       break;
     case ElementKind::Diode:
-      j["kind"] = "diode";
-      j["is_amps"] = e.is_amps;
-      j["emission"] = e.emission;
+      j.update(J{{"is_amps", e.is_amps}, {"emission", e.emission}});
       break;
   }
   return j;
