@@ -8,7 +8,7 @@
 //   dloss_dsiemens[j] = dL/dk_j, the true gradient (descent moves k along MINUS it):
 //     dL/dk_j = dV^F_j * dz_j, dV_j = V_a - V_b, where z is the node response with every source
 //     zeroed (inputs grounded) to a current +r injected INTO the outputs. Checked against central
-//     differences in tests/solver/test_oracle_gradient.cpp.
+//     differences in tests/solver/oracle_gradient_test.cpp.
 //   H (outputs x outputs, S): with inputs grounded and outputs held at V_O, the currents the output
 //     sources deliver INTO the outputs are H V_O. H is the Schur complement of the reduced
 //     Laplacian onto the outputs; symmetric positive definite when every output reaches ground or

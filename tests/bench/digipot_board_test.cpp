@@ -6,6 +6,7 @@
 
 #include "emulator/bench/digipot_board.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
+#include "tests/common/paths.hpp"
 
 using namespace spiceloop;
 
@@ -42,7 +43,7 @@ TEST_CASE("digipot board: a missed pulse leaves the wiper, a double one moves it
 
 TEST_CASE("digipot board: with the knobs off the belief follows every pulse and every outside move") {
   IdealSimulator sim;
-  Bench bench(load_bench_file(std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches/lab16_digipot.json"), sim);
+  Bench bench(load_bench_file(test::bench_file("lab16_digipot.json")), sim);
   DigipotBoard board(bench);
   REQUIRE(board.channels().size() == 16);
   board.set_code(1, 100);

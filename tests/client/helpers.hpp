@@ -35,6 +35,7 @@
 #include "emulator/bench/bench.hpp"
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
+#include "tests/common/paths.hpp"
 
 namespace client_test {
 
@@ -46,7 +47,7 @@ inline std::string visa(std::uint16_t port) { return "TCPIP0::127.0.0.1::" + std
 // The real source stand-in on the lab16 bench, served on a free port of 127.0.0.1.
 struct SourceRig {
   SourceRig()
-      : bench(spiceloop::load_bench_file(std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches/lab16.json"), sim),
+      : bench(spiceloop::load_bench_file(spiceloop::test::bench_file("lab16.json")), sim),
         source(bench),
         server(source.tree(), source.status()) {}
 

@@ -12,6 +12,7 @@
 #include "drivers/standins/digipot/digipot_bank.hpp"
 #include "drivers/standins/scanner/scanner.hpp"
 #include "tests/client/helpers.hpp"
+#include "tests/common/paths.hpp"
 
 using namespace client_test;
 using namespace spiceloop;
@@ -21,7 +22,7 @@ namespace {
 
 struct Lab {
   Lab()
-      : bench(load_bench_file(std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches/lab16_digipot.json"), sim),
+      : bench(load_bench_file(test::bench_file("lab16_digipot.json")), sim),
         source(bench),
         scanner(bench),
         digipots(bench) {

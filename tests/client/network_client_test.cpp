@@ -17,14 +17,13 @@
 #include "drivers/server/server_group.hpp"
 #include "drivers/standins/learning_network/learning_network.hpp"
 #include "tests/client/helpers.hpp"
+#include "tests/common/paths.hpp"
 
 using namespace client_test;
 using namespace spiceloop;
 using namespace spiceloop::client;
 
 namespace {
-
-std::string bench_file() { return std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches/lab16_digipot.json"; }
 
 const std::vector<double> kInputs{0.7, 0.1 + 0.2, -1.3, 0.45};
 const Channels kOutputs{1, 2, 3};
@@ -37,7 +36,7 @@ Channels all(int n) {
 
 // The served bench: a source and the learning network, one port each, one mutex.
 struct NetworkLab {
-  NetworkLab() : bench(load_bench_file(bench_file()), sim), source(bench), network(bench) {
+  NetworkLab() : bench(load_bench_file(test::bench_file("lab16_digipot.json")), sim), source(bench), network(bench) {
     auto m = std::make_shared<std::mutex>();
     source_port = group.add(source.tree(), source.status(), m);
     network_port = group.add(network.tree(), network.status(), m);
@@ -57,7 +56,7 @@ struct NetworkLab {
 // The same stand-ins on a second identical bench, driven in-process through scpi::Sessions.
 struct Reference {
   Reference()
-      : bench(load_bench_file(bench_file()), sim),
+      : bench(load_bench_file(test::bench_file("lab16_digipot.json")), sim),
         source(bench),
         network(bench),
         source_session(source.tree(), source.status()),

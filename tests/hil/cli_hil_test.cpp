@@ -12,8 +12,9 @@
 #include <string>
 
 #include "emulator/network/load.hpp"
+#include "tests/common/paths.hpp"
+#include "tests/common/run_command.hpp"
 #include "tests/hil/hil_rig.hpp"
-#include "tests/tools/run_command.hpp"
 
 using namespace hil_test;
 using spiceloop::test::run_command;
@@ -81,7 +82,7 @@ class Server {
 }  // namespace
 
 TEST_CASE("spiceloop train --backend hil against spiceloop serve ends with the in-process codes", "[hil][cli][socket]") {
-  Scratch scratch("cli");
+  ScratchDir scratch("hil_cli");
   // sign_rule.json, shortened; its network path made absolute since the copy lives elsewhere.
   nlohmann::json exp = read_json(bundled("experiments/sign_rule.json"));
   exp["network"] = bundled("lab16_digipot.json");

@@ -3,10 +3,7 @@
 // short training runs through any Simulator.
 #pragma once
 
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,30 +15,18 @@
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/network/load.hpp"
+#include "tests/common/files.hpp"
+#include "tests/common/paths.hpp"
 
 namespace hil_test {
 
 namespace fs = std::filesystem;
 using namespace spiceloop;
 
-inline std::string source_dir() { return SPICELOOP_SOURCE_DIR; }
-inline std::string bundled(const std::string& name) { return source_dir() + "/netlists/" + name; }
-
-struct Scratch {
-  explicit Scratch(const std::string& name)
-      : dir(fs::temp_directory_path() / ("spiceloop_hil_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  fs::path dir;
-};
-
-inline void write_json(const fs::path& file, const nlohmann::json& j) { std::ofstream(file) << j.dump(2) << "\n"; }
-inline nlohmann::json read_json(const fs::path& file) {
-  std::ifstream in(file);
-  return nlohmann::json::parse(in);
-}
+using test::bundled;
+using test::read_json;
+using test::write_json;
+using test::ScratchDir;
 
 // The lab on its own simulator; addresses written to <dir>/addresses.json.
 struct LabRig {
@@ -62,14 +47,6 @@ struct LabRig {
   standins::Lab lab;
   fs::path addresses;
 };
-
-// An experiment file of the repository with some keys replaced (epochs, rule, ...).
-inline TrainConfig experiment(const std::string& name, const nlohmann::json& overrides) {
-  const fs::path file = bundled("experiments/" + name);
-  nlohmann::json doc = read_json(file);
-  doc.merge_patch(overrides);
-  return parse_train_config(doc, file.parent_path(), file.string());
-}
 
 inline std::vector<int> codes_of(const Network& net) {
   std::vector<int> c;

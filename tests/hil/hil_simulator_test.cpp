@@ -41,7 +41,7 @@ std::string error_id(F&& f) {
 }  // namespace
 
 TEST_CASE("hil: a solve reads exactly the lab's own solve, and sends only what changed", "[hil][socket]") {
-  Scratch scratch("traffic");
+  ScratchDir scratch("hil_traffic");
   LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);
   HilSimulator hil(rig.addresses.string());
   const Network net = lab_network();
@@ -119,7 +119,7 @@ TEST_CASE("hil: a solve reads exactly the lab's own solve, and sends only what c
 }
 
 TEST_CASE("hil: refuses another network, naming the first difference", "[hil][socket]") {
-  Scratch scratch("mismatch");
+  ScratchDir scratch("hil_mismatch");
   LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);
   HilSimulator hil(rig.addresses.string());
 
@@ -138,7 +138,7 @@ TEST_CASE("hil: refuses another network, naming the first difference", "[hil][so
 }
 
 TEST_CASE("hil: every node needs a single-ended scanner channel", "[hil][socket]") {
-  Scratch scratch("unscanned");
+  ScratchDir scratch("hil_unscanned");
   const fs::path bench = edited_bench(scratch.dir, [](nlohmann::json& b) {
     b["scanner"].erase(4);                                                   // 105 on n5
     b["scanner"].push_back({{"channel", 110}, {"plus", "n5"}, {"minus", "n6"}});  // a pair does not count
@@ -150,7 +150,7 @@ TEST_CASE("hil: every node needs a single-ended scanner channel", "[hil][socket]
 }
 
 TEST_CASE("hil: only digipot edges with a channel can be set, and there is no Nudged phase", "[hil][socket]") {
-  Scratch scratch("unsettable");
+  ScratchDir scratch("hil_unsettable");
   const fs::path bench = edited_bench(scratch.dir, [](nlohmann::json& b) { b["digipots"].erase(15); });  // e15
   LabRig rig(bench.string(), std::make_unique<IdealSimulator>(), scratch.dir);
   HilSimulator hil(rig.addresses.string());
@@ -176,7 +176,7 @@ TEST_CASE("hil: only digipot edges with a channel can be set, and there is no Nu
 }
 
 TEST_CASE("hil: addresses files are checked, naming file and JSON pointer", "[hil]") {
-  Scratch scratch("addresses");
+  ScratchDir scratch("hil_addresses");
   const fs::path file = scratch.dir / "a.json";
   const auto load = [&](const nlohmann::json& j) {
     write_json(file, j);
@@ -209,7 +209,7 @@ TEST_CASE("hil: addresses files are checked, naming file and JSON pointer", "[hi
 }
 
 TEST_CASE("hil: a bench with digipots needs their address, and a dead instrument is a hil.instrument error", "[hil][socket]") {
-  Scratch scratch("dead");
+  ScratchDir scratch("hil_dead");
   nlohmann::json a;
   {
     LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);

@@ -10,6 +10,7 @@
 #include "drivers/client/hil/hil_simulator.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tests/common/experiments.hpp"
 #include "tests/hil/hil_rig.hpp"
 
 using namespace hil_test;
@@ -28,9 +29,9 @@ std::vector<int> stand_in_codes(LabRig& rig, const HilSimulator& hil) {
 }  // namespace
 
 TEST_CASE("hil: the sign rule through the ideal stand-ins ends with the in-process ideal codes", "[hil][socket]") {
-  Scratch scratch("sign_ideal");
+  ScratchDir scratch("hil_sign_ideal");
   LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);
-  const TrainConfig config = experiment("sign_rule.json", {{"epochs", 40}});
+  const TrainConfig config = test::bundled_experiment("sign_rule.json", {{"epochs", 40}});
 
   const auto since = [](auto t) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); };
   IdealSimulator ideal;
@@ -57,9 +58,9 @@ TEST_CASE("hil: the sign rule through the ideal stand-ins ends with the in-proce
 }
 
 TEST_CASE("hil: the sign rule through ngspice stand-ins ends with the in-process ngspice codes", "[hil][socket][ngspice]") {
-  Scratch scratch("sign_ngspice");
+  ScratchDir scratch("hil_sign_ngspice");
   LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<NgspiceSimulator>(), scratch.dir);
-  const TrainConfig config = experiment("sign_rule.json", {{"epochs", 15}});
+  const TrainConfig config = test::bundled_experiment("sign_rule.json", {{"epochs", 15}});
 
   NgspiceSimulator spice(config.tolerances);
   const Network in_process = train(config, spice);
@@ -71,9 +72,9 @@ TEST_CASE("hil: the sign rule through ngspice stand-ins ends with the in-process
 }
 
 TEST_CASE("hil: quantised CL with the Clamped phase (not twin) matches in-process", "[hil][socket]") {
-  Scratch scratch("cl_clamped");
+  ScratchDir scratch("hil_cl_clamped");
   LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);
-  const TrainConfig config = experiment(
+  const TrainConfig config = test::bundled_experiment(
       "sign_rule.json", {{"epochs", 30}, {"rule", {{"twin", false}}}, {"alpha", 2e-6}, {"update", {{"mode", "quantised"}, {"sign_deadband", nullptr}}}});
   REQUIRE_FALSE(config.rule.twin);
 
@@ -88,9 +89,9 @@ TEST_CASE("hil: quantised CL with the Clamped phase (not twin) matches in-proces
 }
 
 TEST_CASE("hil: continuous CL on digipots (nearest tap) matches in-process", "[hil][socket]") {
-  Scratch scratch("cl_continuous");
+  ScratchDir scratch("hil_cl_continuous");
   LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);
-  const TrainConfig config = experiment(
+  const TrainConfig config = test::bundled_experiment(
       "sign_rule.json", {{"epochs", 30}, {"rule", {{"twin", false}}}, {"alpha", 2e-6}, {"update", {{"mode", "continuous"}, {"sign_deadband", nullptr}}}});
   IdealSimulator ideal;
   const Network in_process = train(config, ideal);

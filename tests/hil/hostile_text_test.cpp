@@ -10,12 +10,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "../server/test_client.hpp"
 #include "drivers/client/visa_address.hpp"
 #include "drivers/standins/lab/lab.hpp"
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tests/common/line_client.hpp"
+#include "tests/common/paths.hpp"
 
 using namespace spiceloop;
 namespace fs = std::filesystem;
@@ -51,14 +52,14 @@ TEST_CASE("lab: text holding ngspice commands never reaches ngspice, on any port
   NgspiceSimulator sim;
   standins::LabOptions options;
   options.pty = false;
-  standins::Lab lab(load_bench_file(std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches/lab16_hil.json"), sim,
+  standins::Lab lab(load_bench_file(test::bench_file("lab16_hil.json")), sim,
                     options);
   lab.start();
 
   for (const auto& a : lab.addresses()) {
     if (a.name == "control") {
       const auto port = static_cast<std::uint16_t>(std::stoi(a.address.substr(a.address.rfind(':') + 1)));
-      server_test::Client control(port);
+      test::LineClient control(port);
       for (const std::string& line : hostile) {
         const auto answer = control.query(line + "\n");
         REQUIRE(answer);
@@ -70,7 +71,7 @@ TEST_CASE("lab: text holding ngspice commands never reaches ngspice, on any port
       continue;
     }
     INFO(a.name << " " << a.address);
-    server_test::Client c(port_of(a.address));
+    test::LineClient c(port_of(a.address));
     for (const std::string& line : hostile) c.send(line + "\n");
     if (a.name == "digipots-line") {
       for (std::size_t i = 0; i < hostile.size(); ++i) CHECK(c.read_line().has_value());
@@ -88,7 +89,7 @@ TEST_CASE("lab: text holding ngspice commands never reaches ngspice, on any port
   }
 
   // The circuit still solves, on ngspice, to what the reference gives for the same settings.
-  server_test::Client source(port_of(lab.addresses()[0].address));
+  test::LineClient source(port_of(lab.addresses()[0].address));
   REQUIRE(lab.addresses()[0].name == "source");
   source.send("*RST;*CLS;VOLT 0.5,(@1:4);:OUTP ON,(@1:4)\n");
   const auto measured = source.query("MEAS:VOLT? (@1);:SYST:ERR?\n");

@@ -54,7 +54,7 @@ void check_same(Backends& b, const std::string& id, const std::function<void(Sim
 
 TEST_CASE("drive checks: a bad drive gets the same id and message from the ideal, ngspice and hil backends",
           "[hil][socket][ngspice]") {
-  Scratch scratch("same_errors");
+  ScratchDir scratch("hil_same_errors");
   LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);
   Backends b(rig);
   check_same(b, "drive.not_loaded", [](Simulator& s) { s.solve(Drive{}); });

@@ -15,7 +15,9 @@
 #include "emulator/core/random.hpp"
 #include "emulator/learning/run.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
-#include "run_helpers.hpp"
+#include "tests/common/experiments.hpp"
+#include "tests/common/files.hpp"
+#include "tests/learning/run_helpers.hpp"
 
 using namespace spiceloop;
 namespace fs = std::filesystem;
@@ -24,9 +26,9 @@ namespace {
 
 // Regression on lab16: 160 steps, a checkpoint every 25; plus a digipot run whose stochastic
 // rounding and desync mask draw from the training RNG, so its state must be restored exactly.
-TrainConfig regression() { return testrun::experiment("regression.json", {{"epochs", 2}, {"checkpoint_every", 25}}); }
+TrainConfig regression() { return test::bundled_experiment("regression.json", {{"epochs", 2}, {"checkpoint_every", 25}}); }
 TrainConfig stochastic_taps() {
-  return testrun::experiment("sign_rule.json", {{"epochs", 60},
+  return test::bundled_experiment("sign_rule.json", {{"epochs", 60},
                                                 {"checkpoint_every", 7},
                                                 {"rule", {{"twin", false}}},
                                                 {"alpha", 1e-6},
@@ -35,7 +37,7 @@ TrainConfig stochastic_taps() {
 }
 
 void check_same_run(const fs::path& a, const fs::path& b) {
-  CHECK(testrun::read(a / "network.json") == testrun::read(b / "network.json"));
+  CHECK(test::read_text(a / "network.json") == test::read_text(b / "network.json"));
   CHECK(testrun::metrics_without_timing(a) == testrun::metrics_without_timing(b));
   const Checkpoint ca = read_checkpoint(a / "checkpoint.json"), cb = read_checkpoint(b / "checkpoint.json");
   CHECK(ca.siemens == cb.siemens);
@@ -69,7 +71,8 @@ TEST_CASE("checkpoint: doubles round-trip exactly as hex floats", "[checkpoint]"
 TEST_CASE("checkpoint: a run stopped by a step limit and resumed ends bit-identical to an uninterrupted one",
           "[checkpoint]") {
   for (const TrainConfig& c : {regression(), stochastic_taps()}) {
-    const fs::path whole = testrun::scratch("whole"), parts = testrun::scratch("parts");
+    const test::ScratchDir scratch("checkpoint_parts");
+    const fs::path whole = scratch.dir / "whole", parts = scratch.dir / "parts";
     run(c, whole);
     // Stops between checkpoints, on one, and twice in a row: each resume replays from the last
     // checkpoint and drops the metrics lines written after it.
@@ -86,7 +89,8 @@ TEST_CASE("checkpoint: a run stopped by a step limit and resumed ends bit-identi
 
 TEST_CASE("checkpoint: resuming a completed run changes nothing", "[checkpoint]") {
   const TrainConfig c = regression();
-  const fs::path a = testrun::scratch("completed"), b = testrun::scratch("completed_ref");
+  const test::ScratchDir scratch("checkpoint_completed");
+  const fs::path a = scratch.dir / "a", b = scratch.dir / "b";
   run(c, a);
   run(c, b);
   const TrainResult again = run(c, a, true);
@@ -95,9 +99,10 @@ TEST_CASE("checkpoint: resuming a completed run changes nothing", "[checkpoint]"
 }
 
 TEST_CASE("checkpoint: resuming with a checkpoint from another config is refused", "[checkpoint]") {
-  const fs::path out = testrun::scratch("foreign");
+  const test::ScratchDir scratch("checkpoint_foreign");
+  const fs::path& out = scratch.dir;
   run(regression(), out, false, 30);
-  const TrainConfig other = testrun::experiment("regression.json", {{"epochs", 2}, {"checkpoint_every", 25}, {"alpha", 6e-5}});
+  const TrainConfig other = test::bundled_experiment("regression.json", {{"epochs", 2}, {"checkpoint_every", 25}, {"alpha", 6e-5}});
   try {
     run(other, out, true);
     FAIL("resumed a foreign checkpoint");
@@ -107,8 +112,9 @@ TEST_CASE("checkpoint: resuming with a checkpoint from another config is refused
 }
 
 TEST_CASE("checkpoint: resuming with no checkpoint is a clear error", "[checkpoint]") {
+  const test::ScratchDir scratch("checkpoint_nothing");
   try {
-    run(regression(), testrun::scratch("nothing"), true);
+    run(regression(), scratch.dir, true);
     FAIL("resumed from nothing");
   } catch (const InputError& e) {
     CHECK(e.id() == "checkpoint.missing");
@@ -117,7 +123,8 @@ TEST_CASE("checkpoint: resuming with no checkpoint is a clear error", "[checkpoi
 
 TEST_CASE("checkpoint: a non-finite value stops training and leaves the last checkpoint intact", "[checkpoint]") {
   const TrainConfig c = regression();
-  const fs::path out = testrun::scratch("nan");
+  const test::ScratchDir scratch("checkpoint_nan");
+  const fs::path out = scratch.dir / "nan";
   IdealSimulator inner(c.tolerances);
   testrun::WrappedSimulator sim(inner);
   // Evaluation solves 100 samples, then each step 2: NaN from step 60 on (checkpoints at 25, 50).
@@ -134,7 +141,7 @@ TEST_CASE("checkpoint: a non-finite value stops training and leaves the last che
   for (double k : kept.siemens) CHECK(std::isfinite(k));
   CHECK_FALSE(fs::exists(out / "checkpoint.json.tmp"));
   // And the run resumes from it to the same end as an uninterrupted one.
-  const fs::path whole = testrun::scratch("nan_whole");
+  const fs::path whole = scratch.dir / "whole";
   run(c, whole);
   run(c, out, true);
   check_same_run(whole, out);
@@ -142,7 +149,8 @@ TEST_CASE("checkpoint: a non-finite value stops training and leaves the last che
 
 TEST_CASE("checkpoint: kill -9 in the middle of a run, resume, and the result is bit-identical", "[checkpoint][slow]") {
   const TrainConfig c = regression();
-  const fs::path whole = testrun::scratch("kill_whole"), killed = testrun::scratch("kill_resumed");
+  const test::ScratchDir scratch("checkpoint_kill");
+  const fs::path whole = scratch.dir / "whole", killed = scratch.dir / "killed";
   run(c, whole);
 
   const pid_t child = fork();

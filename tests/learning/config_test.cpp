@@ -9,8 +9,9 @@
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
-#include "test_config_helpers.hpp"
-#include "test_networks.hpp"
+#include "tests/common/networks.hpp"
+#include "tests/common/paths.hpp"
+#include "tests/learning/experiment_docs.hpp"
 
 using namespace spiceloop;
 using nlohmann::json;
@@ -152,7 +153,7 @@ TEST_CASE("config: tap updates on a network of plain resistors are refused befor
   const TrainConfig c = testcfg::parse(d);
   IdealSimulator sim;
   try {
-    Trainer t(c, testnet::random_linear(1), sim);
+    Trainer t(c, test::random_network(1), sim);
     FAIL("no error");
   } catch (const InputError& e) {
     CHECK(e.id() == "config.invalid");
@@ -161,7 +162,7 @@ TEST_CASE("config: tap updates on a network of plain resistors are refused befor
 }
 
 TEST_CASE("config: the bundled experiments all parse", "[config]") {
-  const std::filesystem::path dir = std::filesystem::path(SPICELOOP_SOURCE_DIR) / "netlists/experiments";
+  const std::filesystem::path dir = test::source_dir() / "netlists/experiments";
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".json") continue;

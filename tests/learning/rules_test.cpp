@@ -9,8 +9,8 @@
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/solver/oracle.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
-#include "test_config_helpers.hpp"
-#include "test_networks.hpp"
+#include "tests/common/networks.hpp"
+#include "tests/learning/experiment_docs.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -38,7 +38,7 @@ std::vector<double> signal_of(const RuleSpec& rule, const Network& net, IdealSim
 }  // namespace
 
 TEST_CASE("coupled learning: equal free and clamped states give a zero update", "[rule]") {
-  const Network net = testnet::random_linear(1);
+  const Network net = test::random_network(1);
   IdealSimulator sim;
   sim.load(net);
   const State free = sim.solve(free_drive(net));
@@ -53,7 +53,7 @@ TEST_CASE("coupled learning: equal free and clamped states give a zero update", 
 }
 
 TEST_CASE("coupled learning: targets already reached give a zero update", "[rule]") {
-  const Network net = testnet::divider();
+  const Network net = test::divider(500.0, 1000.0);
   IdealSimulator sim;
   sim.load(net);
   const double v_out = sim.solve(free_drive(net)).node_volts[2];
@@ -65,7 +65,7 @@ TEST_CASE("coupled learning: targets already reached give a zero update", "[rule
 TEST_CASE("coupled learning: on a divider the update has the sign and size worked out by hand", "[rule]") {
   // in(1 V) --k1=2 mS-- out --k2=1 mS-- gnd: V_F = 2/3. Target 0.5 V, eta = 0.5: V_C = 7/12.
   // Edge k1 drops 5/12 clamped vs 1/3 free: its drop grows, so it loses conductance; k2 gains.
-  const Network net = testnet::divider(2e-3, 1e-3);
+  const Network net = test::divider(500.0, 1000.0);
   IdealSimulator sim;
   sim.load(net);
   const auto g = signal_of({RuleKind::CoupledLearning, 0.5, FactorConvention::Code, false}, net, sim, {0.5});
@@ -80,7 +80,7 @@ TEST_CASE("coupled learning: on a divider the update has the sign and size worke
 }
 
 TEST_CASE("equilibrium propagation: on a divider the nudge moves the output towards the target", "[rule]") {
-  const Network net = testnet::divider(2e-3, 1e-3);
+  const Network net = test::divider(500.0, 1000.0);
   IdealSimulator sim;
   sim.load(net);
   const auto g = signal_of({RuleKind::EquilibriumPropagation, 1e-4, FactorConvention::Code, false}, net, sim, {0.5});
@@ -93,7 +93,7 @@ TEST_CASE("coupled learning: 2 k.dk = -alpha eta r^T H r at every step on random
     for (const char* convention : {"half", "code"}) {
       const double eta = 0.05 * seed;
       const double alpha = 2e-5;
-      const Network net = testnet::random_linear(seed);
+      const Network net = test::random_network(seed);
       const TrainConfig cfg = testcfg::parse(testcfg::allostery(testcfg::rule("cl", eta, convention), alpha, 20));
       IdealSimulator sim, oracle_sim;
       Trainer t(cfg, net, sim, &oracle_sim);
@@ -123,7 +123,7 @@ TEST_CASE("equilibrium propagation: 2 k.dk = -alpha beta r^T H^-1 r at every ste
       // (dV^beta)^2 - (dV^F)^2, as a small eta does in CL (DOMAIN.md, numerics).
       const double beta = 1e-3 * seed;
       const double alpha = 2e-6;
-      const Network net = testnet::random_linear(seed + 10);
+      const Network net = test::random_network(seed + 10);
       const TrainConfig cfg = testcfg::parse(testcfg::allostery(testcfg::rule("ep", beta, convention), alpha, 20));
       IdealSimulator sim, oracle_sim;
       Trainer t(cfg, net, sim, &oracle_sim);
@@ -144,7 +144,7 @@ TEST_CASE("equilibrium propagation: 2 k.dk = -alpha beta r^T H^-1 r at every ste
 }
 
 TEST_CASE("centered equilibrium propagation: the half-convention update is exactly -alpha dL/dk", "[rule][identity]") {
-  const Network net = testnet::random_linear(21);
+  const Network net = test::random_network(21);
   IdealSimulator sim;
   sim.load(net);
   Oracle oracle(net);
@@ -162,7 +162,7 @@ TEST_CASE("centered equilibrium propagation: the half-convention update is exact
 }
 
 TEST_CASE("equilibrium propagation: with small beta the update matches -alpha times the adjoint gradient", "[rule]") {
-  const Network net = testnet::random_linear(22);
+  const Network net = test::random_network(22);
   IdealSimulator sim;
   sim.load(net);
   Oracle oracle(net);
@@ -184,7 +184,7 @@ TEST_CASE("equilibrium propagation: with small beta the update matches -alpha ti
 }
 
 TEST_CASE("coupled learning: Q shrinks at small alpha and grows when eta is tiny (Euler term)", "[rule][identity]") {
-  const Network net = testnet::random_linear(3);
+  const Network net = test::random_network(3);
   // dQ = 2 k.dk + |dk|^2 exactly; -alpha eta r^T H r dominates unless eta << alpha |g|^2 / r^T H r.
   for (auto [eta, alpha, sign] : {std::tuple{0.5, 1e-6, -1}, std::tuple{1e-7, 3e-4, +1}}) {
     const TrainConfig cfg = testcfg::parse(testcfg::allostery(testcfg::rule("cl", eta, "half"), alpha, 5));
@@ -207,7 +207,7 @@ TEST_CASE("coupled learning and equilibrium propagation: the identities hold on 
   // S of the ideal oracle at the same conductances: a wrong clamp, sign, current direction or a
   // hidden shunt in the deck would show up here.
   for (const auto& [kind, nudge] : {std::pair{"cl", 0.2}, std::pair{"ep", 3e-3}}) {
-    const Network net = testnet::random_linear(41);
+    const Network net = test::random_network(41);
     const TrainConfig cfg = testcfg::parse(testcfg::allostery(testcfg::rule(kind, nudge, "half"), 2e-6, 4));
     NgspiceSimulator sim(cfg.tolerances);
     IdealSimulator oracle;

@@ -1,57 +1,25 @@
-// Helpers for tests that run whole trainings: scratch output directories under the build tree,
-// the bundled experiments with fewer epochs, and comparisons of two runs' files.
+// Helpers for tests that run whole trainings: quiet run options, comparisons of two runs' files,
+// and a simulator that misbehaves on purpose.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <limits>
-#include <fstream>
 #include <span>
 #include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/learning/config.hpp"
 #include "emulator/learning/run.hpp"
 #include "emulator/sim/simulator.hpp"
+#include "tests/common/files.hpp"
 
 namespace spiceloop::testrun {
 
-inline std::filesystem::path scratch(const std::string& name) {
-  const auto dir = std::filesystem::path(SPICELOOP_BINARY_DIR) / "test-learning" / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-inline std::filesystem::path scratch_path(const std::string& name) {
-  return std::filesystem::path(SPICELOOP_BINARY_DIR) / "test-learning" / name;
-}
-
-inline std::filesystem::path experiments_dir() {
-  return std::filesystem::path(SPICELOOP_SOURCE_DIR) / "netlists/experiments";
-}
-
-// A bundled experiment with its document edited (e.g. fewer epochs), resolved as if from its file.
-inline TrainConfig experiment(const std::string& file, const nlohmann::json& patch = nlohmann::json::object()) {
-  const auto path = experiments_dir() / file;
-  std::ifstream in(path);
-  nlohmann::json doc = nlohmann::json::parse(in);
-  doc.merge_patch(patch);
-  return parse_train_config(doc, experiments_dir(), file);
-}
-
-inline std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // metrics.jsonl without its wall-clock fields, which are the only part allowed to differ.
 inline std::string metrics_without_timing(const std::filesystem::path& dir) {
-  std::istringstream in(read(dir / "metrics.jsonl"));
+  std::istringstream in(test::read_text(dir / "metrics.jsonl"));
   std::string line, out;
   while (std::getline(in, line)) {
     auto j = nlohmann::ordered_json::parse(line);

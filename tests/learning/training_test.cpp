@@ -6,9 +6,11 @@
 #include "emulator/learning/trainer.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
-#include "run_helpers.hpp"
-#include "test_config_helpers.hpp"
-#include "test_networks.hpp"
+#include "tests/common/experiments.hpp"
+#include "tests/common/files.hpp"
+#include "tests/common/networks.hpp"
+#include "tests/learning/experiment_docs.hpp"
+#include "tests/learning/run_helpers.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -29,11 +31,12 @@ const std::vector<std::pair<std::string, nlohmann::json>> kShortRuns = {
 }  // namespace
 
 TEST_CASE("training: the loss falls on every task on the ideal backend", "[training]") {
+  const test::ScratchDir scratch("training_loss");
   for (const auto& [file, patch] : kShortRuns) {
     INFO(file);
-    const TrainConfig c = testrun::experiment(file, patch);
+    const TrainConfig c = test::bundled_experiment(file, patch);
     IdealSimulator sim(c.tolerances), oracle;
-    const TrainResult r = run_training(c, sim, testrun::quiet(testrun::scratch("loss_" + file), &oracle));
+    const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir / file, &oracle));
     CHECK(r.completed);
     CHECK(r.final.train_loss < 0.7 * r.initial.train_loss);
     CHECK(r.final.test_loss < 0.7 * r.initial.test_loss);
@@ -41,19 +44,21 @@ TEST_CASE("training: the loss falls on every task on the ideal backend", "[train
 }
 
 TEST_CASE("training: Iris on the 16-resistor network passes 95 % test accuracy from 30 samples", "[training]") {
-  const TrainConfig c = testrun::experiment("default.json");
+  const TrainConfig c = test::bundled_experiment("default.json");
   IdealSimulator sim;
-  const TrainResult r = run_training(c, sim, testrun::quiet(testrun::scratch("iris")));
+  const test::ScratchDir scratch("training_iris");
+  const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir));
   CHECK(r.final.test_accuracy > 0.95);
   CHECK(r.initial.test_accuracy < 0.8);  // untrained: 0.69
 }
 
 TEST_CASE("training: the same seed gives the same result, another seed another", "[training]") {
   const auto run = [](std::uint64_t seed, const std::string& name) {
-    const TrainConfig c = testrun::experiment("regression.json", {{"epochs", 2}, {"seed", seed}});
+    const TrainConfig c = test::bundled_experiment("regression.json", {{"epochs", 2}, {"seed", seed}});
     IdealSimulator sim;
-    run_training(c, sim, testrun::quiet(testrun::scratch(name)));
-    return std::pair{testrun::read(testrun::scratch_path(name) / "network.json"), testrun::metrics_without_timing(testrun::scratch_path(name))};
+    const test::ScratchDir scratch("training_" + name);
+    run_training(c, sim, testrun::quiet(scratch.dir));
+    return std::pair{test::read_text(scratch.dir / "network.json"), testrun::metrics_without_timing(scratch.dir)};
   };
   const auto a = run(5, "seed_a"), b = run(5, "seed_b"), c = run(6, "seed_c");
   CHECK(a.first == b.first);
@@ -62,7 +67,7 @@ TEST_CASE("training: the same seed gives the same result, another seed another",
 }
 
 TEST_CASE("training: a twin solve gives the same update as separate free and clamped solves", "[training]") {
-  const Network net = testnet::random_linear(31);
+  const Network net = test::random_network(31);
   auto doc = testcfg::allostery(testcfg::rule("cl", 0.3), 1e-5, 3);
   const TrainConfig plain = testcfg::parse(doc);
   doc["rule"]["twin"] = true;
@@ -76,7 +81,7 @@ TEST_CASE("training: a twin solve gives the same update as separate free and cla
 }
 
 TEST_CASE("training: a batch step applies the mean of its samples' updates", "[training]") {
-  const Network net = testnet::random_linear(32);
+  const Network net = test::random_network(32);
   nlohmann::json doc = {{"network", "unused.json"},
                         {"task", {{"kind", "regression"}, {"samples", 8}, {"train_samples", 4}}},
                         {"rule", testcfg::rule("cl", 0.5)},
@@ -103,23 +108,25 @@ TEST_CASE("training: a batch step applies the mean of its samples' updates", "[t
 }
 
 TEST_CASE("training: the loss falls on every task on ngspice", "[training][ngspice]") {
+  const test::ScratchDir scratch("training_ngspice_loss");
   for (const auto& [file, patch] : kShortRuns) {
     INFO(file);
-    const TrainConfig c = testrun::experiment(file, patch);
+    const TrainConfig c = test::bundled_experiment(file, patch);
     NgspiceSimulator sim(c.tolerances);
     IdealSimulator oracle;
-    const TrainResult r = run_training(c, sim, testrun::quiet(testrun::scratch("ng_loss_" + file), &oracle));
+    const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir / file, &oracle));
     CHECK(r.final.train_loss < 0.7 * r.initial.train_loss);
     if (r.identity_max_relative) CHECK(*r.identity_max_relative < 1e-9);
   }
 }
 
 TEST_CASE("training: ngspice and ideal runs of a linear experiment end with the same conductances", "[training][ngspice]") {
-  const TrainConfig c = testrun::experiment("default.json", {{"epochs", 20}});
+  const TrainConfig c = test::bundled_experiment("default.json", {{"epochs", 20}});
   NgspiceSimulator ng(c.tolerances);
   IdealSimulator ideal(c.tolerances);
-  const TrainResult a = run_training(c, ng, testrun::quiet(testrun::scratch("agree_ng")));
-  const TrainResult b = run_training(c, ideal, testrun::quiet(testrun::scratch("agree_ideal")));
+  const test::ScratchDir scratch("training_agree");
+  const TrainResult a = run_training(c, ng, testrun::quiet(scratch.dir / "ngspice"));
+  const TrainResult b = run_training(c, ideal, testrun::quiet(scratch.dir / "ideal"));
   const auto ka = a.network.conductances(), kb = b.network.conductances();
   for (std::size_t j = 0; j < ka.size(); ++j) CHECK_THAT(ka[j], WithinRel(kb[j], 1e-9));
   CHECK_THAT(a.final.test_loss, WithinRel(b.final.test_loss, 1e-9));

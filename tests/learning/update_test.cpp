@@ -7,7 +7,7 @@
 #include "emulator/learning/task.hpp"
 #include "emulator/learning/update.hpp"
 #include "emulator/solver/oracle.hpp"
-#include "test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -34,7 +34,7 @@ void check_on_taps(const Network& net) {
 
 TEST_CASE("quantised updates: digipots move by whole taps and stay within their codes", "[update]") {
   for (Rounding rounding : {Rounding::Nearest, Rounding::Stochastic}) {
-    Network net = testnet::random_digipot(3);
+    Network net = test::digipot_network(3);
     UpdateSpec spec;
     spec.mode = UpdateMode::Quantised;
     spec.rounding = rounding;
@@ -50,7 +50,7 @@ TEST_CASE("quantised updates: digipots move by whole taps and stay within their 
 }
 
 TEST_CASE("quantised updates: a huge step stops at the end codes", "[update]") {
-  Network net = testnet::random_digipot(4);
+  Network net = test::digipot_network(4);
   UpdateSpec spec;
   spec.mode = UpdateMode::Quantised;
   Updater up(spec, net, 1);
@@ -64,7 +64,7 @@ TEST_CASE("quantised updates: a huge step stops at the end codes", "[update]") {
 }
 
 TEST_CASE("stochastic rounding: the mean tap change equals the continuous step", "[update]") {
-  Network start = testnet::random_digipot(5);
+  Network start = test::digipot_network(5);
   UpdateSpec spec;
   spec.mode = UpdateMode::Quantised;
   spec.rounding = Rounding::Stochastic;
@@ -88,7 +88,7 @@ TEST_CASE("stochastic rounding: the mean tap change equals the continuous step",
 }
 
 TEST_CASE("sign updates: every digipot moves one tap towards the rule's sign, none past its ends", "[update]") {
-  Network net = testnet::random_digipot(6);
+  Network net = test::digipot_network(6);
   net.edges[0].code = 0;  // at the most conductive end already
   net.edges[0].siemens = digipot_siemens(net.edges[0], 0);
   UpdateSpec spec;
@@ -111,7 +111,7 @@ TEST_CASE("sign updates: every digipot moves one tap towards the rule's sign, no
 }
 
 TEST_CASE("continuous updates: resistors are clipped to their bounds", "[update]") {
-  Network net = testnet::random_linear(7);
+  Network net = test::random_network(7);
   for (Edge& e : net.edges) e.min_siemens = 1e-4, e.max_siemens = 1e-2, e.siemens = std::clamp(e.siemens, 1e-4, 1e-2);
   for (Parameter p : {Parameter::Conductance, Parameter::Resistance, Parameter::LogConductance}) {
     Network n = net;
@@ -128,7 +128,7 @@ TEST_CASE("continuous updates: resistors are clipped to their bounds", "[update]
 }
 
 TEST_CASE("per-edge rates: each edge's step is scaled by its own fixed factor", "[update]") {
-  Network net = testnet::random_linear(8);
+  Network net = test::random_network(8);
   UpdateSpec spec;
   spec.rate_spread = 0.5;
   Updater up(spec, net, 42);
@@ -149,7 +149,7 @@ TEST_CASE("per-edge rates: each edge's step is scaled by its own fixed factor", 
 }
 
 TEST_CASE("desynchronous updates: about the given fraction of edges moves per step", "[update]") {
-  Network net = testnet::random_linear(9, 30, 60);
+  Network net = test::random_network(9, 30, 60);
   UpdateSpec spec;
   spec.desync_fraction = 0.25;
   Updater up(spec, net, 1);
@@ -165,7 +165,7 @@ TEST_CASE("desynchronous updates: about the given fraction of edges moves per st
 
 TEST_CASE("parameterisations: each conserves its own invariant to second order along the gradient", "[update]") {
   // Gradient flow with k . grad L = 0 conserves sum F(k), F' = k / m(k): sum k^2, sum R^2, sum ln k.
-  const Network net = testnet::random_linear(10);
+  const Network net = test::random_network(10);
   Oracle oracle(net);
   const auto grad = oracle.loss_gradient(default_input_volts(net), std::vector<double>{0.4, 0.6}).dloss_dsiemens;
   std::vector<double> g(grad.size());

@@ -2,16 +2,16 @@
 // voltages the phase should have. Printed values carry 7 significant digits, hence 1e-6.
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <map>
-#include <memory>
 #include <regex>
 
 #include "emulator/core/error.hpp"
 #include "emulator/netlist/deck.hpp"
+#include "tests/common/files.hpp"
+#include "tests/common/networks.hpp"
+#include "tests/common/run_command.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::Contains;
@@ -19,42 +19,13 @@ using Catch::Matchers::WithinRel;
 
 namespace {
 
-Edge resistor(const std::string& name, int a, int b, double ohms) {
-  Edge e;
-  e.name = name;
-  e.a = a;
-  e.b = b;
-  e.siemens = 1.0 / ohms;
-  e.min_siemens = 1e-9;
-  e.max_siemens = 1.0;
-  e.trainable = true;
-  return e;
-}
-
-// in --R1 1k-- out --R2 3k-- gnd, input 1 V.
-Network divider() {
-  Network net;
-  net.name = "divider";
-  net.node_names = {"gnd", "in", "out"};
-  net.edges = {resistor("R1", 1, 2, 1000.0), resistor("R2", 2, 0, 3000.0)};
-  net.inputs = {{1, 1.0}};
-  net.outputs = {2};
-  return net;
-}
-
 bool have_ngspice() { return std::system("command -v ngspice >/dev/null 2>&1") == 0; }
 
 // Runs `ngspice -b` on a deck and returns every printed v(node) value.
 std::map<std::string, double> run_batch(const std::string& deck) {
-  const auto dir = std::filesystem::temp_directory_path() / "spiceloop_deck_test";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / "deck.cir";
-  std::ofstream(path) << deck;
-  const std::string cmd = "cd " + dir.string() + " && ngspice -b deck.cir 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe.get())) out.append(buf.data(), n);
+  const test::ScratchDir scratch("deck_test");
+  std::ofstream(scratch.dir / "deck.cir") << deck;
+  const std::string out = test::run_command("cd " + scratch.dir.string() + " && ngspice -b deck.cir", true).output;
   std::map<std::string, double> values;
   const std::regex table(R"(Index\s+v\(([a-z0-9_]+)\)\s*\n-+\n0\s+(\S+))");
   for (std::sregex_iterator it(out.begin(), out.end(), table), end; it != end; ++it)
@@ -65,7 +36,7 @@ std::map<std::string, double> run_batch(const std::string& deck) {
 }  // namespace
 
 TEST_CASE("deck: the free phase writes one resistor per edge and a source per input", "[netlist]") {
-  const std::string deck = build_deck(divider(), Drive{});
+  const std::string deck = build_deck(test::divider(), Drive{});
   CHECK_THAT(deck, Contains("r_R1 n_in n_out 1000\n"));
   CHECK_THAT(deck, Contains("r_R2 n_out 0 3000\n"));
   CHECK_THAT(deck, Contains("vin0 n_in 0 dc 1\n"));
@@ -74,17 +45,17 @@ TEST_CASE("deck: the free phase writes one resistor per edge and a source per in
 }
 
 TEST_CASE("deck: numbers round-trip at full precision", "[netlist]") {
-  Network net = divider();
+  Network net = test::divider();
   net.edges[0].siemens = 1.0 / 1234.5678901234567;
   const std::string deck = build_deck(net, Drive{});
   CHECK_THAT(deck, Contains("r_R1 n_in n_out 1234.5678901234567\n"));
 }
 
 TEST_CASE("deck: a name that is not a plain identifier never reaches the deck", "[netlist]") {
-  Network net = divider();
+  Network net = test::divider();
   net.edges[0].name = "R1;shell rm";
   CHECK_THROWS_AS(build_deck(net, Drive{}), InputError);
-  net = divider();
+  net = test::divider();
   net.node_names[2] = "out`ls`";
   CHECK_THROWS_AS(build_deck(net, Drive{}), InputError);
 }
@@ -94,7 +65,7 @@ TEST_CASE("deck: a clamped drive with the wrong number of values names the field
   d.phase = Phase::Clamped;
   d.clamp_volts = {0.1, 0.2};
   try {
-    build_deck(divider(), d);
+    build_deck(test::divider(), d);
     FAIL("expected an error");
   } catch (const InputError& e) {
     CHECK(e.id() == "netlist.drive_size");
@@ -107,21 +78,21 @@ TEST_CASE("deck: ngspice -b prints the divider's analytic voltage in every phase
   DeckOptions opt;
   opt.print_results = true;
 
-  auto free = run_batch(build_deck(divider(), Drive{}, opt));
+  auto free = run_batch(build_deck(test::divider(), Drive{}, opt));
   REQUIRE(free.count("n_out"));
   CHECK_THAT(free["n_out"], WithinRel(0.75, 1e-6));
 
   Drive clamp;
   clamp.phase = Phase::Clamped;
   clamp.clamp_volts = {0.4};
-  auto clamped = run_batch(build_deck(divider(), clamp, opt));
+  auto clamped = run_batch(build_deck(test::divider(), clamp, opt));
   CHECK_THAT(clamped["n_out"], WithinRel(0.4, 1e-6));
 
   // 0.1 mA into out: V_out = 0.75 + 1e-4 * (1k || 3k) = 0.825.
   Drive nudge;
   nudge.phase = Phase::Nudged;
   nudge.nudge_amps = {1e-4};
-  auto nudged = run_batch(build_deck(divider(), nudge, opt));
+  auto nudged = run_batch(build_deck(test::divider(), nudge, opt));
   CHECK_THAT(nudged["n_out"], WithinRel(0.825, 1e-6));
 
   // Twin: clamped copy out = (1 - eta) 0.75 + eta * T.
@@ -129,7 +100,7 @@ TEST_CASE("deck: ngspice -b prints the divider's analytic voltage in every phase
   twin.phase = Phase::Twin;
   twin.twin_eta = 0.5;
   twin.twin_targets = {0.25};
-  auto both = run_batch(build_deck(divider(), twin, opt));
+  auto both = run_batch(build_deck(test::divider(), twin, opt));
   CHECK_THAT(both["n_out"], WithinRel(0.75, 1e-6));
   CHECK_THAT(both["c_out"], WithinRel(0.5, 1e-6));
 }

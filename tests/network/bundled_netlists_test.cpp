@@ -8,18 +8,17 @@
 #include "emulator/core/json_text.hpp"
 #include "emulator/network/generators.hpp"
 #include "emulator/network/load.hpp"
+#include "tests/common/paths.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinRel;
 namespace fs = std::filesystem;
 
-namespace {
-std::string netlist(const std::string& name) { return std::string(SPICELOOP_SOURCE_DIR) + "/netlists/" + name; }
-}  // namespace
+using spiceloop::test::bundled;
 
 TEST_CASE("bundled netlists: every netlists/*.json with a \"spiceloop\" key loads and round-trips") {
   int loaded = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(SPICELOOP_SOURCE_DIR) / "netlists")) {
+  for (const auto& entry : fs::directory_iterator(test::source_dir() / "netlists")) {
     if (entry.path().extension() != ".json") continue;
     const nlohmann::json doc = load_json_file(entry.path().string(), kNetworkDocument);
     if (!doc.is_object() || !doc.contains("spiceloop")) continue;
@@ -32,7 +31,7 @@ TEST_CASE("bundled netlists: every netlists/*.json with a \"spiceloop\" key load
 }
 
 TEST_CASE("bundled netlists: the divider is two resistors from a 1 V input") {
-  const Network net = load_network_file(netlist("divider.json"));
+  const Network net = load_network_file(bundled("divider.json"));
   REQUIRE(net.edge_count() == 2);
   CHECK(net.node_names[0] == "gnd");
   CHECK(net.inputs[0].volts == 1.0);
@@ -41,7 +40,7 @@ TEST_CASE("bundled netlists: the divider is two resistors from a 1 V input") {
 }
 
 TEST_CASE("bundled netlists: the diode XOR network has fixed diodes and trainable resistors") {
-  const Network net = load_network_file(netlist("diode_xor.json"));
+  const Network net = load_network_file(bundled("diode_xor.json"));
   int diodes = 0, trainable = 0;
   for (const Edge& e : net.edges) {
     diodes += e.kind == ElementKind::Diode;
@@ -80,7 +79,7 @@ TEST_CASE("bundled netlists: the generated examples are what their specs give") 
   };
   for (const auto& c : cases) {
     INFO(c.file);
-    const Network saved = load_network_file(netlist(c.file));
+    const Network saved = load_network_file(bundled(c.file));
     CHECK(saved.node_count() == c.nodes);
     CHECK(saved.edge_count() == c.edges);
     CHECK(network_to_json(generate_network(nlohmann::json::parse(c.spec))) == network_to_json(saved));
@@ -88,7 +87,7 @@ TEST_CASE("bundled netlists: the generated examples are what their specs give") 
 }
 
 TEST_CASE("bundled netlists: a generator spec file loads like a network file") {
-  const Network net = load_network_file(netlist("random_spec.json"));
+  const Network net = load_network_file(bundled("random_spec.json"));
   CHECK(net.name == "random64");
   CHECK(net.node_count() == 64);
   CHECK(net.edge_count() == 160);

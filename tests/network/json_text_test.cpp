@@ -7,6 +7,7 @@
 #include "emulator/core/json_text.hpp"
 #include "emulator/network/load.hpp"
 #include "emulator/network/validate.hpp"
+#include "tests/common/paths.hpp"
 #include "tests/network/expect_error.hpp"
 
 using namespace spiceloop;
@@ -17,7 +18,7 @@ namespace {
 struct TempFile {
   fs::path path;
   explicit TempFile(const std::string& name, const std::string& text = "")
-      : path(fs::path(SPICELOOP_BINARY_DIR) / ("test_network_" + name)) {
+      : path(test::binary_dir() / ("test_network_" + name)) {
     std::ofstream(path, std::ios::binary) << text;
   }
   ~TempFile() {
@@ -84,13 +85,13 @@ TEST_CASE("network JSON: the error prefix can be chosen by other loaders") {
 }
 
 TEST_CASE("network file: a missing file is reported with its path") {
-  const std::string path = std::string(SPICELOOP_BINARY_DIR) + "/no_such_network.json";
+  const std::string path = (test::binary_dir() / "no_such_network.json").string();
   expect_input_error([&] { load_network_file(path); }, "network.unreadable_file", path);
 }
 
 TEST_CASE("network file: a directory is not a network file") {
-  expect_input_error([] { load_network_file(SPICELOOP_BINARY_DIR); }, "network.unreadable_file",
-                     SPICELOOP_BINARY_DIR);
+  const std::string dir = test::binary_dir().string();
+  expect_input_error([&] { load_network_file(dir); }, "network.unreadable_file", dir);
 }
 
 TEST_CASE("network file: a file over the size limit (256 MiB) is refused before it is read") {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "drivers/server/instrument_server.hpp"
-#include "tests/server/test_client.hpp"
+#include "tests/server/demo_instrument.hpp"
 
 using namespace server_test;
 using Catch::Matchers::StartsWith;

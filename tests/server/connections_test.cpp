@@ -7,7 +7,7 @@
 
 #include "drivers/server/instrument_server.hpp"
 #include "drivers/server/server_group.hpp"
-#include "tests/server/test_client.hpp"
+#include "tests/server/demo_instrument.hpp"
 
 using namespace server_test;
 using Catch::Matchers::Contains;

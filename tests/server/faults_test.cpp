@@ -6,7 +6,7 @@
 
 #include "drivers/server/server_group.hpp"
 #include "tests/server/line_endpoint.hpp"
-#include "tests/server/test_client.hpp"
+#include "tests/server/demo_instrument.hpp"
 
 using namespace server_test;
 using Catch::Matchers::StartsWith;

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "drivers/server/endpoint.hpp"
+#include "tests/common/line_client.hpp"
 
 namespace server_test {
 
@@ -62,11 +63,7 @@ class PtyClient {
   std::optional<std::string> read_line(std::chrono::milliseconds deadline = std::chrono::milliseconds(5000)) {
     const auto until = std::chrono::steady_clock::now() + deadline;
     for (;;) {
-      if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
+      if (auto line = spiceloop::test::take_line(buffer_)) return line;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd p{fd_, POLLIN, 0};

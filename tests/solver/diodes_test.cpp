@@ -6,7 +6,7 @@
 #include "emulator/core/error.hpp"
 #include "emulator/solver/diode_newton.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -47,11 +47,11 @@ double law_kcl_residual(const Network& net, const State& s, const std::vector<in
 TEST_CASE("diode solver: a resistor and a diode give the analytic operating point",
           "[solver][diode]") {
   for (double volts : {-5.0, -0.3, 0.2, 0.65, 1.0, 5.0, 20.0}) {
-    Network net = testnet::empty_network("rd");
-    const int in = testnet::add_node(net, "in"), x = testnet::add_node(net, "x");
+    Network net = test::empty_network("rd");
+    const int in = test::add_node(net, "in"), x = test::add_node(net, "x");
     const double r = 1000.0, is = 1e-14, n = 1.5, nvt = n * kThermalVolts;
-    testnet::add_resistor(net, in, x, 1.0 / r);
-    testnet::add_diode(net, x, 0, is, n);
+    test::add_resistor(net, in, x, 1.0 / r);
+    test::add_diode(net, x, 0, is, n);
     net.inputs = {{in, volts}};
     // (V - x) / R = Is (exp(x / nVt) - 1) has one root; bisect it.
     double lo = std::min(volts, 0.0), hi = std::max(volts, 0.0);
@@ -72,7 +72,7 @@ TEST_CASE("diode solver: Newton converges on random diode networks and KCL holds
           "[solver][diode]") {
   int most_iterations = 0;
   for (uint64_t seed = 1; seed <= 60; ++seed) {
-    const Network net = testnet::diode_network(seed, 25, 20, 12, seed % 3 == 0 ? 10.0 : 2.0);
+    const Network net = test::diode_network(seed, 25, 20, 12, seed % 3 == 0 ? 10.0 : 2.0);
     IdealSimulator sim;
     sim.load(net);
     const State s = sim.solve(Drive{});
@@ -85,7 +85,7 @@ TEST_CASE("diode solver: Newton converges on random diode networks and KCL holds
 }
 
 TEST_CASE("diode solver: every phase solves on a diode network", "[solver][diode]") {
-  const Network net = testnet::diode_network(7, 25, 20, 10);
+  const Network net = test::diode_network(7, 25, 20, 10);
   IdealSimulator sim;
   sim.load(net);
   const State free = sim.solve(Drive{});
@@ -120,10 +120,10 @@ TEST_CASE("diode solver: every phase solves on a diode network", "[solver][diode
 
 TEST_CASE("diode solver: a reverse-biased diode carries minus its saturation current",
           "[solver][diode]") {
-  Network net = testnet::empty_network("reverse");
-  const int in = testnet::add_node(net, "in"), x = testnet::add_node(net, "x");
-  testnet::add_resistor(net, in, x, 1e-3);
-  const int d = testnet::add_diode(net, x, 0, 1e-12);
+  Network net = test::empty_network("reverse");
+  const int in = test::add_node(net, "in"), x = test::add_node(net, "x");
+  test::add_resistor(net, in, x, 1e-3);
+  const int d = test::add_diode(net, x, 0, 1e-12);
   net.inputs = {{in, -3.0}};
   IdealSimulator sim;
   sim.load(net);
@@ -135,8 +135,8 @@ TEST_CASE("diode solver: a reverse-biased diode carries minus its saturation cur
 TEST_CASE("diode solver: a diode across two held nodes carries its law's current",
           "[solver][diode]") {
   // Its junction voltage is given, so it stays out of the Newton iteration.
-  Network net = testnet::divider(1000.0, 1000.0, 0.6);
-  const int d = testnet::add_diode(net, 1, 0, 1e-14);
+  Network net = test::divider(1000.0, 1000.0, 0.6);
+  const int d = test::add_diode(net, 1, 0, 1e-14);
   IdealSimulator sim;
   sim.load(net);
   const State s = sim.solve(Drive{});
@@ -149,10 +149,10 @@ TEST_CASE("diode solver: a diode across two held nodes carries its law's current
 TEST_CASE("diode solver: diodes alone across a large source voltage report the overflow",
           "[solver][diode]") {
   // 50 V over two diodes in series has no finite operating point.
-  Network net = testnet::empty_network("chain");
-  const int in = testnet::add_node(net, "in"), x = testnet::add_node(net, "x");
-  testnet::add_diode(net, in, x);
-  testnet::add_diode(net, x, 0);
+  Network net = test::empty_network("chain");
+  const int in = test::add_node(net, "in"), x = test::add_node(net, "x");
+  test::add_diode(net, in, x);
+  test::add_diode(net, x, 0);
   net.inputs = {{in, 50.0}};
   IdealSimulator sim;
   sim.load(net);
@@ -171,7 +171,7 @@ TEST_CASE("diode solver: tolerances below rounding stop at the rounding floor", 
   exact.reltol = 0.0;
   exact.vntol_volts = 0.0;
   exact.abstol_amps = 0.0;
-  const Network net = testnet::diode_network(5, 25, 20, 12);
+  const Network net = test::diode_network(5, 25, 20, 12);
   IdealSimulator strict(exact), usual;
   strict.load(net);
   usual.load(net);
@@ -185,7 +185,7 @@ TEST_CASE("diode solver: too few Newton iterations is a no-convergence error", "
   SolverOptions options;
   options.newton_max_iterations = 2;
   IdealSimulator sim(options);
-  sim.load(testnet::diode_network(3, 20, 10, 8, 5.0));
+  sim.load(test::diode_network(3, 20, 10, 8, 5.0));
   try {
     sim.solve(Drive{});
     FAIL("expected solver.no_convergence");

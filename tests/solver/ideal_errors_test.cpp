@@ -3,7 +3,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::Contains;
@@ -29,7 +29,7 @@ IdealSimulator loaded(const Network& net) {
 }  // namespace
 
 TEST_CASE("ideal solver: a drive of the wrong size names the field", "[solver]") {
-  IdealSimulator sim = loaded(testnet::random_network(1, 10, 10, 2, 3));
+  IdealSimulator sim = loaded(test::random_network(1, 10, 10, 2, 3));
   Drive d;
   d.input_volts = {1.0};
   auto e = thrown<InputError>([&] { sim.solve(d); });
@@ -69,7 +69,7 @@ TEST_CASE("ideal solver: a drive of the wrong size names the field", "[solver]")
 }
 
 TEST_CASE("ideal solver: twin drives go through solve_twin only", "[solver]") {
-  IdealSimulator sim = loaded(testnet::divider(1.0, 1.0, 1.0));
+  IdealSimulator sim = loaded(test::divider(1.0, 1.0, 1.0));
   Drive twin;
   twin.phase = Phase::Twin;
   REQUIRE(thrown<InputError>([&] { sim.solve(twin); }).id() == "drive.wrong_phase");
@@ -87,39 +87,39 @@ TEST_CASE("ideal solver: solving before a network is loaded is an error", "[solv
 }
 
 TEST_CASE("ideal solver: bad conductances name the edge", "[solver]") {
-  IdealSimulator sim = loaded(testnet::divider(1.0, 1.0, 1.0));
+  IdealSimulator sim = loaded(test::divider(1.0, 1.0, 1.0));
   auto e = thrown<InputError>([&] { sim.set_conductances(std::vector<double>{1.0}); });
   REQUIRE(e.id() == "drive.size");
   REQUIRE(e.message() == "expected 2 value(s), one per edge, got 1");
   e = thrown<InputError>([&] { sim.set_conductances(std::vector<double>{1.0, -2.0}); });
   REQUIRE(e.id() == "drive.out_of_range");
-  REQUIRE(e.where() == "edges[1] 'r1'");
+  REQUIRE(e.where() == "edges[1] 'R2'");
   e = thrown<InputError>([&] { sim.set_conductances(std::vector<double>{INFINITY, 1.0}); });
   REQUIRE(e.id() == "drive.not_finite");
-  REQUIRE(e.where() == "edges[0] 'r0'");
+  REQUIRE(e.where() == "edges[0] 'R1'");
 }
 
 TEST_CASE("ideal solver: a malformed network is refused at load", "[solver]") {
   IdealSimulator sim;
-  Network net = testnet::divider(1.0, 1.0, 1.0);
+  Network net = test::divider(1.0, 1.0, 1.0);
   net.edges[1].b = 7;
   auto e = thrown<InputError>([&] { sim.load(net); });
   REQUIRE(e.id() == "drive.network");
-  REQUIRE(e.where() == "edges[1] 'r1'");
+  REQUIRE(e.where() == "edges[1] 'R2'");
 
-  net = testnet::divider(1.0, 1.0, 1.0);
+  net = test::divider(1.0, 1.0, 1.0);
   net.outputs = {1};  // the input node
   REQUIRE(thrown<InputError>([&] { sim.load(net); }).where() == "outputs[0]");
 
-  net = testnet::divider(1.0, 1.0, 1.0);
-  testnet::add_diode(net, 1, 2, 0.0);
+  net = test::divider(1.0, 1.0, 1.0);
+  test::add_diode(net, 1, 2, 0.0);
   REQUIRE(thrown<InputError>([&] { sim.load(net); }).where() == "edges[2] 'd2'");
 }
 
 TEST_CASE("ideal solver: a floating island is a singular system that names a node", "[solver]") {
-  Network net = testnet::divider(1000.0, 1000.0, 1.0);
-  const int a = testnet::add_node(net, "island_a"), b = testnet::add_node(net, "island_b");
-  testnet::add_resistor(net, a, b, 1e-3);
+  Network net = test::divider(1000.0, 1000.0, 1.0);
+  const int a = test::add_node(net, "island_a"), b = test::add_node(net, "island_b");
+  test::add_resistor(net, a, b, 1e-3);
   IdealSimulator sim = loaded(net);
   auto e = thrown<SimulationError>([&] { sim.solve(Drive{}); });
   REQUIRE(e.id() == "solver.singular");
@@ -128,7 +128,7 @@ TEST_CASE("ideal solver: a floating island is a singular system that names a nod
 
   // A zero conductance is an open circuit: fine while another edge holds the node, singular once
   // none does.
-  net = testnet::divider(1000.0, 1000.0, 1.0);
+  net = test::divider(1000.0, 1000.0, 1.0);
   sim.load(net);
   sim.set_conductances(std::vector<double>{1e-3, 0.0});
   REQUIRE(sim.solve(Drive{}).node_volts[2] == 1.0);
@@ -141,11 +141,11 @@ TEST_CASE("ideal solver: a floating island is a singular system that names a nod
 TEST_CASE("ideal solver: a node that floats only in the free phase solves when clamped",
           "[solver]") {
   // out -- h, and nothing else: h is fixed only once out is held.
-  Network net = testnet::empty_network("dangling");
-  const int in = testnet::add_node(net, "in"), out = testnet::add_node(net, "out"),
-            h = testnet::add_node(net, "h");
-  testnet::add_resistor(net, in, 0, 1e-3);
-  testnet::add_resistor(net, out, h, 1e-3);
+  Network net = test::empty_network("dangling");
+  const int in = test::add_node(net, "in"), out = test::add_node(net, "out"),
+            h = test::add_node(net, "h");
+  test::add_resistor(net, in, 0, 1e-3);
+  test::add_resistor(net, out, h, 1e-3);
   net.inputs = {{in, 1.0}};
   net.outputs = {out};
   IdealSimulator sim = loaded(net);
@@ -157,10 +157,10 @@ TEST_CASE("ideal solver: a node that floats only in the free phase solves when c
 }
 
 TEST_CASE("ideal solver: a negligible conductance is caught as numerically singular", "[solver]") {
-  Network net = testnet::divider(1000.0, 1000.0, 1.0);
-  const int a = testnet::add_node(net, "weak_a"), b = testnet::add_node(net, "weak_b");
-  testnet::add_resistor(net, a, b, 1.0);
-  testnet::add_resistor(net, b, 2, 1e-300);
+  Network net = test::divider(1000.0, 1000.0, 1.0);
+  const int a = test::add_node(net, "weak_a"), b = test::add_node(net, "weak_b");
+  test::add_resistor(net, a, b, 1.0);
+  test::add_resistor(net, b, 2, 1e-300);
   IdealSimulator sim = loaded(net);
   auto e = thrown<SimulationError>([&] { sim.solve(Drive{}); });
   REQUIRE(e.id() == "solver.singular");

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "emulator/solver/ideal_simulator.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -47,7 +47,7 @@ std::vector<double> dense_free_volts(const Network& net) {
 }  // namespace
 
 TEST_CASE("ideal solver: a divider gives the analytic output voltage", "[solver]") {
-  const Network net = testnet::divider(1000.0, 3000.0, 2.0);
+  const Network net = test::divider(1000.0, 3000.0, 2.0);
   const State s = solve_free(net);
   REQUIRE_THAT(s.node_volts[2], WithinRel(2.0 * 3000.0 / 4000.0, 1e-14));
   // The source delivers V / (R1 + R2) into its node; the floating output carries no source current.
@@ -58,14 +58,14 @@ TEST_CASE("ideal solver: a divider gives the analytic output voltage", "[solver]
 
 TEST_CASE("ideal solver: series and parallel resistors combine analytically", "[solver]") {
   // in --R1-- a --(R2 || R3)-- out --R4-- gnd
-  Network net = testnet::empty_network("series-parallel");
-  const int in = testnet::add_node(net, "in"), a = testnet::add_node(net, "a"),
-            out = testnet::add_node(net, "out");
+  Network net = test::empty_network("series-parallel");
+  const int in = test::add_node(net, "in"), a = test::add_node(net, "a"),
+            out = test::add_node(net, "out");
   const double r1 = 100.0, r2 = 220.0, r3 = 470.0, r4 = 330.0, volts = 1.5;
-  testnet::add_resistor(net, in, a, 1.0 / r1);
-  testnet::add_resistor(net, a, out, 1.0 / r2);
-  testnet::add_resistor(net, a, out, 1.0 / r3);
-  testnet::add_resistor(net, out, 0, 1.0 / r4);
+  test::add_resistor(net, in, a, 1.0 / r1);
+  test::add_resistor(net, a, out, 1.0 / r2);
+  test::add_resistor(net, a, out, 1.0 / r3);
+  test::add_resistor(net, out, 0, 1.0 / r4);
   net.inputs = {{in, volts}};
   net.outputs = {out};
   const double r23 = r2 * r3 / (r2 + r3), total = r1 + r23 + r4;
@@ -78,7 +78,7 @@ TEST_CASE("ideal solver: series and parallel resistors combine analytically", "[
 
 TEST_CASE("ideal solver: random networks match a dense solve and satisfy KCL", "[solver]") {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
-    const Network net = testnet::random_network(seed, 30, 40, 3, 3);
+    const Network net = test::random_network(seed, 30, 40, 3, 3);
     const State s = solve_free(net);
     const std::vector<double> ref = dense_free_volts(net);
     for (int v = 0; v < net.node_count(); ++v)
@@ -89,7 +89,7 @@ TEST_CASE("ideal solver: random networks match a dense solve and satisfy KCL", "
 
 TEST_CASE("ideal solver: a lattice satisfies KCL and the power equals the source power",
           "[solver]") {
-  const Network net = testnet::lattice(7, 8, 8, 3, 3);
+  const Network net = test::lattice(7, 8, 8, 3, 3);
   const State s = solve_free(net);
   REQUIRE(s.kcl_residual < 1e-12);
   // Tellegen: what the sources deliver is what the edges dissipate.
@@ -105,7 +105,7 @@ TEST_CASE(
   const int rows = 8, cols = 6;
   const double load = 1e3;
   auto worst_error = [&](double wire_ohms) {
-    const Network net = testnet::crossbar(3, rows, cols, wire_ohms, load);
+    const Network net = test::crossbar(3, rows, cols, wire_ohms, load);
     const State s = solve_free(net);
     // Rounding of node voltages alone leaves eps * g_wire * |V| amperes at a wire node, so the
     // relative floor grows with g_wire / g_device (1e7 here).
@@ -132,12 +132,12 @@ TEST_CASE(
 
 TEST_CASE("ideal solver: scaling every conductance leaves the free state unchanged", "[solver]") {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const Network net = testnet::random_network(seed, 25, 30, 2, 3);
+    const Network net = test::random_network(seed, 25, 30, 2, 3);
     IdealSimulator sim;
     sim.load(net);
     const State base = sim.solve(Drive{});
     for (double c : {1e-3, 0.37, 12.5}) {
-      sim.set_conductances(testnet::scaled(net.conductances(), c));
+      sim.set_conductances(test::scaled(net.conductances(), c));
       const State s = sim.solve(Drive{});
       for (int v = 0; v < net.node_count(); ++v)
         REQUIRE_THAT(s.node_volts[v], WithinAbs(base.node_volts[v], 1e-14));
@@ -149,7 +149,7 @@ TEST_CASE("ideal solver: scaling every conductance leaves the free state unchang
 TEST_CASE("ideal solver: new conductances take effect on the next solve", "[solver]") {
   // Guards the factorisation cache: a stale factorisation would return the old divider ratio.
   IdealSimulator sim;
-  sim.load(testnet::divider(1000.0, 1000.0, 1.0));
+  sim.load(test::divider(1000.0, 1000.0, 1.0));
   REQUIRE_THAT(sim.solve(Drive{}).node_volts[2], WithinRel(0.5, 1e-15));
   const std::vector<double> k = {1.0 / 3000.0, 1.0 / 1000.0};
   sim.set_conductances(k);

@@ -2,27 +2,16 @@
 #include <catch2/catch.hpp>
 
 #include "emulator/solver/ideal_simulator.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/drives.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
+using test::clamped_drive;
+using test::nudged_drive;
 
 namespace {
-
-Drive clamped_drive(std::vector<double> clamp_volts) {
-  Drive d;
-  d.phase = Phase::Clamped;
-  d.clamp_volts = std::move(clamp_volts);
-  return d;
-}
-
-Drive nudged_drive(std::vector<double> nudge_amps) {
-  Drive d;
-  d.phase = Phase::Nudged;
-  d.nudge_amps = std::move(nudge_amps);
-  return d;
-}
 
 // Current that flows from the edges into the ground node (it returns through the sources).
 double ground_amps(const Network& net, const State& s) {
@@ -44,11 +33,11 @@ void require_same(const State& a, const State& b) {
 
 TEST_CASE("ideal solver: the clamped phase holds the outputs exactly", "[solver]") {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const Network net = testnet::random_network(seed, 30, 40, 3, 4);
+    const Network net = test::random_network(seed, 30, 40, 3, 4);
     std::mt19937_64 rng(seed);
     IdealSimulator sim;
     sim.load(net);
-    const Drive d = clamped_drive(testnet::uniform_vector(rng, net.outputs.size(), -1.0, 1.0));
+    const Drive d = clamped_drive(test::uniform_vector(rng, net.outputs.size(), -1.0, 1.0));
     const State s = sim.solve(d);
     for (size_t o = 0; o < net.outputs.size(); ++o)
       REQUIRE(s.node_volts[net.outputs[o]] == d.clamp_volts[o]);
@@ -63,7 +52,7 @@ TEST_CASE("ideal solver: the clamped phase holds the outputs exactly", "[solver]
 
 TEST_CASE("ideal solver: clamping the outputs at their free values draws no clamp current",
           "[solver]") {
-  const Network net = testnet::random_network(11, 30, 40, 3, 3);
+  const Network net = test::random_network(11, 30, 40, 3, 3);
   IdealSimulator sim;
   sim.load(net);
   const State free = sim.solve(Drive{});
@@ -79,11 +68,11 @@ TEST_CASE("ideal solver: clamping the outputs at their free values draws no clam
 
 TEST_CASE("ideal solver: the nudged phase injects its current and satisfies KCL", "[solver]") {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const Network net = testnet::random_network(seed, 30, 40, 3, 4);
+    const Network net = test::random_network(seed, 30, 40, 3, 4);
     std::mt19937_64 rng(seed + 100);
     IdealSimulator sim;
     sim.load(net);
-    const Drive d = nudged_drive(testnet::uniform_vector(rng, net.outputs.size(), -1e-4, 1e-4));
+    const Drive d = nudged_drive(test::uniform_vector(rng, net.outputs.size(), -1e-4, 1e-4));
     const State s = sim.solve(d);
     REQUIRE(s.kcl_residual < 1e-12);
     REQUIRE(s.output_amps == d.nudge_amps);
@@ -104,13 +93,13 @@ TEST_CASE("ideal solver: the nudged phase injects its current and satisfies KCL"
 }
 
 TEST_CASE("ideal solver: the nudged response is linear in the injected current", "[solver]") {
-  const Network net = testnet::random_network(5, 30, 40, 2, 3);
+  const Network net = test::random_network(5, 30, 40, 2, 3);
   IdealSimulator sim;
   sim.load(net);
   const State free = sim.solve(Drive{});
   const std::vector<double> amps = {3e-5, -1e-5, 2e-5};
   const State one = sim.solve(nudged_drive(amps));
-  const State two = sim.solve(nudged_drive(testnet::scaled(amps, 2.0)));
+  const State two = sim.solve(nudged_drive(test::scaled(amps, 2.0)));
   for (int v = 1; v < net.node_count(); ++v)
     REQUIRE_THAT(two.node_volts[v] - free.node_volts[v],
                  WithinAbs(2.0 * (one.node_volts[v] - free.node_volts[v]), 1e-14));
@@ -121,14 +110,14 @@ TEST_CASE("ideal solver: the nudged response is linear in the injected current",
 TEST_CASE("ideal solver: a twin solve is the free copy and a clamped copy solved separately",
           "[solver]") {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const Network net = testnet::random_network(seed, 30, 40, 3, 3);
+    const Network net = test::random_network(seed, 30, 40, 3, 3);
     std::mt19937_64 rng(seed + 7);
     IdealSimulator sim;
     sim.load(net);
     Drive twin;
     twin.phase = Phase::Twin;
-    twin.input_volts = testnet::uniform_vector(rng, net.inputs.size(), -1.0, 1.0);
-    twin.twin_targets = testnet::uniform_vector(rng, net.outputs.size(), -1.0, 1.0);
+    twin.input_volts = test::uniform_vector(rng, net.inputs.size(), -1.0, 1.0);
+    twin.twin_targets = test::uniform_vector(rng, net.outputs.size(), -1.0, 1.0);
     twin.twin_eta = 0.3;
     const TwinState t = sim.solve_twin(twin);
 
@@ -150,15 +139,15 @@ TEST_CASE("ideal solver: a twin solve is the free copy and a clamped copy solved
 }
 
 TEST_CASE("ideal solver: a batch of drives gives the states of separate solves", "[solver]") {
-  const Network net = testnet::random_network(3, 40, 60, 3, 2);
+  const Network net = test::random_network(3, 40, 60, 3, 2);
   std::mt19937_64 rng(3);
   std::vector<Drive> drives;
   for (int i = 0; i < 12; ++i) {
     Drive d;
     d.phase = i % 3 == 0 ? Phase::Free : i % 3 == 1 ? Phase::Clamped : Phase::Nudged;
-    d.input_volts = testnet::uniform_vector(rng, net.inputs.size(), -1.0, 1.0);
-    if (d.phase == Phase::Clamped) d.clamp_volts = testnet::uniform_vector(rng, 2, -1.0, 1.0);
-    if (d.phase == Phase::Nudged) d.nudge_amps = testnet::uniform_vector(rng, 2, -1e-4, 1e-4);
+    d.input_volts = test::uniform_vector(rng, net.inputs.size(), -1.0, 1.0);
+    if (d.phase == Phase::Clamped) d.clamp_volts = test::uniform_vector(rng, 2, -1.0, 1.0);
+    if (d.phase == Phase::Nudged) d.nudge_amps = test::uniform_vector(rng, 2, -1e-4, 1e-4);
     drives.push_back(d);
   }
   IdealSimulator batch_sim, single_sim;
@@ -171,7 +160,7 @@ TEST_CASE("ideal solver: a batch of drives gives the states of separate solves",
 
 TEST_CASE("ideal solver: the drive's input voltages override the network's own", "[solver]") {
   IdealSimulator sim;
-  sim.load(testnet::divider(1000.0, 1000.0, 1.0));
+  sim.load(test::divider(1000.0, 1000.0, 1.0));
   Drive d;
   d.input_volts = {-3.0};
   REQUIRE_THAT(sim.solve(d).node_volts[2], WithinRel(-1.5, 1e-15));

@@ -8,7 +8,7 @@
 
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/solver/oracle.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -26,9 +26,9 @@ struct Setup {
 };
 
 Setup make_setup(uint64_t seed) {
-  Setup s{testnet::random_network(seed, 30, 45, 3, 3), {}, {}, {}};
+  Setup s{test::random_network(seed, 30, 45, 3, 3), {}, {}, {}};
   std::mt19937_64 rng(seed * 1000 + 1);
-  s.targets = testnet::uniform_vector(rng, 3, -1.0, 1.0);
+  s.targets = test::uniform_vector(rng, 3, -1.0, 1.0);
   IdealSimulator sim;
   sim.load(s.net);
   s.free = sim.solve(Drive{});
@@ -68,7 +68,7 @@ State nudged_state(const Setup& s, double beta) {
   sim.load(s.net);
   Drive d;
   d.phase = Phase::Nudged;
-  d.nudge_amps = testnet::scaled(s.residual, beta);
+  d.nudge_amps = test::scaled(s.residual, beta);
   return sim.solve(d);
 }
 
@@ -141,7 +141,7 @@ TEST_CASE("identities: the coupled learning update is invariant under scaling al
   const std::vector<double> dk = update(clamped_state(s, 0.3), s.free, 0.3);
   for (double c : {0.01, 7.0}) {
     Setup scaled = s;
-    scaled.net.set_conductances(testnet::scaled(s.net.conductances(), c));
+    scaled.net.set_conductances(test::scaled(s.net.conductances(), c));
     IdealSimulator sim;
     sim.load(scaled.net);
     scaled.free = sim.solve(Drive{});

@@ -2,13 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include "emulator/solver/nodal_system.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinRel;
 
 TEST_CASE("nodal system: solves at unchanged conductances reuse one factorisation", "[solver]") {
-  const Network net = testnet::random_network(1, 30, 40, 2, 2);
+  const Network net = test::random_network(1, 30, 40, 2, 2);
   NodalSystem sys(net, held_nodes(net, false));
   sys.set_edge_siemens(net.conductances());
   std::vector<double> volts(net.node_count(), 0.0);
@@ -17,7 +17,7 @@ TEST_CASE("nodal system: solves at unchanged conductances reuse one factorisatio
     sys.solve(volts);
   }
   REQUIRE(sys.factorization_count() == 1);
-  sys.set_edge_siemens(testnet::scaled(net.conductances(), 2.0));
+  sys.set_edge_siemens(test::scaled(net.conductances(), 2.0));
   sys.solve(volts);
   sys.solve(volts);
   REQUIRE(sys.factorization_count() == 2);
@@ -26,11 +26,11 @@ TEST_CASE("nodal system: solves at unchanged conductances reuse one factorisatio
 TEST_CASE("nodal system: an injection flows into its node and an offset flows from a to b",
           "[solver]") {
   // gnd --1 S-- x --1 S-- y --1 S-- gnd, nothing held but the ground.
-  Network net = testnet::empty_network("chain");
-  const int x = testnet::add_node(net, "x"), y = testnet::add_node(net, "y");
-  testnet::add_resistor(net, 0, x, 1.0);
-  const int xy = testnet::add_resistor(net, x, y, 1.0);
-  testnet::add_resistor(net, y, 0, 1.0);
+  Network net = test::empty_network("chain");
+  const int x = test::add_node(net, "x"), y = test::add_node(net, "y");
+  test::add_resistor(net, 0, x, 1.0);
+  const int xy = test::add_resistor(net, x, y, 1.0);
+  test::add_resistor(net, y, 0, 1.0);
   NodalSystem sys(net, held_nodes(net, false));
   sys.set_edge_siemens(net.conductances());
 

@@ -3,7 +3,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/solver/oracle.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -26,9 +26,9 @@ double max_abs(const std::vector<double>& v) {
 
 TEST_CASE("oracle: the loss gradient matches central finite differences", "[solver][oracle]") {
   for (uint64_t seed = 1; seed <= 10; ++seed) {
-    const Network net = testnet::random_network(seed, 20, 30, 2, 3);
+    const Network net = test::random_network(seed, 20, 30, 2, 3);
     std::mt19937_64 rng(seed * 31);
-    const std::vector<double> targets = testnet::uniform_vector(rng, 3, -1.0, 1.0);
+    const std::vector<double> targets = test::uniform_vector(rng, 3, -1.0, 1.0);
     const std::vector<double> k = net.conductances();
     Oracle oracle(net);
     const LossGradient g = oracle.loss_gradient({}, targets);
@@ -52,7 +52,7 @@ TEST_CASE("oracle: the loss gradient matches central finite differences", "[solv
 
 TEST_CASE("oracle: a small step against the gradient lowers the loss", "[solver][oracle]") {
   // Guards the sign: dloss_dsiemens is dL/dk, so descent moves along minus it.
-  const Network net = testnet::random_network(4, 20, 30, 2, 3);
+  const Network net = test::random_network(4, 20, 30, 2, 3);
   const std::vector<double> targets = {0.2, -0.1, 0.4};
   Oracle oracle(net);
   const LossGradient g = oracle.loss_gradient({}, targets);
@@ -65,7 +65,7 @@ TEST_CASE("oracle: a small step against the gradient lowers the loss", "[solver]
 TEST_CASE("oracle: the loss gradient is orthogonal to the conductances", "[solver][oracle]") {
   // L is homogeneous of degree 0 in k with voltage-source inputs, so k . dL/dk = 0.
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const Network net = testnet::random_network(seed, 25, 40, 3, 2);
+    const Network net = test::random_network(seed, 25, 40, 3, 2);
     Oracle oracle(net);
     const LossGradient g = oracle.loss_gradient({}, std::vector<double>{0.3, -0.5});
     const std::vector<double> k = net.conductances();
@@ -78,7 +78,7 @@ TEST_CASE("oracle: the loss gradient is orthogonal to the conductances", "[solve
 
 TEST_CASE("oracle: the output Jacobian matches finite differences and gives the gradient",
           "[solver][oracle]") {
-  const Network net = testnet::random_network(8, 20, 30, 2, 3);
+  const Network net = test::random_network(8, 20, 30, 2, 3);
   const std::vector<double> inputs = {0.7, -0.4}, targets = {0.1, 0.2, -0.3};
   Oracle oracle(net);
   const Eigen::MatrixXd jac = oracle.output_jacobian(inputs);
@@ -111,7 +111,7 @@ TEST_CASE("oracle: the output Jacobian matches finite differences and gives the 
 }
 
 TEST_CASE("oracle: the free state agrees with the ideal solver's", "[solver][oracle]") {
-  const Network net = testnet::lattice(2, 6, 6, 2, 2);
+  const Network net = test::lattice(2, 6, 6, 2, 2);
   Oracle oracle(net);
   const State s = oracle.free_state();
   REQUIRE(s.kcl_residual < 1e-12);
@@ -123,10 +123,10 @@ TEST_CASE("oracle: the free state agrees with the ideal solver's", "[solver][ora
 }
 
 TEST_CASE("oracle: diodes and wrong sizes are refused", "[solver][oracle]") {
-  Network net = testnet::divider(1.0, 1.0, 1.0);
-  testnet::add_diode(net, 2, 0);
+  Network net = test::divider(1.0, 1.0, 1.0);
+  test::add_diode(net, 2, 0);
   REQUIRE_THROWS_AS(Oracle(net), InputError);
-  Oracle oracle(testnet::divider(1.0, 1.0, 1.0));
+  Oracle oracle(test::divider(1.0, 1.0, 1.0));
   try {
     oracle.loss_gradient({}, std::vector<double>{0.0, 1.0});
     FAIL("expected oracle.size");

@@ -3,14 +3,14 @@
 
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/solver/oracle.hpp"
-#include "tests/solver/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
 TEST_CASE("oracle: H of a divider is the two conductances in parallel", "[solver][oracle]") {
-  Oracle oracle(testnet::divider(1000.0, 3000.0, 5.0));
+  Oracle oracle(test::divider(1000.0, 3000.0, 5.0));
   const Eigen::MatrixXd& h = oracle.output_conductance();
   REQUIRE(h.rows() == 1);
   REQUIRE_THAT(h(0, 0), WithinRel(1.0 / 1000.0 + 1.0 / 3000.0, 1e-15));
@@ -19,7 +19,7 @@ TEST_CASE("oracle: H of a divider is the two conductances in parallel", "[solver
 
 TEST_CASE("oracle: output currents of a clamped-output experiment are H V_O", "[solver][oracle]") {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const Network net = testnet::random_network(seed, 30, 40, 3, 4);
+    const Network net = test::random_network(seed, 30, 40, 3, 4);
     std::mt19937_64 rng(seed);
     Oracle oracle(net);
     const Eigen::MatrixXd h = oracle.output_conductance();
@@ -28,7 +28,7 @@ TEST_CASE("oracle: output currents of a clamped-output experiment are H V_O", "[
     Drive d;
     d.phase = Phase::Clamped;
     d.input_volts.assign(net.inputs.size(), 0.0);
-    d.clamp_volts = testnet::uniform_vector(rng, net.outputs.size(), -1.0, 1.0);
+    d.clamp_volts = test::uniform_vector(rng, net.outputs.size(), -1.0, 1.0);
     const State s = sim.solve(d);
     const Eigen::VectorXd predicted =
         h * Eigen::Map<const Eigen::VectorXd>(d.clamp_volts.data(), 4);
@@ -41,7 +41,7 @@ TEST_CASE("oracle: output currents of a clamped-output experiment are H V_O", "[
 TEST_CASE("oracle: H is symmetric positive definite and inverse to the output resistance",
           "[solver][oracle]") {
   for (uint64_t seed = 1; seed <= 10; ++seed) {
-    const Network net = testnet::random_network(seed, 40, 60, 3, 5);
+    const Network net = test::random_network(seed, 40, 60, 3, 5);
     Oracle oracle(net);
     const Eigen::MatrixXd h = oracle.output_conductance();
     const double scale = h.cwiseAbs().maxCoeff();
@@ -56,7 +56,7 @@ TEST_CASE("oracle: H is symmetric positive definite and inverse to the output re
 }
 
 TEST_CASE("oracle: the quadratic forms agree with H and its inverse", "[solver][oracle]") {
-  const Network net = testnet::random_network(6, 30, 40, 2, 3);
+  const Network net = test::random_network(6, 30, 40, 2, 3);
   Oracle oracle(net);
   const std::vector<double> r = {0.3, -0.2, 0.5};
   const Eigen::Map<const Eigen::VectorXd> rv(r.data(), 3);
@@ -70,10 +70,10 @@ TEST_CASE("oracle: the quadratic forms agree with H and its inverse", "[solver][
 TEST_CASE("oracle: H scales with the conductances and is recomputed after they change",
           "[solver][oracle]") {
   // Guards the H cache against stale conductances.
-  const Network net = testnet::random_network(9, 20, 30, 2, 2);
+  const Network net = test::random_network(9, 20, 30, 2, 2);
   Oracle oracle(net);
   const Eigen::MatrixXd h = oracle.output_conductance();
-  oracle.set_conductances(testnet::scaled(net.conductances(), 3.0));
+  oracle.set_conductances(test::scaled(net.conductances(), 3.0));
   const Eigen::MatrixXd h3 = oracle.output_conductance();
   REQUIRE((h3 - 3.0 * h).cwiseAbs().maxCoeff() < 1e-14 * h3.cwiseAbs().maxCoeff());
   REQUIRE((oracle.output_resistance() * 3.0 * h - Eigen::MatrixXd::Identity(2, 2))

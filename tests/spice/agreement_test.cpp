@@ -11,8 +11,8 @@
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "emulator/spice/physics_check.hpp"
+#include "tests/common/networks.hpp"
 #include "tests/spice/reference_solver.hpp"
-#include "tests/spice/test_networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
@@ -99,7 +99,7 @@ TEST_CASE("ngspice: random networks agree with the ideal backend to 1e-11", "[ng
 }
 
 TEST_CASE("ngspice: lattices agree with the ideal backend to 1e-11", "[ngspice]") {
-  check_agreement(test::lattice(5, 8), 1e-11);
+  check_agreement(test::lattice(5, 8, 8, 2, 2), 1e-11);
 }
 
 TEST_CASE("ngspice: crossbars with wire resistance agree with the ideal backend to 1e-11", "[ngspice]") {
@@ -112,7 +112,7 @@ TEST_CASE("ngspice: crossbars with wire resistance agree with the ideal backend 
 // backend's answer is compared within that, and ngspice's own solution must satisfy KCL under
 // ngspice's diode law to 1e-9 of the largest current.
 TEST_CASE("ngspice: a diode network agrees with the ideal backend's Newton solution", "[ngspice]") {
-  const Network net = test::diode_network();
+  const Network net = test::diode_circuit();
   NgspiceSimulator spice;
   IdealSimulator ideal;
   spice.load(net);
@@ -163,7 +163,7 @@ TEST_CASE("ngspice: digipots are solved at the conductance of their nearest code
 }
 
 TEST_CASE("ngspice: the twin circuit of a diode network agrees with the ideal backend", "[ngspice]") {
-  const Network net = test::diode_network();
+  const Network net = test::diode_circuit();
   NgspiceSimulator spice;
   IdealSimulator ideal;
   spice.load(net);

@@ -10,7 +10,7 @@
 #include <cstdio>
 
 #include "emulator/spice/ngspice_simulator.hpp"
-#include "tests/spice/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 

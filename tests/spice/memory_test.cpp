@@ -9,8 +9,8 @@
 #include <string>
 
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tests/common/networks.hpp"
 #include "tests/spice/reference_solver.hpp"
-#include "tests/spice/test_networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;

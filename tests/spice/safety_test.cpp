@@ -14,7 +14,7 @@
 #include "emulator/core/error.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "emulator/spice/physics_check.hpp"
-#include "tests/spice/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::Contains;
@@ -133,9 +133,8 @@ TEST_CASE("ngspice: the worker refuses to start when ngspice would source a .spi
 
 TEST_CASE("ngspice: a singular circuit is spice.solve_failed with ngspice's lines", "[ngspice]") {
   Network net = test::divider();
-  net.node_names.push_back("island_a");
-  net.node_names.push_back("island_b");
-  net.edges.push_back(test::resistor("R_island", 3, 4, 100.0));  // no path to anything held
+  const int a = test::add_node(net, "island_a"), b = test::add_node(net, "island_b");
+  test::add_resistor(net, a, b, 1e-2, true, "R_island");  // no path to anything held
   NgspiceSimulator sim;
   sim.load(net);
   try {

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "emulator/spice/ngspice_simulator.hpp"
-#include "tests/spice/test_networks.hpp"
+#include "tests/common/networks.hpp"
 
 using namespace spiceloop;
 
@@ -53,7 +53,7 @@ TEST_CASE("ngspice stepping: every solve equals a fresh op through updates and p
 
 TEST_CASE("ngspice stepping: a diode network is solved by op", "[ngspice]") {
   NgspiceSimulator sim(with_reuse(true));
-  sim.load(spiceloop::test::diode_network());
+  sim.load(spiceloop::test::diode_circuit());
   sim.solve(Drive{});
   sim.solve(Drive{});
   CHECK(sim.counters().stepped_solves == 0);

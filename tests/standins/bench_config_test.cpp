@@ -12,7 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kBenchDir = std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches";
+const std::string kBenchDir = test::bundled("benches");
 
 json lab16_bench() {
   return json::parse(R"({

@@ -55,7 +55,7 @@ TEST_CASE("bench: a bench whose clamp channels miss an output is rejected") {
   nlohmann::json j = nlohmann::json::parse(R"({"spiceloop_bench": 1, "network": "../lab16.json",
     "source": [{"channel": 1, "node": "n1"}, {"channel": 2, "node": "n2"}]})");
   try {
-    parse_bench(j, "b.json", std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches");
+    parse_bench(j, "b.json", test::bundled("benches"));
     FAIL("accepted");
   } catch (const InputError& e) {
     CHECK(e.id() == "bench.partial_clamp");
@@ -66,7 +66,7 @@ TEST_CASE("bench: the SMU drives its input and reads the current it delivers") {
   IdealSimulator sim, reference;
   nlohmann::json j = nlohmann::json::parse(R"({"spiceloop_bench": 1, "network": "../lab16.json",
     "source": [{"channel": 1, "node": "n1"}, {"channel": 2, "node": "n4"}], "smu": {"node": "n9"}})");
-  Bench bench(parse_bench(j, "b.json", std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches"), sim);
+  Bench bench(parse_bench(j, "b.json", test::bundled("benches")), sim);
   REQUIRE(bench.has_smu());
   CHECK(bench.smu_node() == *bench.network().find_node("n9"));
   bench.set_smu_volts(0.8);
@@ -79,7 +79,7 @@ TEST_CASE("bench: the SMU drives its input and reads the current it delivers") {
   CHECK_THAT(bench.smu_current(), WithinRel(reference.solve(d).source_amps[3], 1e-12));
   nlohmann::json twice = j;
   twice["smu"]["node"] = "n1";
-  CHECK_THROWS_AS(parse_bench(twice, "b.json", std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches"), InputError);
+  CHECK_THROWS_AS(parse_bench(twice, "b.json", test::bundled("benches")), InputError);
 }
 
 TEST_CASE("bench: voltage noise has the configured sigma and repeats for a seed") {
@@ -161,13 +161,13 @@ TEST_CASE("bench: a realism knob out of range is rejected with its location") {
   nlohmann::json j = nlohmann::json::parse(R"({"spiceloop_bench": 1, "network": "../lab16.json",
     "source": [{"channel": 1, "node": "n1"}], "realism": {"noise_volts": -1}})");
   try {
-    parse_bench(j, "b.json", std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches");
+    parse_bench(j, "b.json", test::bundled("benches"));
     FAIL("accepted");
   } catch (const InputError& e) {
     CHECK(e.id() == "bench.out_of_range");
     CHECK(e.where() == "b.json#/realism/noise_volts");
   }
   j["realism"] = {{"noise_volt", 1e-3}};
-  CHECK_THROWS_WITH(parse_bench(j, "b.json", std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches"),
+  CHECK_THROWS_WITH(parse_bench(j, "b.json", test::bundled("benches")),
                     Catch::Matchers::Contains("noise_volts"));
 }

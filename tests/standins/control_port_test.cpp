@@ -12,8 +12,8 @@
 #include "drivers/standins/control/control_port.hpp"
 #include "drivers/standins/source/source.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
-#include "helpers.hpp"
-#include "tests/server/test_client.hpp"
+#include "tests/common/line_client.hpp"
+#include "tests/standins/helpers.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::Contains;
@@ -21,7 +21,6 @@ using Catch::Matchers::StartsWith;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using nlohmann::json;
-using server_test::Client;
 using namespace std::chrono_literals;
 
 namespace {
@@ -34,8 +33,8 @@ struct Rig {
   server::ServerGroup group;
   std::size_t source_port = group.add("source", source.tree(), source.status(), bench_mutex);
   std::size_t control_port = standins::add_control_port(group, bench, *bench_mutex);
-  Client scpi{(group.start(), group.port(source_port))};
-  Client control{group.port(control_port)};
+  test::LineClient scpi{(group.start(), group.port(source_port))};
+  test::LineClient control{group.port(control_port)};
 
   json ask(const json& request) { return ask_line(request.dump()); }
   json ask_line(const std::string& line) {

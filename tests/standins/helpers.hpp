@@ -12,12 +12,12 @@
 #include "drivers/standins/source/source.hpp"
 #include "emulator/bench/bench.hpp"
 #include "emulator/bench/bench_config.hpp"
+#include "tests/common/drives.hpp"
+#include "tests/common/paths.hpp"
 
 namespace standins_test {
 
-inline std::string bench_path(std::string_view name) {
-  return std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches/" + std::string(name);
-}
+inline std::string bench_path(std::string_view name) { return spiceloop::test::bench_file(std::string(name)); }
 
 // One line in, the answer without its terminator ("" for commands).
 inline std::string ask(spiceloop::scpi::Session& session, std::string_view line) {
@@ -39,12 +39,7 @@ inline std::vector<double> numbers(const std::string& answer) {
   return out;
 }
 
-inline spiceloop::Drive free_drive(std::vector<double> input_volts) {
-  spiceloop::Drive d;
-  d.phase = spiceloop::Phase::Free;
-  d.input_volts = std::move(input_volts);
-  return d;
-}
+using spiceloop::test::free_drive;
 
 // A source on a bench on a simulator, with one connection.
 struct SourceRig {

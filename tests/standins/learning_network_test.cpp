@@ -143,7 +143,7 @@ TEST_CASE("learning network: CL over SCPI equals the in-process Trainer's twin C
                               {"rule", {{"kind", "cl"}, {"eta", 0.3}, {"twin", true}}},
                               {"alpha", 4e-6},
                               {"epochs", 12}};
-  const TrainConfig config = parse_train_config(doc, std::string(SPICELOOP_SOURCE_DIR) + "/netlists");
+  const TrainConfig config = parse_train_config(doc, test::source_dir() / "netlists");
   Trainer trainer(config, resolve_network(config), trainer_sim);
   while (!trainer.done()) trainer.step();
 

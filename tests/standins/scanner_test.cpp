@@ -355,7 +355,7 @@ TEST_CASE("scanner: a failed solve is -200 carrying the error id") {
       {"source", {{{"channel", 1}, {"node", "n1"}}, {{"channel", 2}, {"node", "n2"}},
                   {{"channel", 3}, {"node", "n3"}}, {{"channel", 4}, {"node", "n8"}}}},
       {"scanner", {{{"channel", 101}, {"node", "n5"}}}}};
-  ScannerRig rig(parse_bench(doc, "clamp_bench", std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches"), sim);
+  ScannerRig rig(parse_bench(doc, "clamp_bench", test::bundled("benches")), sim);
   rig.src("OUTP ON,(@2)");  // one clamp of three: the clamped phase needs them all
   CHECK(rig("MEAS:VOLT:DC? (@101)") == "");
   CHECK(rig("SYST:ERR?") == "-200,\"Execution error;bench.partial_clamp\"");

@@ -292,7 +292,7 @@ TEST_CASE("source compliance: a diode network converges to the limit too") {
                                 {{"channel", 4}, {"node", "nx2"}},
                                 {{"channel", 5}, {"node", "vdd"}}}}};
   IdealSimulator sim, reference;
-  Bench bench(parse_bench(doc, "diode_xor bench", std::string(SPICELOOP_SOURCE_DIR) + "/netlists/benches"), sim);
+  Bench bench(parse_bench(doc, "diode_xor bench", test::bundled("benches")), sim);
   const std::vector<double> setpoints{2.0, 0.0, 0.0, 2.0, 3.0};
   for (int ch = 1; ch <= 5; ++ch) {
     bench.set_source_volts(ch, setpoints[static_cast<std::size_t>(ch - 1)]);

@@ -8,7 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/tools/run_command.hpp"
+#include "tests/common/paths.hpp"
+#include "tests/common/run_command.hpp"
 
 using namespace spiceloop::test;
 using Catch::Matchers::Contains;

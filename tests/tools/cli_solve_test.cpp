@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/network/load.hpp"
-#include "tests/tools/run_command.hpp"
+#include "tests/common/files.hpp"
+#include "tests/common/paths.hpp"
+#include "tests/common/run_command.hpp"
 
 using namespace spiceloop;
 using namespace spiceloop::test;
@@ -23,12 +25,6 @@ nlohmann::json solve_json(const std::string& net, const std::string& backend) {
   const auto r = run_command(spiceloop_binary() + " solve " + net + " --backend " + backend + " --json");
   REQUIRE(r.exit_code == 0);
   return nlohmann::json::parse(r.output);
-}
-
-std::filesystem::path scratch_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("spiceloop_cli_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return dir;
 }
 
 }  // namespace
@@ -54,7 +50,8 @@ TEST_CASE("spiceloop solve: ngspice and ideal agree on the bundled lab network",
 }
 
 TEST_CASE("spiceloop netlist: ngspice -b prints the voltages spiceloop solve returns", "[cli][ngspice]") {
-  const auto dir = scratch_dir();
+  const ScratchDir scratch("cli_netlist");
+  const auto& dir = scratch.dir;
   const std::string deck = (dir / "lab16.cir").string();
   REQUIRE(run_command(spiceloop_binary() + " netlist " + bundled("lab16.json") + " --phase free -o " + deck).exit_code == 0);
   const auto printed = run_command("cd " + dir.string() + " && ngspice -b lab16.cir", true);
@@ -75,7 +72,6 @@ TEST_CASE("spiceloop netlist: ngspice -b prints the voltages spiceloop solve ret
   }
   const Network net = load_network_file(bundled("lab16.json"));
   CHECK(compared == net.node_count() - 1);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("spiceloop netlist: a phase that needs values says how many", "[cli]") {
@@ -85,7 +81,8 @@ TEST_CASE("spiceloop netlist: a phase that needs values says how many", "[cli]")
 }
 
 TEST_CASE("spiceloop generate: a crossbar with wires loads back with 1 + 2MN nodes", "[cli]") {
-  const auto dir = scratch_dir();
+  const ScratchDir scratch("cli_generate");
+  const auto& dir = scratch.dir;
   const std::string out = (dir / "xbar.json").string();
   const auto r = run_command(spiceloop_binary() +
                              " generate crossbar --set rows=3 --set columns=5 --set wire_ohms=2 --set seed=4 -o " + out);
@@ -93,11 +90,11 @@ TEST_CASE("spiceloop generate: a crossbar with wires loads back with 1 + 2MN nod
   const Network net = load_network_file(out);
   CHECK(net.node_count() == 1 + 2 * 3 * 5);
   CHECK(net.edge_count() == 3 * 3 * 5 - 3);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("spiceloop solve: a bad network file is an error with its location, not a crash", "[cli]") {
-  const auto dir = scratch_dir();
+  const ScratchDir scratch("cli_bad_network");
+  const auto& dir = scratch.dir;
   const std::string bad = (dir / "bad.json").string();
   std::ofstream(bad) << R"({"spiceloop": 1, "nodes": ["a"], "inputs": [{"node": "a", "volts": 1}],
     "edges": [{"name": "R1", "a": "a", "b": "gnd", "kind": "resistor", "ohms": 0}]})";
@@ -106,5 +103,4 @@ TEST_CASE("spiceloop solve: a bad network file is an error with its location, no
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Contains("/edges/0/ohms"));
   }
-  std::filesystem::remove_all(dir);
 }

@@ -9,32 +9,19 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "tests/tools/run_command.hpp"
+#include "tests/common/files.hpp"
+#include "tests/common/paths.hpp"
+#include "tests/common/run_command.hpp"
 
 using namespace spiceloop::test;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("spiceloop_train_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 // Long enough on ngspice to be killed mid-run (thousands of steps), checkpointing often.
 fs::path write_experiment(const fs::path& dir) {
@@ -67,21 +54,22 @@ pid_t spawn_train(const fs::path& experiment, const fs::path& out) {
 }  // namespace
 
 TEST_CASE("spiceloop train: the bundled default trains on ngspice and writes its results", "[cli][ngspice]") {
-  const fs::path out = scratch("default");
+  const ScratchDir scratch("train_default");
+  const fs::path& out = scratch.dir;
   const auto r = run_command(spiceloop_binary() + " train --progress off --out " + out.string(), true);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.output, Contains("test accuracy"));
   for (const char* f : {"metrics.jsonl", "summary.json", "network.json", "checkpoint.json"}) CHECK(fs::exists(out / f));
-  const auto summary = nlohmann::json::parse(slurp(out / "summary.json"));
+  const auto summary = nlohmann::json::parse(read_text(out / "summary.json"));
   CHECK(summary.dump().find("convention") != std::string::npos);
   // The trained network is a network file the other commands accept.
   CHECK(run_command(spiceloop_binary() + " solve " + (out / "network.json").string() + " --backend ideal").exit_code == 0);
-  fs::remove_all(out);
 }
 
 TEST_CASE("spiceloop train: killed with SIGKILL and resumed, a run ends bit-identical to an uninterrupted one",
           "[cli][ngspice]") {
-  const fs::path dir = scratch("kill");
+  const ScratchDir scratch("train_kill");
+  const fs::path& dir = scratch.dir;
   const fs::path experiment = write_experiment(dir);
 
   const auto whole = run_command(spiceloop_binary() + " train " + experiment.string() +
@@ -102,6 +90,5 @@ TEST_CASE("spiceloop train: killed with SIGKILL and resumed, a run ends bit-iden
   const auto resumed = run_command(spiceloop_binary() + " train " + experiment.string() +
                                    " --backend ngspice --progress off --resume --out " + (dir / "killed").string(), true);
   REQUIRE(resumed.exit_code == 0);
-  CHECK(slurp(dir / "killed" / "network.json") == slurp(dir / "whole" / "network.json"));
-  fs::remove_all(dir);
+  CHECK(read_text(dir / "killed" / "network.json") == read_text(dir / "whole" / "network.json"));
 }

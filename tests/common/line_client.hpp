@@ -1,5 +1,5 @@
-// A blocking loopback client with deadlines (poll), so that no socket test can hang, and the small
-// demo instrument the server tests serve.
+// A blocking loopback client with deadlines (poll), so that no socket test can hang: it sends
+// bytes and reads '\n'-terminated lines, as a SCPI or control-port client does.
 #pragma once
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,39 +15,23 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "drivers/scpi/command_tree.hpp"
-#include "drivers/scpi/common_commands.hpp"
-#include "drivers/scpi/error.hpp"
-#include "drivers/scpi/response.hpp"
-#include "drivers/scpi/status.hpp"
+namespace spiceloop::test {
 
-namespace server_test {
+// The first line of `buffer` without its '\n', taken out of it; nullopt while none is complete.
+inline std::optional<std::string> take_line(std::string& buffer) {
+  const auto nl = buffer.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  std::string line = buffer.substr(0, nl);
+  buffer.erase(0, nl + 1);
+  return line;
+}
 
-namespace scpi = spiceloop::scpi;
-using namespace std::chrono_literals;
-
-struct DemoInstrument {
-  scpi::Status status;
-  scpi::CommandTree tree;
-  double volts = 0;
-
-  DemoInstrument() {
-    scpi::add_common_commands(tree, status, {"Spiceloop", "SERVER-DEMO", "0001", "0.1"},
-                              {.reset = [this] { volts = 0; }});
-    const scpi::NumberSpec v{.unit = "V", .min = 0, .max = 20, .def = 0};
-    tree.add("[SOURce:]VOLTage[:LEVel]", [this, v](scpi::Call& c) { volts = c.number(0, v); },
-             {.min_params = 1, .max_params = 1});
-    tree.add("[SOURce:]VOLTage[:LEVel]?", [this](scpi::Call& c) { c.respond(scpi::nr3(volts)); });
-  }
-};
-
-inline const std::string idn = "Spiceloop,SERVER-DEMO,0001,0.1";
-
-class Client {
+class LineClient {
  public:
   // rcvbuf_bytes > 0 shrinks the receive buffer before connecting (a client that never reads).
-  explicit Client(std::uint16_t port, int rcvbuf_bytes = 0) {
+  explicit LineClient(std::uint16_t port, int rcvbuf_bytes = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) throw std::runtime_error("socket failed");
     if (rcvbuf_bytes > 0) {
@@ -65,9 +49,9 @@ class Client {
       throw std::runtime_error("connect failed");
     }
   }
-  ~Client() { close(); }
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
+  ~LineClient() { close(); }
+  LineClient(const LineClient&) = delete;
+  LineClient& operator=(const LineClient&) = delete;
 
   void close() {
     if (fd_ >= 0) ::close(fd_);
@@ -75,7 +59,7 @@ class Client {
   }
 
   // Sends everything within the deadline; returns the bytes sent.
-  std::size_t send(std::string_view bytes, std::chrono::milliseconds deadline = 5000ms) {
+  std::size_t send(std::string_view bytes, std::chrono::milliseconds deadline = std::chrono::milliseconds(5000)) {
     std::size_t sent = 0;
     const auto until = std::chrono::steady_clock::now() + deadline;
     while (sent < bytes.size()) {
@@ -89,14 +73,10 @@ class Client {
   }
 
   // One response line without its '\n'; nullopt on timeout or close.
-  std::optional<std::string> read_line(std::chrono::milliseconds deadline = 5000ms) {
+  std::optional<std::string> read_line(std::chrono::milliseconds deadline = std::chrono::milliseconds(5000)) {
     const auto until = std::chrono::steady_clock::now() + deadline;
     for (;;) {
-      if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
+      if (auto line = take_line(buffer_)) return line;
       if (!wait(POLLIN, until)) return std::nullopt;
       char chunk[4096];
       const ssize_t n = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
@@ -144,7 +124,7 @@ class Client {
 };
 
 // Reads SYST:ERR? until "+0,..." and returns the entries before it (at most `limit`).
-inline std::vector<std::string> drain_errors(Client& c, int limit = 100) {
+inline std::vector<std::string> drain_errors(LineClient& c, int limit = 100) {
   std::vector<std::string> errors;
   for (int i = 0; i < limit; ++i) {
     const auto line = c.query("SYST:ERR?");
@@ -154,4 +134,4 @@ inline std::vector<std::string> drain_errors(Client& c, int limit = 100) {
   return errors;
 }
 
-}  // namespace server_test
+}  // namespace spiceloop::test

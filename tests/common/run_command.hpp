@@ -1,4 +1,5 @@
-// Runs the built `spiceloop` binary as a user would and captures what it prints.
+// Runs a shell command (the built `spiceloop` as a user would, or ngspice) and captures what it
+// prints and its exit code.
 #pragma once
 
 #include <sys/wait.h>
@@ -25,8 +26,5 @@ inline CommandResult run_command(const std::string& command, bool merge_stderr =
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
-
-inline std::string spiceloop_binary() { return std::string(SPICELOOP_BINARY_DIR) + "/spiceloop"; }
-inline std::string bundled(const std::string& name) { return std::string(SPICELOOP_SOURCE_DIR) + "/netlists/" + name; }
 
 }  // namespace spiceloop::test

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/learning/config.hpp"
+#include "tests/common/paths.hpp"
 
 namespace spiceloop::testcfg {
 
@@ -25,6 +26,6 @@ inline nlohmann::json allostery(const nlohmann::json& rule_json, double alpha, i
           {"seed", 7}};
 }
 
-inline TrainConfig parse(const nlohmann::json& doc) { return parse_train_config(doc, SPICELOOP_SOURCE_DIR); }
+inline TrainConfig parse(const nlohmann::json& doc) { return parse_train_config(doc, test::source_dir()); }
 
 }  // namespace spiceloop::testcfg

@@ -1,6 +1,9 @@
-// Networks for the solver tests, built in code so these tests do not depend on the JSON loader.
+// Networks for the tests of every module, built in code so that no test depends on the JSON
+// loader: a divider worked by hand, a small diode circuit, and seeded families (random connected
+// graphs, lattices, crossbars, random diode networks, digipot networks).
 // Random draws use std::mt19937_64 (whose sequence the standard fixes) with our own mapping to
-// doubles, because std::uniform_real_distribution differs between standard libraries.
+// doubles, because std::uniform_real_distribution differs between standard libraries; the fixtures
+// keep their own engine so that a change to the library's random streams never changes test data.
 // Names use fmt::format: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
 #pragma once
 
@@ -15,7 +18,7 @@
 
 #include "emulator/network/network.hpp"
 
-namespace spiceloop::testnet {
+namespace spiceloop::test {
 
 inline double uniform(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 inline double uniform(std::mt19937_64& rng, double lo, double hi) {
@@ -46,19 +49,22 @@ inline int add_node(Network& net, const std::string& name) {
   return net.node_count() - 1;
 }
 
-inline int add_resistor(Network& net, int a, int b, double siemens, bool trainable = true) {
+// A resistor named r<edge index> (or `name`), bounds [1e-9, 1] S.
+inline int add_resistor(Network& net, int a, int b, double siemens, bool trainable = true,
+                        const std::string& name = "") {
   Edge e;
-  e.name = fmt::format("r{}", net.edge_count());
+  e.name = name.empty() ? fmt::format("r{}", net.edge_count()) : name;
   e.a = a;
   e.b = b;
   e.siemens = siemens;
   e.trainable = trainable;
-  e.min_siemens = 1e-6;
+  e.min_siemens = 1e-9;
   e.max_siemens = 1.0;
   net.edges.push_back(e);
   return net.edge_count() - 1;
 }
 
+// A diode named d<edge index>, conducting from anode to cathode.
 inline int add_diode(Network& net, int anode, int cathode, double is_amps = 1e-14,
                      double emission = 1.0) {
   Edge e;
@@ -72,12 +78,25 @@ inline int add_diode(Network& net, int anode, int cathode, double is_amps = 1e-1
   return net.edge_count() - 1;
 }
 
-// in --R1-- out --R2-- gnd, input held at `volts`, output "out".
-inline Network divider(double r1_ohms, double r2_ohms, double volts) {
+// Turns an edge into a trainable 128-tap AD5220 (10 kOhm end to end, 50 Ohm wiper) at `code`.
+inline void make_digipot(Edge& e, int code) {
+  e.kind = ElementKind::Digipot;
+  e.trainable = true;
+  e.taps = 128;
+  e.r_ab_ohms = 10e3;
+  e.r_wiper_ohms = 50.0;
+  e.code = code;
+  e.siemens = digipot_siemens(e, code);
+  e.min_siemens = digipot_siemens(e, e.taps - 1);
+  e.max_siemens = digipot_siemens(e, 0);
+}
+
+// in --R1-- out --R2-- gnd, input held at `volts`, output "out"; by default V_out = 0.75 V free.
+inline Network divider(double r1_ohms = 1000.0, double r2_ohms = 3000.0, double volts = 1.0) {
   Network net = empty_network("divider");
   const int in = add_node(net, "in"), out = add_node(net, "out");
-  add_resistor(net, in, out, 1.0 / r1_ohms);
-  add_resistor(net, out, 0, 1.0 / r2_ohms);
+  add_resistor(net, in, out, 1.0 / r1_ohms, true, "R1");
+  add_resistor(net, out, 0, 1.0 / r2_ohms, true, "R2");
   net.inputs = {{in, volts}};
   net.outputs = {out};
   return net;
@@ -85,8 +104,8 @@ inline Network divider(double r1_ohms, double r2_ohms, double volts) {
 
 // A random connected network: a random spanning tree through the ground plus extra random edges,
 // conductances log-uniform in [k_lo, k_hi], input voltages uniform in [-1, 1] V.
-inline Network random_network(uint64_t seed, int nodes, int extra_edges, int inputs, int outputs,
-                              double k_lo = 1e-4, double k_hi = 1e-2) {
+inline Network random_network(uint64_t seed, int nodes = 10, int extra_edges = 12, int inputs = 2,
+                              int outputs = 2, double k_lo = 1e-4, double k_hi = 1e-2) {
   std::mt19937_64 rng(seed);
   Network net = empty_network(fmt::format("random{}", seed));
   for (int v = 1; v < nodes; ++v) add_node(net, fmt::format("n{}", v));
@@ -102,6 +121,16 @@ inline Network random_network(uint64_t seed, int nodes, int extra_edges, int inp
   for (int i = nodes - 2; i > 0; --i) std::swap(order[i], order[pick(rng, i + 1)]);
   for (int i = 0; i < inputs; ++i) net.inputs.push_back({order[i], uniform(rng, -1.0, 1.0)});
   for (int o = 0; o < outputs; ++o) net.outputs.push_back(order[inputs + o]);
+  return net;
+}
+
+// random_network with every edge a 128-tap digipot at a random code in [20, 108).
+inline Network digipot_network(uint64_t seed, int nodes = 8, int extra_edges = 8, int inputs = 2,
+                               int outputs = 2) {
+  Network net = random_network(seed, nodes, extra_edges, inputs, outputs);
+  std::mt19937_64 rng(seed ^ 0x5851f42d4c957f2dULL);
+  for (Edge& e : net.edges) make_digipot(e, 20 + pick(rng, 88));
+  net.name = fmt::format("digipots{}", seed);
   return net;
 }
 
@@ -180,10 +209,30 @@ inline Network diode_network(uint64_t seed, int nodes, int extra_edges, int diod
   return net;
 }
 
+// A small diode circuit drawn by hand: two inputs feed node a through resistors, diodes lead to
+// the output and on to ground, and a reverse diode guards a:
+// in1 -1k- a, in2 -2.2k- a, a -D-> out, out -4.7k- gnd, out -D(2e-14 A, n 1.5)-> b, b -1k- gnd,
+// gnd -D-> a. Inputs 2 V and 1.2 V, output "out".
+inline Network diode_circuit() {
+  Network net = empty_network("diodes");
+  const int in1 = add_node(net, "in1"), in2 = add_node(net, "in2"), a = add_node(net, "a"),
+            out = add_node(net, "out"), b = add_node(net, "b");
+  add_resistor(net, in1, a, 1.0 / 1000.0);
+  add_resistor(net, in2, a, 1.0 / 2200.0);
+  add_diode(net, a, out);
+  add_resistor(net, out, 0, 1.0 / 4700.0);
+  add_diode(net, out, b, 2e-14, 1.5);
+  add_resistor(net, b, 0, 1.0 / 1000.0);
+  add_diode(net, 0, a);
+  net.inputs = {{in1, 2.0}, {in2, 1.2}};
+  net.outputs = {out};
+  return net;
+}
+
 // Conductances of the linear edges only, scaled by c (for scale-invariance tests).
 inline std::vector<double> scaled(std::vector<double> k, double c) {
   for (double& x : k) x *= c;
   return k;
 }
 
-}  // namespace spiceloop::testnet
+}  // namespace spiceloop::test
