@@ -11,7 +11,7 @@ namespace {
 using protocol::Frame;
 using protocol::MessageType;
 
-Frame solve_frame(const Drive& d) { return {MessageType::Solve, protocol::encode_drive(d)}; }
+Frame solve_frame(const Drive& d) { return {MessageType::Solve, protocol::encode(d)}; }
 
 }  // namespace
 
@@ -53,13 +53,13 @@ std::vector<Frame> NgspiceSimulator::exchange(Lane& lane, std::vector<Frame> req
   std::vector<Frame> frames;
   if (!lane.client.running()) {
     lane.client.start();
-    frames.push_back({MessageType::SetOptions, protocol::encode_options(options_)});
+    frames.push_back({MessageType::SetOptions, protocol::encode(options_)});
     lane.network_sent = false;
   }
   if (!lane.network_sent) {
-    frames.push_back({MessageType::LoadNetwork, protocol::encode_network(net)});
+    frames.push_back({MessageType::LoadNetwork, protocol::encode(net)});
   } else if (!lane.conductances_sent) {
-    frames.push_back({MessageType::SetConductances, protocol::encode_doubles(net.conductances())});
+    frames.push_back({MessageType::SetConductances, protocol::encode(net.conductances())});
   }
   const size_t preamble = frames.size();
   frames.insert(frames.end(), std::make_move_iterator(requests.begin()), std::make_move_iterator(requests.end()));
@@ -88,7 +88,7 @@ State NgspiceSimulator::checked_state(const Drive& d, const std::vector<double>&
 
 State NgspiceSimulator::do_solve(const Drive& d) {
   const std::vector<Frame> replies = exchange(lane_for(d.phase), {solve_frame(d)});
-  const protocol::SolveResult r = protocol::decode_result(replies.back().payload);
+  const protocol::SolveResult r = protocol::decode<protocol::SolveResult>(replies.back().payload);
   count(r);
   State s = checked_state(d, r.node_volts, false);
   ++counters_.solves;
@@ -97,7 +97,7 @@ State NgspiceSimulator::do_solve(const Drive& d) {
 
 TwinState NgspiceSimulator::do_solve_twin(const Drive& d) {
   const std::vector<Frame> replies = exchange(lane_for(d.phase), {solve_frame(d)});
-  const protocol::SolveResult r = protocol::decode_result(replies.back().payload);
+  const protocol::SolveResult r = protocol::decode<protocol::SolveResult>(replies.back().payload);
   count(r);
   TwinState t{checked_state(d, r.node_volts, false), checked_state(d, r.twin_volts, true)};
   ++counters_.solves;
@@ -119,7 +119,7 @@ std::vector<State> NgspiceSimulator::do_solve_batch(std::span<const Drive> drive
     last_lane_ = k;
     const std::vector<Frame> replies = exchange(lanes_[k], std::move(frames[k]));
     for (size_t n = 0; n < index[k].size(); ++n) {
-      const protocol::SolveResult r = protocol::decode_result(replies[n].payload);
+      const protocol::SolveResult r = protocol::decode<protocol::SolveResult>(replies[n].payload);
       count(r);
       out[index[k][n]] = checked_state(drives[index[k][n]], r.node_volts, false);
       ++counters_.solves;
@@ -135,7 +135,7 @@ void NgspiceSimulator::count(const protocol::SolveResult& r) {
 }
 
 void NgspiceSimulator::inject_fault(protocol::WorkerFault fault) {
-  const Frame f{MessageType::Fault, protocol::encode_u32(static_cast<std::uint32_t>(fault))};
+  const Frame f{MessageType::Fault, protocol::encode(fault)};
   if (fault == protocol::WorkerFault::AbortNow) {
     if (lanes_[last_lane_].client.running()) lanes_[last_lane_].client.send_only(f);
     return;

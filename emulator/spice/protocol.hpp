@@ -14,11 +14,13 @@
 //   A controlled exit inside ngspice sends Error{spice.controlled_exit} and the worker exits.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "emulator/network/network.hpp"
@@ -29,17 +31,17 @@ namespace spiceloop::protocol {
 enum class MessageType : std::uint32_t {
   // parent -> worker
   LoadNetwork = 1,      // Network: stored; ngspice loads a circuit lazily, at the next Solve
-  SetConductances = 2,  // f64[] siemens per edge (diode entries ignored), as Network::set_conductances
+  SetConductances = 2,  // std::vector<double>: siemens per edge (diodes ignored), as Network::set_conductances
   SetOptions = 3,       // SolverOptions; the next Solve reloads its circuit
   Solve = 4,            // Drive: sets the sources, runs `op`, replies Result with node voltages
   Fault = 5,            // WorkerFault: test hook
   Quit = 6,             // no reply; the worker removes its directory and exits
   // worker -> parent
-  Ready = 100,   // u32 pid, str private directory (already removed; for logs)
+  Ready = 100,   // Ready: the worker's pid and private directory
   Ok = 101,      // empty
   Result = 102,  // SolveResult
   Error = 103,   // ErrorReply
-  Log = 104,     // str: one line of ngspice output (routine chatter filtered out)
+  Log = 104,     // the bytes of one line of ngspice output (routine chatter filtered out)
 };
 
 // Injected failures for the supervisor's tests.
@@ -82,7 +84,7 @@ struct SolveResult {
 
 struct Ready {
   std::uint32_t pid = 0;
-  std::string private_dir;
+  std::string private_dir;  // already removed; for logs
 };
 
 struct Frame {
@@ -119,18 +121,104 @@ inline std::string encode_frame(const Frame& f) {
   return out + f.payload;
 }
 
+// Payloads. Each payload type declares its fields once, in wire order, as fields(message, visit);
+// one Writer and one Reader walk that list (encode / decode below), so the two sides cannot drift.
+// Field encodings: int as i32, std::uint32_t as u32, bool as u32 0/1, an enum as u32 (decoding
+// refuses values past its last), double as f64, a string as u32 length + bytes, a vector as u32
+// count + its elements, a struct as its fields.
+
+template <class M, class T>
+concept Is = std::same_as<std::remove_const_t<M>, T>;
+
+template <Is<Edge> M, class V>
+void fields(M& e, V&& v) {
+  v(e.name), v(e.a), v(e.b), v(e.kind), v(e.trainable), v(e.siemens), v(e.min_siemens), v(e.max_siemens),
+      v(e.taps), v(e.r_ab_ohms), v(e.r_wiper_ohms), v(e.code), v(e.is_amps), v(e.emission);
+}
+template <Is<Input> M, class V>
+void fields(M& in, V&& v) {
+  v(in.node), v(in.volts);
+}
+template <Is<Network> M, class V>
+void fields(M& net, V&& v) {
+  v(net.name), v(net.node_names), v(net.edges), v(net.inputs), v(net.outputs);
+}
+template <Is<SolverOptions> M, class V>
+void fields(M& o, V&& v) {
+  v(o.reltol), v(o.abstol_amps), v(o.vntol_volts), v(o.gmin_siemens), v(o.newton_max_iterations),
+      v(o.kcl_tolerance), v(o.reuse_ordering);
+}
+template <Is<Drive> M, class V>
+void fields(M& d, V&& v) {
+  v(d.phase), v(d.input_volts), v(d.clamp_volts), v(d.nudge_amps), v(d.twin_eta), v(d.twin_targets);
+}
+template <Is<SolveResult> M, class V>
+void fields(M& r, V&& v) {
+  v(r.circuit_loads), v(r.alters), v(r.stepped), v(r.node_volts), v(r.twin_volts);
+}
+template <Is<ErrorReply> M, class V>
+void fields(M& e, V&& v) {
+  v(e.error_class), v(e.id), v(e.where), v(e.message);
+}
+template <Is<Ready> M, class V>
+void fields(M& m, V&& v) {
+  v(m.pid), v(m.private_dir);
+}
+
+// The last value of each enum on the wire, and its name for the error.
+struct EnumLimit {
+  std::uint32_t last;
+  const char* name;
+};
+constexpr EnumLimit enum_limit(ElementKind) { return {static_cast<std::uint32_t>(ElementKind::Diode), "element kind"}; }
+constexpr EnumLimit enum_limit(Phase) { return {static_cast<std::uint32_t>(Phase::Twin), "phase"}; }
+constexpr EnumLimit enum_limit(ErrorClass) { return {static_cast<std::uint32_t>(ErrorClass::Simulation), "error class"}; }
+constexpr EnumLimit enum_limit(WorkerFault) {
+  return {static_cast<std::uint32_t>(WorkerFault::HangInNextSolve), "worker fault"};
+}
+
+// Checks a decoded payload cannot break its reader: every node index of a network in range.
+template <class T>
+void check_decoded(const T&) {}
+inline void check_decoded(const Network& net) {
+  const int n = net.node_count();
+  auto bad = [n](int v) { return v < 0 || v >= n; };
+  for (const Edge& e : net.edges)
+    if (bad(e.a) || bad(e.b)) throw ProtocolError("edge node out of range");
+  for (const Input& in : net.inputs)
+    if (bad(in.node)) throw ProtocolError("input node out of range");
+  for (int o : net.outputs)
+    if (bad(o)) throw ProtocolError("output node out of range");
+}
+
 class Writer {
  public:
-  void u32(std::uint32_t v) { raw(&v, 4); }
-  void i32(std::int32_t v) { raw(&v, 4); }
-  void f64(double v) { raw(&v, 8); }
-  void str(std::string_view s) {
-    u32(static_cast<std::uint32_t>(s.size()));
+  void operator()(std::uint32_t v) { raw(&v, 4); }
+  void operator()(std::int32_t v) { raw(&v, 4); }
+  void operator()(bool v) { (*this)(std::uint32_t{v ? 1u : 0u}); }
+  void operator()(double v) { raw(&v, 8); }
+  void operator()(std::string_view s) {
+    (*this)(static_cast<std::uint32_t>(s.size()));
     buf_.append(s);
   }
-  void f64s(const std::vector<double>& v) {
-    u32(static_cast<std::uint32_t>(v.size()));
-    raw(v.data(), 8 * v.size());
+  void operator()(const std::string& s) { (*this)(std::string_view(s)); }
+  template <class E>
+    requires std::is_enum_v<E>
+  void operator()(E v) {
+    (*this)(static_cast<std::uint32_t>(v));
+  }
+  template <class T>
+  void operator()(const std::vector<T>& items) {
+    (*this)(static_cast<std::uint32_t>(items.size()));
+    if constexpr (std::is_same_v<T, double>)
+      raw(items.data(), 8 * items.size());
+    else
+      for (const T& item : items) (*this)(item);
+  }
+  template <class M>
+    requires std::is_class_v<M>
+  void operator()(const M& message) {
+    fields(message, *this);
   }
   std::string take() { return std::move(buf_); }
 
@@ -142,28 +230,52 @@ class Writer {
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
-  std::uint32_t u32() { std::uint32_t v; raw(&v, 4); return v; }
-  std::int32_t i32() { std::int32_t v; raw(&v, 4); return v; }
-  double f64() { double v; raw(&v, 8); return v; }
-  std::string str() {
+  void operator()(std::uint32_t& v) { raw(&v, 4); }
+  void operator()(std::int32_t& v) { raw(&v, 4); }
+  void operator()(bool& v) { v = u32() != 0; }
+  void operator()(double& v) { raw(&v, 8); }
+  void operator()(std::string& s) {
     const std::uint32_t n = u32();
     need(n);
-    std::string s(in_.substr(pos_, n));
+    s.assign(in_.substr(pos_, n));
     pos_ += n;
-    return s;
   }
-  std::vector<double> f64s() {
+  template <class E>
+    requires std::is_enum_v<E>
+  void operator()(E& v) {
+    const std::uint32_t x = u32();
+    const EnumLimit limit = enum_limit(E{});
+    if (x > limit.last) throw ProtocolError(std::string("bad ") + limit.name);
+    v = static_cast<E>(x);
+  }
+  template <class T>
+  void operator()(std::vector<T>& items) {
     const std::uint32_t n = u32();
-    need(std::size_t{8} * n);
-    std::vector<double> v(n);
-    raw(v.data(), std::size_t{8} * n);
-    return v;
+    if constexpr (std::is_same_v<T, double>) {
+      need(std::size_t{8} * n);
+      items.resize(n);
+      raw(items.data(), std::size_t{8} * n);
+    } else {
+      need(n);  // every element takes at least one byte: a corrupt count cannot allocate much
+      items.resize(n);
+      for (T& item : items) (*this)(item);
+    }
+  }
+  template <class M>
+    requires std::is_class_v<M>
+  void operator()(M& message) {
+    fields(message, *this);
   }
   void expect_end() const {
     if (pos_ != in_.size()) throw ProtocolError("trailing bytes in payload");
   }
 
  private:
+  std::uint32_t u32() {
+    std::uint32_t v;
+    raw(&v, 4);
+    return v;
+  }
   void need(std::size_t n) const {
     if (n > in_.size() - pos_) throw ProtocolError("payload too short");
   }
@@ -176,216 +288,25 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-inline std::string encode_network(const Network& net) {
+// The payload of a message: a payload struct above, std::vector<double> (SetConductances) or
+// WorkerFault (Fault).
+template <class T>
+std::string encode(const T& payload) {
   Writer w;
-  w.str(net.name);
-  w.u32(static_cast<std::uint32_t>(net.node_names.size()));
-  for (const std::string& n : net.node_names) w.str(n);
-  w.u32(static_cast<std::uint32_t>(net.edges.size()));
-  for (const Edge& e : net.edges) {
-    w.str(e.name);
-    w.i32(e.a);
-    w.i32(e.b);
-    w.u32(static_cast<std::uint32_t>(e.kind));
-    w.u32(e.trainable ? 1 : 0);
-    w.f64(e.siemens);
-    w.f64(e.min_siemens);
-    w.f64(e.max_siemens);
-    w.i32(e.taps);
-    w.f64(e.r_ab_ohms);
-    w.f64(e.r_wiper_ohms);
-    w.i32(e.code);
-    w.f64(e.is_amps);
-    w.f64(e.emission);
-  }
-  w.u32(static_cast<std::uint32_t>(net.inputs.size()));
-  for (const Input& in : net.inputs) {
-    w.i32(in.node);
-    w.f64(in.volts);
-  }
-  w.u32(static_cast<std::uint32_t>(net.outputs.size()));
-  for (int o : net.outputs) w.i32(o);
+  w(payload);
   return w.take();
 }
 
-inline Network decode_network(std::string_view payload) {
+// The whole payload must be one T: a short payload, trailing bytes, an enum out of range or a node
+// index out of range throw ProtocolError.
+template <class T>
+T decode(std::string_view payload) {
   Reader r(payload);
-  Network net;
-  net.name = r.str();
-  net.node_names.resize(r.u32());
-  for (std::string& n : net.node_names) n = r.str();
-  net.edges.resize(r.u32());
-  for (Edge& e : net.edges) {
-    e.name = r.str();
-    e.a = r.i32();
-    e.b = r.i32();
-    const std::uint32_t kind = r.u32();
-    if (kind > static_cast<std::uint32_t>(ElementKind::Diode)) throw ProtocolError("bad element kind");
-    e.kind = static_cast<ElementKind>(kind);
-    e.trainable = r.u32() != 0;
-    e.siemens = r.f64();
-    e.min_siemens = r.f64();
-    e.max_siemens = r.f64();
-    e.taps = r.i32();
-    e.r_ab_ohms = r.f64();
-    e.r_wiper_ohms = r.f64();
-    e.code = r.i32();
-    e.is_amps = r.f64();
-    e.emission = r.f64();
-  }
-  net.inputs.resize(r.u32());
-  for (Input& in : net.inputs) {
-    in.node = r.i32();
-    in.volts = r.f64();
-  }
-  net.outputs.resize(r.u32());
-  for (int& o : net.outputs) o = r.i32();
+  T value{};
+  r(value);
   r.expect_end();
-  const int n = net.node_count();
-  auto bad = [n](int v) { return v < 0 || v >= n; };
-  for (const Edge& e : net.edges)
-    if (bad(e.a) || bad(e.b)) throw ProtocolError("edge node out of range");
-  for (const Input& in : net.inputs)
-    if (bad(in.node)) throw ProtocolError("input node out of range");
-  for (int o : net.outputs)
-    if (bad(o)) throw ProtocolError("output node out of range");
-  return net;
-}
-
-inline std::string encode_options(const SolverOptions& o) {
-  Writer w;
-  w.f64(o.reltol);
-  w.f64(o.abstol_amps);
-  w.f64(o.vntol_volts);
-  w.f64(o.gmin_siemens);
-  w.i32(o.newton_max_iterations);
-  w.f64(o.kcl_tolerance);
-  w.i32(o.reuse_ordering ? 1 : 0);
-  return w.take();
-}
-
-inline SolverOptions decode_options(std::string_view payload) {
-  Reader r(payload);
-  SolverOptions o;
-  o.reltol = r.f64();
-  o.abstol_amps = r.f64();
-  o.vntol_volts = r.f64();
-  o.gmin_siemens = r.f64();
-  o.newton_max_iterations = r.i32();
-  o.kcl_tolerance = r.f64();
-  o.reuse_ordering = r.i32() != 0;
-  r.expect_end();
-  return o;
-}
-
-inline std::string encode_drive(const Drive& d) {
-  Writer w;
-  w.u32(static_cast<std::uint32_t>(d.phase));
-  w.f64s(d.input_volts);
-  w.f64s(d.clamp_volts);
-  w.f64s(d.nudge_amps);
-  w.f64(d.twin_eta);
-  w.f64s(d.twin_targets);
-  return w.take();
-}
-
-inline Drive decode_drive(std::string_view payload) {
-  Reader r(payload);
-  Drive d;
-  const std::uint32_t phase = r.u32();
-  if (phase > static_cast<std::uint32_t>(Phase::Twin)) throw ProtocolError("bad phase");
-  d.phase = static_cast<Phase>(phase);
-  d.input_volts = r.f64s();
-  d.clamp_volts = r.f64s();
-  d.nudge_amps = r.f64s();
-  d.twin_eta = r.f64();
-  d.twin_targets = r.f64s();
-  r.expect_end();
-  return d;
-}
-
-inline std::string encode_doubles(const std::vector<double>& v) {
-  Writer w;
-  w.f64s(v);
-  return w.take();
-}
-
-inline std::vector<double> decode_doubles(std::string_view payload) {
-  Reader r(payload);
-  std::vector<double> v = r.f64s();
-  r.expect_end();
-  return v;
-}
-
-inline std::string encode_result(const SolveResult& s) {
-  Writer w;
-  w.u32(s.circuit_loads);
-  w.u32(s.alters);
-  w.u32(s.stepped ? 1 : 0);
-  w.f64s(s.node_volts);
-  w.f64s(s.twin_volts);
-  return w.take();
-}
-
-inline SolveResult decode_result(std::string_view payload) {
-  Reader r(payload);
-  SolveResult s;
-  s.circuit_loads = r.u32();
-  s.alters = r.u32();
-  s.stepped = r.u32() != 0;
-  s.node_volts = r.f64s();
-  s.twin_volts = r.f64s();
-  r.expect_end();
-  return s;
-}
-
-inline std::string encode_error(const ErrorReply& e) {
-  Writer w;
-  w.u32(static_cast<std::uint32_t>(e.error_class));
-  w.str(e.id);
-  w.str(e.where);
-  w.str(e.message);
-  return w.take();
-}
-
-inline ErrorReply decode_error(std::string_view payload) {
-  Reader r(payload);
-  ErrorReply e;
-  e.error_class = r.u32() == 0 ? ErrorClass::Input : ErrorClass::Simulation;
-  e.id = r.str();
-  e.where = r.str();
-  e.message = r.str();
-  r.expect_end();
-  return e;
-}
-
-inline std::string encode_ready(const Ready& m) {
-  Writer w;
-  w.u32(m.pid);
-  w.str(m.private_dir);
-  return w.take();
-}
-
-inline Ready decode_ready(std::string_view payload) {
-  Reader r(payload);
-  Ready m;
-  m.pid = r.u32();
-  m.private_dir = r.str();
-  r.expect_end();
-  return m;
-}
-
-inline std::string encode_u32(std::uint32_t v) {
-  Writer w;
-  w.u32(v);
-  return w.take();
-}
-
-inline std::uint32_t decode_u32(std::string_view payload) {
-  Reader r(payload);
-  const std::uint32_t v = r.u32();
-  r.expect_end();
-  return v;
+  check_decoded(value);
+  return value;
 }
 
 // Name prefix of every worker's private directory (under the temp directory).

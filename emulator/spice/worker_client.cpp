@@ -75,14 +75,14 @@ void WorkerClient::start() {
   ++starts_;
   const protocol::Frame first = read_frame(Clock::now() + options_.reply_timeout);
   if (first.type == MessageType::Ready) {
-    const protocol::Ready ready = protocol::decode_ready(first.payload);
+    const protocol::Ready ready = protocol::decode<protocol::Ready>(first.payload);
     log::debug("ngspice worker {} started (its directory {} already removed)", pid_, ready.private_dir);
     return;
   }
   std::string id = "spice.worker_start", where, message = "the ngspice worker did not say it was ready";
   const bool refused = first.type == MessageType::Error;
   if (refused) {
-    const protocol::ErrorReply e = protocol::decode_error(first.payload);
+    const protocol::ErrorReply e = protocol::decode<protocol::ErrorReply>(first.payload);
     id = e.id;
     where = e.where;
     message = e.message;
@@ -183,7 +183,7 @@ std::vector<protocol::Frame> WorkerClient::exchange(const std::vector<protocol::
   for (size_t i = 0; i < requests.size(); ++i) {
     protocol::Frame f = read_frame(Clock::now() + options_.reply_timeout);
     if (f.type == MessageType::Error) {
-      protocol::ErrorReply e = protocol::decode_error(f.payload);
+      protocol::ErrorReply e = protocol::decode<protocol::ErrorReply>(f.payload);
       if (e.id == protocol::kControlledExit) died("ngspice made a controlled exit: " + e.message);
       if (!first_error) first_error = std::move(e);
     } else if (f.type == MessageType::Ok || f.type == MessageType::Result) {

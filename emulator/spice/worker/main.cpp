@@ -35,7 +35,7 @@ PrivateDir* g_dir = nullptr;
 
 void reply_error(protocol::ErrorClass cls, const std::string& id, const std::string& where,
                  const std::string& message) {
-  if (!write_frame(g_fd, MessageType::Error, protocol::encode_error({cls, id, where, message}))) leave(0);
+  if (!write_frame(g_fd, MessageType::Error, protocol::encode(protocol::ErrorReply{cls, id, where, message}))) leave(0);
 }
 
 void reply(MessageType type, const std::string& payload = {}) {
@@ -60,22 +60,22 @@ int take_protocol_socket() {
 void handle(Session& session, const protocol::Frame& f) {
   switch (f.type) {
     case MessageType::LoadNetwork:
-      session.load_network(protocol::decode_network(f.payload));
+      session.load_network(protocol::decode<Network>(f.payload));
       reply(MessageType::Ok);
       return;
     case MessageType::SetConductances:
-      session.set_conductances(protocol::decode_doubles(f.payload));
+      session.set_conductances(protocol::decode<std::vector<double>>(f.payload));
       reply(MessageType::Ok);
       return;
     case MessageType::SetOptions:
-      session.set_options(protocol::decode_options(f.payload));
+      session.set_options(protocol::decode<SolverOptions>(f.payload));
       reply(MessageType::Ok);
       return;
     case MessageType::Solve:
-      reply(MessageType::Result, protocol::encode_result(session.solve(protocol::decode_drive(f.payload))));
+      reply(MessageType::Result, protocol::encode(session.solve(protocol::decode<Drive>(f.payload))));
       return;
     case MessageType::Fault: {
-      const auto fault = static_cast<protocol::WorkerFault>(protocol::decode_u32(f.payload));
+      const auto fault = protocol::decode<protocol::WorkerFault>(f.payload);
       if (fault == protocol::WorkerFault::AbortNow) std::abort();
       session.arm_fault(fault);
       reply(MessageType::Ok);
@@ -125,7 +125,7 @@ int main() {
   const std::string dir_path = dir->path();
   dir->remove();  // ngspice has read its start-up files; from here a SIGKILL leaks nothing
   Session session(engine);
-  reply(MessageType::Ready, protocol::encode_ready({static_cast<std::uint32_t>(getpid()), dir_path}));
+  reply(MessageType::Ready, protocol::encode(protocol::Ready{static_cast<std::uint32_t>(getpid()), dir_path}));
 
   for (;;) {
     std::optional<protocol::Frame> frame;
