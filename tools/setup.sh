@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages spiceloop needs (only those missing), then configures and builds
-# (Release, all cores) into build/. Sourced by quickstart.sh and test.sh; safe to run again.
+# (Release, all cores) into build/. Run by quickstart.sh and test.sh; safe to run again.
+# Usage: setup.sh [TARGET ...]   the CMake targets to build (default: all, tests included).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -25,4 +26,8 @@ fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
-cmake --build "$root/build" -j"$(nproc)"
+
+targets=()
+(($#)) && targets=(--target "$@")
+echo "setup: building ${*:-everything} in build/ on $(nproc) cores (the first build takes minutes; progress below)" >&2
+cmake --build "$root/build" -j"$(nproc)" "${targets[@]}"
