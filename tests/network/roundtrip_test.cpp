@@ -7,46 +7,16 @@
 
 #include "emulator/network/generators.hpp"
 #include "emulator/network/load.hpp"
+#include "tests/common/network_checks.hpp"
 #include "tests/network/expect_error.hpp"
 
 using namespace spiceloop;
-
-namespace {
-void require_same(const Network& x, const Network& y) {
-  REQUIRE(x.name == y.name);
-  REQUIRE(x.node_names == y.node_names);
-  REQUIRE(x.outputs == y.outputs);
-  REQUIRE(x.inputs.size() == y.inputs.size());
-  for (std::size_t i = 0; i < x.inputs.size(); ++i) {
-    CHECK(x.inputs[i].node == y.inputs[i].node);
-    CHECK(x.inputs[i].volts == y.inputs[i].volts);
-  }
-  REQUIRE(x.edges.size() == y.edges.size());
-  for (std::size_t j = 0; j < x.edges.size(); ++j) {
-    const Edge &a = x.edges[j], &b = y.edges[j];
-    INFO("edge " << a.name);
-    CHECK(a.name == b.name);
-    CHECK(a.a == b.a);
-    CHECK(a.b == b.b);
-    CHECK(a.kind == b.kind);
-    CHECK(a.trainable == b.trainable);
-    CHECK(a.siemens == b.siemens);  // exact, not within a tolerance
-    CHECK(a.min_siemens == b.min_siemens);
-    CHECK(a.max_siemens == b.max_siemens);
-    CHECK(a.taps == b.taps);
-    CHECK(a.r_ab_ohms == b.r_ab_ohms);
-    CHECK(a.r_wiper_ohms == b.r_wiper_ohms);
-    CHECK(a.code == b.code);
-    CHECK(a.is_amps == b.is_amps);
-    CHECK(a.emission == b.emission);
-  }
-}
-}  // namespace
+using spiceloop::test::require_same_network;
 
 TEST_CASE("network writer: a loaded network reloads unchanged from JSON and from text") {
   const Network net = parse_network(small_network());
-  require_same(net, parse_network(network_to_json(net)));
-  require_same(net, parse_network_text(network_to_text(net)));
+  require_same_network(net, parse_network(network_to_json(net)));
+  require_same_network(net, parse_network_text(network_to_text(net)));
 }
 
 TEST_CASE("network writer: a trained network keeps every conductance bit for bit") {
@@ -57,7 +27,7 @@ TEST_CASE("network writer: a trained network keeps every conductance bit for bit
     const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
     const double k0 = net.edges[0].min_siemens + u * (net.edges[0].max_siemens - net.edges[0].min_siemens);
     net.set_conductances({k0, 1e-3, 1.0 / (50 + 10000.0 * (step % 128) / 128), 0.0});
-    require_same(net, parse_network_text(network_to_text(net)));
+    require_same_network(net, parse_network_text(network_to_text(net)));
   }
 }
 
@@ -66,7 +36,7 @@ TEST_CASE("network writer: odd input voltages and diode parameters survive") {
   net.inputs[0].volts = -1.0 / 3.0;
   net.edges[3].is_amps = 2.718281828459045e-15;
   net.edges[3].emission = 1.0 + 1e-15;
-  require_same(net, parse_network(network_to_json(net)));
+  require_same_network(net, parse_network(network_to_json(net)));
 }
 
 TEST_CASE("network writer: the ground comes first in the written nodes whatever the input order") {
@@ -76,7 +46,7 @@ TEST_CASE("network writer: the ground comes first in the written nodes whatever 
   const nlohmann::json out = network_to_json(net);
   CHECK(out["nodes"][0] == "gnd");
   CHECK(out["ground"] == "gnd");
-  require_same(net, parse_network(out));
+  require_same_network(net, parse_network(out));
 }
 
 TEST_CASE("network writer: a fixed resistor is written without bounds unless they say more") {
@@ -86,7 +56,7 @@ TEST_CASE("network writer: a fixed resistor is written without bounds unless the
   net.edges[1].min_siemens = 1e-4;
   net.edges[1].max_siemens = 1e-2;
   CHECK(network_to_json(net)["edges"][1]["min_siemens"] == 1e-4);
-  require_same(net, parse_network(network_to_json(net)));
+  require_same_network(net, parse_network(network_to_json(net)));
 }
 
 TEST_CASE("network writer: generated networks of every kind round-trip") {
@@ -106,8 +76,8 @@ TEST_CASE("network writer: generated networks of every kind round-trip") {
   random.edge.low = 1e3;
   random.edge.high = 1e5;
   for (const Network& net : {make_crossbar(crossbar), make_lattice(lattice), make_random_graph(random)}) {
-    require_same(net, parse_network(network_to_json(net)));
-    require_same(net, parse_network_text(network_to_text(net)));
+    require_same_network(net, parse_network(network_to_json(net)));
+    require_same_network(net, parse_network_text(network_to_text(net)));
   }
 }
 

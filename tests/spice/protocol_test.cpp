@@ -12,6 +12,7 @@
 
 #include "emulator/spice/protocol.hpp"
 #include "tests/common/drives.hpp"
+#include "tests/common/network_checks.hpp"
 #include "tests/common/networks.hpp"
 
 using namespace spiceloop;
@@ -64,34 +65,7 @@ Network every_kind() {
 
 TEST_CASE("ngspice protocol: a network round-trips field for field", "[protocol]") {
   const Network net = every_kind();
-  const Network back = decode<Network>(encode(net));
-  CHECK(back.name == net.name);
-  CHECK(back.node_names == net.node_names);
-  REQUIRE(back.edges.size() == net.edges.size());
-  for (std::size_t j = 0; j < net.edges.size(); ++j) {
-    const Edge &a = net.edges[j], &b = back.edges[j];
-    INFO("edge " << j);
-    CHECK(b.name == a.name);
-    CHECK(b.a == a.a);
-    CHECK(b.b == a.b);
-    CHECK(b.kind == a.kind);
-    CHECK(b.trainable == a.trainable);
-    CHECK(same_bits(b.siemens, a.siemens));
-    CHECK(same_bits(b.min_siemens, a.min_siemens));
-    CHECK(same_bits(b.max_siemens, a.max_siemens));
-    CHECK(b.taps == a.taps);
-    CHECK(same_bits(b.r_ab_ohms, a.r_ab_ohms));
-    CHECK(same_bits(b.r_wiper_ohms, a.r_wiper_ohms));
-    CHECK(b.code == a.code);
-    CHECK(same_bits(b.is_amps, a.is_amps));
-    CHECK(same_bits(b.emission, a.emission));
-  }
-  REQUIRE(back.inputs.size() == net.inputs.size());
-  for (std::size_t i = 0; i < net.inputs.size(); ++i) {
-    CHECK(back.inputs[i].node == net.inputs[i].node);
-    CHECK(same_bits(back.inputs[i].volts, net.inputs[i].volts));
-  }
-  CHECK(back.outputs == net.outputs);
+  test::require_same_network(net, decode<Network>(encode(net)));
 }
 
 TEST_CASE("ngspice protocol: conductances, options, drives and faults round-trip", "[protocol]") {
