@@ -26,10 +26,10 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 def module_name(word, emulator_modules):
     word = word.strip()
+    if word.split("/")[0] in emulator_modules:  # "core", "learning/rules"
+        return "emulator/" + word
     if "/" in word or word in ("tools", "tests", "python", "examples"):
         return word
-    if word in emulator_modules:
-        return "emulator/" + word
     return word  # an outside library (Eigen, Boost.Asio, ...) or std
 
 
@@ -38,8 +38,8 @@ def read_arrows(design_path, repo):
     match = re.search(r"## Arrows.*?```\n(.*?)```", text, re.S)
     if not match:
         sys.exit(f"{design_path}: no '## Arrows' section with a code block")
-    emulator_modules = {d for d in os.listdir(os.path.join(repo, "emulator"))
-                        if os.path.isdir(os.path.join(repo, "emulator", d))}
+    top = os.path.join(repo, "emulator")
+    emulator_modules = {d for d in os.listdir(top) if os.path.isdir(os.path.join(top, d))} if os.path.isdir(top) else set()
     arrows = {}
     for line in match.group(1).splitlines():
         line = re.sub(r"\(.*?\)", "", line).strip()
@@ -47,17 +47,17 @@ def read_arrows(design_path, repo):
             continue
         left, right = line.split("->", 1)
         targets = {module_name(w, emulator_modules) for w in right.split(",") if w.strip()}
-        for source in left.split(","):
-            source = module_name(source, emulator_modules)
-            names = (["emulator/" + m for m in emulator_modules] if source == "emulator/*" else [source])
-            for name in names:  # "emulator/* -> core": every emulator module may include core
-                arrows.setdefault(name, set()).update(targets)
+        for source in left.split(","):  # "emulator/* -> core": every emulator module may include core
+            arrows.setdefault(module_name(source, emulator_modules), set()).update(targets)
     return arrows
 
 
 def allowed_from(arrows, modules, start):
     allowed = set()
-    for target in arrows.get(start, ()):
+    drawn = set(arrows.get(start, ()))
+    for glob in (g for g in arrows if g.endswith("/*") and start.startswith(g[:-1])):
+        drawn |= arrows[glob]
+    for target in drawn:
         if target.endswith("/*"):  # emulator/* : every module under emulator/
             allowed.update(m for m in modules if m.startswith(target[:-1]))
         else:
@@ -82,9 +82,9 @@ def main():
     repo = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
     design = os.path.join(repo, "DESIGN.md")
     arrows = read_arrows(design, repo)
-    modules = set(arrows) | {t for ts in arrows.values() for t in ts if "/" in t and not t.endswith("*")}
+    modules = {m for m in arrows if not m.endswith("*")} | {t for ts in arrows.values() for t in ts if "/" in t and not t.endswith("*")}
     for top in ("emulator", "drivers"):  # every folder there is a module, named in the arrows or not
-        for d in os.listdir(os.path.join(repo, top)):
+        for d in os.listdir(os.path.join(repo, top)) if os.path.isdir(os.path.join(repo, top)) else ():
             if os.path.isdir(os.path.join(repo, top, d)):
                 modules.add(f"{top}/{d}")
     crossings = []

@@ -3,7 +3,7 @@
 
 Usage: plot_training.py DIR/metrics.jsonl DIR/loss.png
 
-Reads the records emulator/learning/metrics.hpp writes: a header, optional per-step records and
+Reads the records emulator/learning/run/metrics.hpp writes: a header, optional per-step records and
 per-epoch records. Exit status 0 on success, 2 on bad arguments or an unreadable file, 3 when
 matplotlib is missing (the trainer turns that into a warning).
 """

@@ -25,7 +25,8 @@ fi
 # ccache, where the machine has it, makes a rebuild after a small change take seconds.
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DSPICELOOP_WERROR="${SPICELOOP_WERROR:-OFF}" \
+  "${launcher[@]}" >/dev/null
 
 targets=()
 (($#)) && targets=(--target "$@")

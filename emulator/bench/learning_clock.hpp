@@ -7,7 +7,7 @@
 //
 // One clock cycle: the twin solve (free copy = Bench::truth(); second copy with outputs held at
 // (1 - eta) V_F + eta T for CL, as Simulator::solve_twin forms it, or with the current
-// beta (T - V_F) injected into each output for EP), the rule's signal (emulator/learning/rule.hpp,
+// beta (T - V_F) injected into each output for EP), the rule's signal (emulator/learning/rules/rule.hpp,
 // code convention, unit weight), then one Updater step (update.hpp) of every trainable edge:
 // continuous in conductance (digipots take their nearest tap), or one tap towards sign(g) for the
 // sign rule (CL's signal; every trainable edge a digipot). This is exactly the in-process Trainer's
@@ -32,8 +32,8 @@
 
 #include "emulator/bench/bench.hpp"
 #include "emulator/core/random.hpp"
-#include "emulator/learning/rule.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/rule.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/sim/state.hpp"
 
 namespace spiceloop {

@@ -33,9 +33,9 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/json_reader.hpp"
-#include "emulator/learning/rule.hpp"
-#include "emulator/learning/task.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/rule.hpp"
+#include "emulator/learning/tasks/task.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/network/network.hpp"
 #include "emulator/sim/simulator.hpp"
 

@@ -6,8 +6,8 @@
 #include <numeric>
 
 #include "emulator/core/error.hpp"
-#include "emulator/learning/hash.hpp"
-#include "emulator/learning/rule.hpp"
+#include "emulator/core/fingerprint.hpp"
+#include "emulator/learning/rules/rule.hpp"
 
 namespace spiceloop {
 

@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "emulator/learning/checkpoint.hpp"
+#include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
-#include "emulator/learning/invariants.hpp"
+#include "emulator/learning/rules/invariants.hpp"
 #include "emulator/core/random.hpp"
-#include "emulator/learning/task.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/tasks/task.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/sim/simulator.hpp"
 
 namespace spiceloop {

@@ -4,10 +4,10 @@
 #include <cmath>
 
 #include "emulator/core/error.hpp"
-#include "emulator/learning/invariants.hpp"
+#include "emulator/learning/rules/invariants.hpp"
 #include "emulator/core/random.hpp"
-#include "emulator/learning/rule.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/rule.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include <Eigen/Dense>
 
 #include "emulator/solver/oracle.hpp"

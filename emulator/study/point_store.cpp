@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "emulator/core/error.hpp"
-#include "emulator/learning/atomic_file.hpp"
+#include "emulator/core/atomic_file.hpp"
 
 namespace spiceloop::study {
 

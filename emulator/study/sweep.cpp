@@ -9,7 +9,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/log.hpp"
-#include "emulator/learning/atomic_file.hpp"
+#include "emulator/core/atomic_file.hpp"
 #include "emulator/study/fits.hpp"
 #include "emulator/study/measure.hpp"
 #include "emulator/study/plot_sweep.hpp"

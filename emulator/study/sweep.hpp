@@ -24,7 +24,7 @@ struct SweepOptions {
   std::filesystem::path out_dir = "runs/sweep";
   SimulatorFactory factory;
   bool plot = true;
-  std::filesystem::path plot_script;  // empty: searched like tools/plot_training.py
+  std::filesystem::path plot_script;  // empty: tools/plot_sweep.py, searched (core/plot_script.hpp)
   bool progress = true;               // lines on stderr every few seconds
   std::int64_t max_points = -1;       // stop after measuring this many points in this call, as if killed
   std::int64_t first_points = -1;     // only grid points with index below this (the bench's sample)

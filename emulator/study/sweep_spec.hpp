@@ -36,8 +36,8 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/json_reader.hpp"
-#include "emulator/learning/rule.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/rule.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/sim/simulator.hpp"
 
 namespace spiceloop::study {

@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "emulator/core/error.hpp"
-#include "emulator/learning/checkpoint.hpp"
+#include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/core/random.hpp"
-#include "emulator/learning/run.hpp"
+#include "emulator/learning/run/run.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "tests/common/experiments.hpp"
 #include "tests/common/files.hpp"

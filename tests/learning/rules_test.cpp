@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "emulator/learning/invariants.hpp"
-#include "emulator/learning/rule.hpp"
+#include "emulator/learning/rules/invariants.hpp"
+#include "emulator/learning/rules/rule.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/solver/oracle.hpp"

@@ -11,7 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/learning/run.hpp"
+#include "emulator/learning/config.hpp"
+#include "emulator/learning/run/run.hpp"
 #include "emulator/sim/simulator.hpp"
 #include "tests/common/files.hpp"
 

@@ -2,7 +2,7 @@
 // and the ngspice and ideal backends agree.
 #include <catch2/catch.hpp>
 
-#include "emulator/learning/run.hpp"
+#include "emulator/learning/run/run.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"

@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "emulator/learning/invariants.hpp"
-#include "emulator/learning/task.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/invariants.hpp"
+#include "emulator/learning/tasks/task.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/solver/oracle.hpp"
 #include "tests/common/networks.hpp"
 

@@ -9,8 +9,8 @@
 
 #include "drivers/scpi/response.hpp"
 #include "drivers/standins/learning_network/learning_network.hpp"
-#include "emulator/learning/rule.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/rule.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "helpers.hpp"
 

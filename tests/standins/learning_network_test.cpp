@@ -9,9 +9,9 @@
 
 #include "drivers/standins/learning_network/learning_network.hpp"
 #include "emulator/learning/config.hpp"
-#include "emulator/learning/rule.hpp"
+#include "emulator/learning/rules/rule.hpp"
 #include "emulator/learning/trainer.hpp"
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "learning_network_rig.hpp"
 

@@ -11,7 +11,7 @@
 #include "drivers/standins/lab/lab.hpp"
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/core/error.hpp"
-#include "emulator/learning/atomic_file.hpp"
+#include "emulator/core/atomic_file.hpp"
 #include "tools/spiceloop/commands.hpp"
 
 namespace spiceloop::cli {

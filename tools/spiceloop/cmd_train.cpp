@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "emulator/core/error.hpp"
-#include "emulator/learning/run.hpp"
+#include "emulator/learning/run/run.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"

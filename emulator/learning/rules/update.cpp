@@ -1,4 +1,4 @@
-#include "emulator/learning/update.hpp"
+#include "emulator/learning/rules/update.hpp"
 
 #include <algorithm>
 #include <cassert>

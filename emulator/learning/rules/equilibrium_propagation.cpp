@@ -4,7 +4,7 @@
 // half-convention update is exactly -alpha dL/dk at any beta.
 #include <cassert>
 
-#include "emulator/learning/rule.hpp"
+#include "emulator/learning/rules/rule.hpp"
 
 namespace spiceloop::ep {
 

@@ -1,4 +1,4 @@
-#include "emulator/learning/hash.hpp"
+#include "emulator/core/fingerprint.hpp"
 
 #include <bit>
 

@@ -1,4 +1,4 @@
-#include "emulator/learning/invariants.hpp"
+#include "emulator/learning/rules/invariants.hpp"
 
 #include <cmath>
 

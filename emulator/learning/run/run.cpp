@@ -1,4 +1,4 @@
-#include "emulator/learning/run.hpp"
+#include "emulator/learning/run/run.hpp"
 
 #include <chrono>
 #include <fstream>
@@ -9,9 +9,9 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/log.hpp"
-#include "emulator/learning/atomic_file.hpp"
-#include "emulator/learning/metrics.hpp"
-#include "emulator/learning/plot.hpp"
+#include "emulator/core/atomic_file.hpp"
+#include "emulator/learning/run/metrics.hpp"
+#include "emulator/core/plot_script.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/network/load.hpp"
 
@@ -260,7 +260,15 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
       {"fingerprint", trainer.fingerprint()},
       {"config", json::parse(config.document.dump())}};
   write_file_atomically(res.out_dir / "summary.json", summary.dump(2) + "\n");
-  if (opt.plot) plot_training(metrics_file, res.out_dir / "loss.png", opt.plot_script);
+  if (opt.plot) {
+    const auto png = res.out_dir / "loss.png";
+    const auto script = opt.plot_script.empty() ? find_plot_script("plot_training.py", "SPICELOOP_PLOT_SCRIPT")
+                                                : opt.plot_script;
+    if (script.empty())
+      log::warn("tools/plot_training.py not found; skipping {}", png.string());
+    else
+      run_plot_script(script, {metrics_file.string(), png.string()}, png.string());
+  }
   return res;
 }
 

@@ -1,4 +1,4 @@
-#include "emulator/learning/atomic_file.hpp"
+#include "emulator/core/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "emulator/learning/checkpoint.hpp"
+#include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
-#include "emulator/learning/progress.hpp"
+#include "emulator/core/progress.hpp"
 #include "emulator/network/network.hpp"
 #include "emulator/sim/simulator.hpp"
 
@@ -27,7 +27,7 @@ struct TrainRunOptions {
   Simulator* oracle = nullptr;        // exact backend for the identity residual (IdealSimulator), optional
   std::int64_t max_steps = -1;        // stop after this many steps in this call, as if killed (tests)
   bool plot = true;                   // write loss.png
-  std::filesystem::path plot_script;  // empty: searched (plot.hpp)
+  std::filesystem::path plot_script;  // empty: searched (core/plot_script.hpp)
 };
 
 struct TrainResult {

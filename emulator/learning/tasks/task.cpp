@@ -1,4 +1,4 @@
-#include "emulator/learning/task.hpp"
+#include "emulator/learning/tasks/task.hpp"
 
 #include <algorithm>
 

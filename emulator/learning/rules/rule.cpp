@@ -1,4 +1,4 @@
-#include "emulator/learning/rule.hpp"
+#include "emulator/learning/rules/rule.hpp"
 
 #include <cassert>
 

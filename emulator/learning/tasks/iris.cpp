@@ -9,7 +9,7 @@
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 #include "emulator/core/random.hpp"
-#include "emulator/learning/task.hpp"
+#include "emulator/learning/tasks/task.hpp"
 
 namespace spiceloop::tasks {
 

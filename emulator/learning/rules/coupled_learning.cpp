@@ -2,7 +2,7 @@
 // way from the free response to the target; edges whose drop grows when clamped lose conductance.
 #include <cassert>
 
-#include "emulator/learning/rule.hpp"
+#include "emulator/learning/rules/rule.hpp"
 
 namespace spiceloop::cl {
 

@@ -1,4 +1,4 @@
-#include "emulator/learning/metrics.hpp"
+#include "emulator/learning/run/metrics.hpp"
 
 #include <unistd.h>
 

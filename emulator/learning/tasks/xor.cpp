@@ -3,7 +3,7 @@
 // every source, so XOR of two plain inputs is out of its reach; the complementary encoding
 // (x1, 1-x1, x2, 1-x2) on four inputs makes it reachable with diode AND/OR paths.
 #include "emulator/core/error.hpp"
-#include "emulator/learning/task.hpp"
+#include "emulator/learning/tasks/task.hpp"
 
 namespace spiceloop::tasks {
 

@@ -2,7 +2,7 @@
 // random voltages, every output's target is a fixed linear function of them.
 #include "emulator/core/error.hpp"
 #include "emulator/core/random.hpp"
-#include "emulator/learning/task.hpp"
+#include "emulator/learning/tasks/task.hpp"
 
 namespace spiceloop::tasks {
 

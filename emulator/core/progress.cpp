@@ -1,4 +1,4 @@
-#include "emulator/learning/progress.hpp"
+#include "emulator/core/progress.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "emulator/learning/checkpoint.hpp"
+#include "emulator/learning/run/checkpoint.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/json_text.hpp"
-#include "emulator/learning/atomic_file.hpp"
+#include "emulator/core/atomic_file.hpp"
 
 namespace spiceloop {
 

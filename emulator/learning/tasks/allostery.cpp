@@ -4,7 +4,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/random.hpp"
-#include "emulator/learning/task.hpp"
+#include "emulator/learning/tasks/task.hpp"
 
 namespace spiceloop::tasks {
 

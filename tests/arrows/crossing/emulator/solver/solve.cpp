@@ -1,0 +1,3 @@
+#include <Eigen/Dense>
+#include "emulator/core/error.hpp"
+#include "emulator/network/network.hpp"
