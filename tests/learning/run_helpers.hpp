@@ -51,6 +51,7 @@ class WrappedSimulator : public Simulator {
  protected:
   void do_load(const Network& net) override { inner_.load(net); }
   void do_set_conductances(std::span<const double> k) override { inner_.set_conductances(k); }
+  void do_reset_history() override { inner_.reset_history(); }
   State do_solve(const Drive& d) override { return spoil(inner_.solve(d)); }
   TwinState do_solve_twin(const Drive& d) override {
     TwinState t = inner_.solve_twin(d);
