@@ -28,7 +28,7 @@ namespace {
 
 // 80 steps per epoch; stopped at step 30, its checkpoint (step 25) is in the middle of an epoch,
 // so it holds a sample order.
-TrainConfig regression() { return test::bundled_experiment("regression.json", {{"epochs", 2}, {"checkpoint_every", 25}}); }
+TrainConfig regression() { return testrun::short_regression(); }
 // Digipots (128 taps) moved by quantised steps.
 TrainConfig digipots() {
   return test::bundled_experiment("sign_rule.json", {{"epochs", 40},
@@ -39,11 +39,7 @@ TrainConfig digipots() {
 }
 
 TrainResult run(const TrainConfig& c, const fs::path& out, bool resume = false, std::int64_t max_steps = -1) {
-  IdealSimulator sim(c.tolerances);
-  TrainRunOptions o = testrun::quiet(out);
-  o.resume = resume;
-  o.max_steps = max_steps;
-  return run_training(c, sim, o);
+  return testrun::train_ideal(c, out, resume, max_steps);
 }
 
 // What write_checkpoint puts in "digest": the fingerprint of every other field.
