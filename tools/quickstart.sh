@@ -5,4 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tools/setup.sh" spiceloop spiceloop-ngspice-worker
-exec "$root/build/spiceloop" train --out "$root/out/default" "$@"
+# Each quickstart replaces the last one's results, unless asked to continue them (--resume).
+replace=(--overwrite)
+for a in "$@"; do [ "$a" = --resume ] && replace=(); done
+exec "$root/build/spiceloop" train --out "$root/out/default" "${replace[@]}" "$@"

@@ -7,11 +7,15 @@
 namespace spiceloop {
 
 void Fingerprint::add(std::string_view text) {
-  for (unsigned char c : text) {
+  add_bytes(text);
+  add(static_cast<std::int64_t>(text.size()));  // so "ab"+"c" differs from "a"+"bc"
+}
+
+void Fingerprint::add_bytes(std::string_view bytes) {
+  for (unsigned char c : bytes) {
     h_ ^= c;
     h_ *= 0x100000001b3ULL;
   }
-  add(static_cast<std::int64_t>(text.size()));  // so "ab"+"c" differs from "a"+"bc"
 }
 
 void Fingerprint::add(double x) { add(static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(x))); }

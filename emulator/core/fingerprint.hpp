@@ -11,6 +11,8 @@ namespace spiceloop {
 class Fingerprint {
  public:
   void add(std::string_view text);
+  // The bytes alone, without their count: a stream gives the same fingerprint however it is cut.
+  void add_bytes(std::string_view bytes);
   void add(double x);  // exact: the bit pattern
   void add(std::int64_t x);
   std::string hex() const;

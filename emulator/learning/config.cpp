@@ -2,9 +2,12 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "emulator/core/numbers.hpp"
 #include "emulator/core/json_text.hpp"
 #include "emulator/network/load.hpp"
+#include "emulator/sim/option_ranges.hpp"
 
 namespace spiceloop {
 
@@ -55,6 +58,10 @@ TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
     t.allow_only({"kind", "samples", "train_samples", "input_volts", "coefficients", "offset_volts"});
     s.kind = TaskKind::Regression;
     s.samples = positive_int(t, "samples", 100, 2);
+    if (s.samples > experiment_limits::kMaxSamples)
+      t.fail("too_large", "samples",
+             "samples = " + std::to_string(s.samples) + " is more than the limit of " +
+                 std::to_string(experiment_limits::kMaxSamples));
     s.train_samples = positive_int(t, "train_samples", std::max(1, s.samples * 4 / 5));
     if (s.train_samples >= s.samples)
       t.fail("invalid", "train_samples", "train_samples must be below samples, leaving a test set");
@@ -163,6 +170,7 @@ SolverOptions parse_tolerances(const JsonObject& t) {
   if (!(s.gmin_siemens >= 0.0)) t.fail("invalid", "gmin_siemens", "must be >= 0");
   s.newton_max_iterations = positive_int(t, "newton_max_iterations", s.newton_max_iterations);
   positive("kcl_tolerance", s.kcl_tolerance);
+  if (const auto problem = solver_options_problem(s)) t.fail("invalid", problem->key, problem->message);
   return s;
 }
 
@@ -232,6 +240,14 @@ void validate_against_network(const TrainConfig& c, const Network& net) {
   }
   if (!has_trainable)
     kConfigDocument.fail("invalid", origin.where("/network"), "the network has no trainable resistor or digipot edge");
+  // Every evaluation solves the whole data set at once: one state (nodes + 2 edges values) per sample.
+  const double values = static_cast<double>(c.task.samples) * (net.node_count() + 2.0 * net.edge_count());
+  if (c.task.kind == TaskKind::Regression && values > experiment_limits::kMaxEvaluationValues)
+    kConfigDocument.fail("too_large", origin.where("/task/samples"),
+                         fmt::format("{} samples on a network of {} nodes and {} edges make {:.3g} values per "
+                                     "evaluation, more than the limit of {:.3g}; use fewer samples",
+                                     c.task.samples, net.node_count(), net.edge_count(), values,
+                                     experiment_limits::kMaxEvaluationValues));
 }
 
 }  // namespace spiceloop

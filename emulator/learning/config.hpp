@@ -24,6 +24,9 @@
 //                  newton_max_iterations, kcl_tolerance
 //   "checkpoint_every" [0: only at the end] steps;  "evaluate_every" [1] epochs
 //   "metrics"      ["step"] | "epoch";  "output_dir" ["runs/train"];  "description" (free text)
+// Limits, checked before anything is allocated ("config.too_large"): a regression's "samples" at
+// most experiment_limits::kMaxSamples, and the values one evaluation holds, samples x (nodes + 2
+// edges), at most kMaxEvaluationValues (about 400 MB of doubles). Networks: netlists/README.md.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +43,11 @@
 #include "emulator/sim/simulator.hpp"
 
 namespace spiceloop {
+
+namespace experiment_limits {
+inline constexpr int kMaxSamples = 1'000'000;
+inline constexpr double kMaxEvaluationValues = 5e7;
+}  // namespace experiment_limits
 
 enum class MetricsEvery { Step, Epoch };
 
@@ -82,7 +90,8 @@ TrainConfig load_train_config_file(const std::filesystem::path& path);
 // The network the experiment names (file, generator or inline), validated. Throws InputError.
 Network resolve_network(const TrainConfig& config);
 
-// Checks that need the network (counts, element kinds for the update mode); throws InputError.
+// Checks that need the network (counts, element kinds for the update mode, the evaluation's size);
+// throws InputError. The Trainer runs it before it builds the data set.
 void validate_against_network(const TrainConfig& config, const Network& net);
 
 }  // namespace spiceloop

@@ -8,6 +8,7 @@
 #include "emulator/core/error.hpp"
 #include "emulator/core/fingerprint.hpp"
 #include "emulator/learning/rules/rule.hpp"
+#include "emulator/learning/run/checkpoint_checks.hpp"
 
 namespace spiceloop {
 
@@ -47,6 +48,13 @@ bool all_finite(const std::vector<double>& v) {
                                "(the last checkpoint is intact). Lower alpha or the nudge, or check the network.");
 }
 
+// The network is checked against the config before the data set is built: a data set too large
+// for memory is refused before it is allocated.
+Dataset checked_dataset(const TrainConfig& config, const Network& net) {
+  validate_against_network(config, net);
+  return make_dataset(config.task, net, config.seed);
+}
+
 Drive free_drive(const Sample& s) {
   Drive d;
   d.phase = Phase::Free;
@@ -61,10 +69,9 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
       net_(std::move(net)),
       sim_(sim),
       oracle_(oracle),
-      data_(make_dataset(config.task, net_, config.seed)),
+      data_(checked_dataset(config, net_)),
       updater_(config.update, net_, config.seed),
       rng_(Rng::stream(config.seed, RandomStream::Training)) {
-  validate_against_network(config_, net_);
   if (static_cast<int>(data_.train.size()) < config_.batch_size)
     throw InputError("config.invalid", config_.source.empty() ? "/batch_size" : config_.source + "#/batch_size",
                      "batch_size is larger than the training set (" + std::to_string(data_.train.size()) + ")");
@@ -221,6 +228,11 @@ EvalRecord Trainer::evaluate() {
   return e;
 }
 
+void Trainer::reset_solver_history() {
+  sim_.reset_history();
+  if (identity_applies_) oracle_->reset_history();
+}
+
 Checkpoint Trainer::save() const {
   Checkpoint c;
   c.hash = fingerprint_;
@@ -238,18 +250,18 @@ Checkpoint Trainer::save() const {
 }
 
 void Trainer::restore(const Checkpoint& c) {
-  if (c.hash != fingerprint_)
-    throw InputError("checkpoint.mismatch", "checkpoint.json",
-                     "the checkpoint was written by another config, network, data set or backend "
-                     "(fingerprint " + c.hash + ", this run " + fingerprint_ + "); start a fresh run or use its own config");
-  if (c.siemens.size() != net_.edges.size() || c.codes.size() != net_.edges.size() ||
-      (c.batch > 0 && c.order.size() != data_.train.size()))
-    throw InputError("checkpoint.format", "checkpoint.json", "the checkpoint does not match the network's size");
+  assert(step_ == 0 && "restore() continues a run from its start network only");
+  check_checkpoint(c, CheckpointRun{fingerprint_, convention_name(config_.rule.convention), config_.epochs,
+                                    batches_per_epoch_, data_.train.size(), net_, updater_});
+  try {
+    rng_.set_state(c.rng);
+  } catch (const InputError& e) {
+    throw InputError(e.id(), checkpoint_where(c, "/rng"), e.message());
+  }
   step_ = c.step;
   epoch_ = c.epoch;
   batch_ = c.batch;
   order_ = c.order;
-  rng_.set_state(c.rng);
   for (std::size_t j = 0; j < net_.edges.size(); ++j) {
     Edge& e = net_.edges[j];
     if (!e.is_linear()) continue;

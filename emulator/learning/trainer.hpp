@@ -63,8 +63,12 @@ class Trainer {
 
   // Ties checkpoints to config, initial network, data set and backend.
   const std::string& fingerprint() const { return fingerprint_; }
+  // Drops the simulators' solve history (Simulator::reset_history): at each checkpoint, so that
+  // the steps after it depend only on what the checkpoint holds.
+  void reset_solver_history();
   Checkpoint save() const;  // hash, counters, order, rng, element values (caller adds the rest)
-  void restore(const Checkpoint& c);  // throws InputError checkpoint.mismatch
+  // On a trainer that has not stepped; throws InputError checkpoint.* (checkpoint_checks.hpp).
+  void restore(const Checkpoint& c);
 
  private:
   void push_conductances();

@@ -31,6 +31,10 @@ void Simulator::set_conductances(std::span<const double> siemens) {
   do_set_conductances(siemens);
 }
 
+void Simulator::reset_history() {
+  if (loaded()) do_reset_history();
+}
+
 State Simulator::solve(const Drive& drive) {
   check_drive(shape(), drive, false);
   return do_solve(drive);

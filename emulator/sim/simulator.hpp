@@ -77,7 +77,14 @@ class Simulator {
 
   bool loaded() const { return shape_.has_value(); }
 
+  // Drops what earlier solves left behind (ngspice: the halted transient, the matrix ordering it
+  // chose, the solution Newton starts from), so that later results depend only on the loaded
+  // network and conductances. Training calls it at every checkpoint so that a resumed run is
+  // bit-identical to an uninterrupted one. Backends without such state do nothing.
+  void reset_history();
+
  protected:
+  virtual void do_reset_history() {}
   virtual void do_load(const Network& net) = 0;
   virtual void do_set_conductances(std::span<const double> siemens) = 0;
   virtual State do_solve(const Drive& drive) = 0;

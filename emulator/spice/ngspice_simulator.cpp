@@ -35,6 +35,12 @@ void NgspiceSimulator::do_set_conductances(std::span<const double> siemens) {
   for (Lane& l : lanes_) l.conductances_sent = false;
 }
 
+// A reload needs no new process: remcirc + destroy all leave nothing of the old circuit that a
+// solve reads (tested: the same bits as a fresh worker, tests/learning/resume_exact_test.cpp).
+void NgspiceSimulator::do_reset_history() {
+  for (Lane& l : lanes_) l.network_sent = false;
+}
+
 NgspiceSimulator::Counters NgspiceSimulator::counters() const {
   Counters c = counters_;
   for (const Lane& l : lanes_) {

@@ -11,6 +11,8 @@
 // Free and nudged solves share one circuit; clamped and twin have their own, each in its own
 // worker process (started when first needed), so alternating phases, as every CL step does,
 // never reloads a deck: each worker alters only the elements changed since its last solve.
+// reset_history() makes each worker reload its circuit, with the present values, at its next solve:
+// a new transient whose matrix ordering and starting point depend on nothing earlier.
 // Not thread-safe; one per thread (each has its own worker, so several run in parallel).
 #pragma once
 
@@ -56,6 +58,7 @@ class NgspiceSimulator final : public Simulator {
  protected:
   void do_load(const Network& net) override;
   void do_set_conductances(std::span<const double> siemens) override;
+  void do_reset_history() override;  // every worker reloads its circuit at its next solve
   State do_solve(const Drive& drive) override;
   TwinState do_solve_twin(const Drive& drive) override;
   std::vector<State> do_solve_batch(std::span<const Drive> drives) override;  // one round trip

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "emulator/core/json_text.hpp"
 #include "emulator/learning/config.hpp"
+#include "emulator/sim/option_ranges.hpp"
 
 namespace spiceloop::study {
 
@@ -46,8 +49,7 @@ SolverOptions tolerance(const JsonObject& t) {
   s.abstol_amps = t.number("abstol_amps", s.abstol_amps);
   s.vntol_volts = t.number("vntol_volts", s.vntol_volts);
   s.gmin_siemens = t.number("gmin_siemens", s.gmin_siemens);
-  if (!(s.reltol > 0 && s.abstol_amps > 0 && s.vntol_volts > 0 && s.gmin_siemens >= 0))
-    t.fail("invalid", "", "tolerances must be positive (gmin_siemens >= 0)");
+  if (const auto problem = solver_options_problem(s)) t.fail("invalid", problem->key, problem->message);
   return s;
 }
 
@@ -148,7 +150,27 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   s.max_steps = root.integer("max_steps", 20000);
   if (s.max_steps < 1) root.fail("invalid", "max_steps", "must be >= 1");
   (void)root.string("description", "");
+  const double points = grid_size(s);
+  if (points > kMaxGridPoints)
+    root.fail("too_large", "",
+              fmt::format("the axes make {:.6g} grid points, more than the limit of {}; shorten an axis", points,
+                          kMaxGridPoints));
   return s;
+}
+
+double grid_size(const SweepSpec& s) {
+  // expand_grid's loops, counted (in doubles: a product of axes may pass any integer).
+  double tolerances = 0.0, rules = 0.0, modes = 0.0;
+  for (const auto& backend : s.backends) tolerances += backend == "ideal" ? 1.0 : static_cast<double>(s.tolerances.size());
+  for (RuleKind rule : s.rules)
+    rules += rule == RuleKind::CoupledLearning ? static_cast<double>(s.eta.size()) * static_cast<double>(s.alpha.size())
+                                               : static_cast<double>(s.beta.size()) * static_cast<double>(s.alpha_ep.size());
+  for (UpdateMode mode : s.modes) modes += mode == UpdateMode::Continuous ? 1.0 : static_cast<double>(s.taps.size());
+  double points = static_cast<double>(s.networks.size()) * tolerances * rules * modes *
+                  static_cast<double>(s.parameters.size()) * static_cast<double>(s.seeds.size());
+  for (const auto* axis : {&s.load_ohms, &s.source_ohms, &s.wiper_ohms, &s.clip_margin, &s.noise_volts})
+    points *= static_cast<double>(axis->size());
+  return points;
 }
 
 SweepSpec load_sweep_file(const std::filesystem::path& path) {

@@ -24,6 +24,8 @@
 //                  same time t = alpha x steps = run_steps x min alpha (the continuous limit)
 //   "max_steps"    [20000] cap on steps per run
 //   "description"  free text
+// Limit: the grid (the product of the axes) holds at most kMaxGridPoints points, checked before it
+// is expanded ("config.too_large").
 // Errors: InputError "config.*" (the experiment reader's ids) at "<file>#<JSON pointer>"; the file
 // and its JSON text (unreadable, too large, syntax) "sweep.*".
 #pragma once
@@ -100,6 +102,8 @@ SweepSpec load_sweep_file(const std::filesystem::path& path);
 // Every point, in the fixed order: network, backend, tolerances, rule, nudge, alpha, parameter,
 // update, taps, load, source, wiper, clip, noise, seed (seed innermost). Tolerances collapse to the
 // first for the ideal backend, taps to 0 for continuous updates.
+inline constexpr std::int64_t kMaxGridPoints = 1'000'000;
+double grid_size(const SweepSpec& spec);  // the points expand_grid makes, counted without making them
 std::vector<SweepPoint> expand_grid(const SweepSpec& spec);
 
 }  // namespace spiceloop::study

@@ -26,7 +26,7 @@ namespace {
 
 // Regression on lab16: 160 steps, a checkpoint every 25; plus a digipot run whose stochastic
 // rounding and desync mask draw from the training RNG, so its state must be restored exactly.
-TrainConfig regression() { return test::bundled_experiment("regression.json", {{"epochs", 2}, {"checkpoint_every", 25}}); }
+TrainConfig regression() { return testrun::short_regression(); }
 TrainConfig stochastic_taps() {
   return test::bundled_experiment("sign_rule.json", {{"epochs", 60},
                                                 {"checkpoint_every", 7},
@@ -47,11 +47,7 @@ void check_same_run(const fs::path& a, const fs::path& b) {
 }
 
 TrainResult run(const TrainConfig& c, const fs::path& out, bool resume = false, std::int64_t max_steps = -1) {
-  IdealSimulator sim(c.tolerances);
-  TrainRunOptions o = testrun::quiet(out);
-  o.resume = resume;
-  o.max_steps = max_steps;
-  return run_training(c, sim, o);
+  return testrun::train_ideal(c, out, resume, max_steps);
 }
 
 }  // namespace

@@ -174,3 +174,50 @@ TEST_CASE("config: the bundled experiments all parse", "[config]") {
   }
   CHECK(count >= 5);
 }
+
+TEST_CASE("config: solver tolerances outside their ranges are refused at their pointer", "[config]") {
+  // ngspice takes a negative reltol and fails much later with "Timestep too small".
+  for (const auto& [key, value] : std::vector<std::pair<std::string, double>>{{"reltol", -1.0},
+                                                                              {"reltol", 1.0},
+                                                                              {"abstol_amps", 2.0},
+                                                                              {"vntol_volts", 5.0},
+                                                                              {"gmin_siemens", 1.0},
+                                                                              {"gmin_siemens", -1e-12},
+                                                                              {"kcl_tolerance", 2.0}}) {
+    INFO(key << " = " << value);
+    json doc = valid();
+    doc["tolerances"] = {{key, value}};
+    CHECK(error_of(doc) == std::pair<std::string, std::string>{"config.invalid", "exp.json#/tolerances/" + key});
+  }
+  json doc = valid();
+  doc["tolerances"] = {{"reltol", 1e-3}, {"abstol_amps", 1e-12}, {"vntol_volts", 1e-6}, {"gmin_siemens", 0}};
+  CHECK(error_of(doc).first == "none");
+}
+
+TEST_CASE("config: a regression with more samples than the limit is refused before anything is allocated",
+          "[config]") {
+  json doc = valid();
+  doc["task"] = {{"kind", "regression"}, {"samples", 1000000000}};
+  CHECK(error_of(doc) == std::pair<std::string, std::string>{"config.too_large", "exp.json#/task/samples"});
+  doc["task"]["samples"] = experiment_limits::kMaxSamples;
+  doc["batch_size"] = 1;
+  CHECK(error_of(doc).first == "none");
+}
+
+TEST_CASE("config: a regression whose evaluation would not fit the limit is refused before the data set is built",
+          "[config]") {
+  // random_spec.json: 64 nodes and 160 edges, 384 values per sample; 200,000 samples make 7.7e7.
+  json doc = valid();
+  doc["network"] = "../random_spec.json";
+  doc["task"] = {{"kind", "regression"}, {"samples", 200000}};
+  doc["batch_size"] = 1;
+  const TrainConfig c = parse_train_config(doc, std::filesystem::path(test::experiment_file("default.json")).parent_path(), "exp.json");
+  IdealSimulator sim;
+  try {
+    Trainer t(c, resolve_network(c), sim);
+    FAIL("built a data set beyond the limit");
+  } catch (const InputError& e) {
+    CHECK(e.id() == "config.too_large");
+    CHECK(e.where() == "exp.json#/task/samples");
+  }
+}

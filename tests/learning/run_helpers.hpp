@@ -14,6 +14,8 @@
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/run/run.hpp"
 #include "emulator/sim/simulator.hpp"
+#include "emulator/solver/ideal_simulator.hpp"
+#include "tests/common/experiments.hpp"
 #include "tests/common/files.hpp"
 
 namespace spiceloop::testrun {
@@ -39,6 +41,15 @@ inline TrainRunOptions quiet(const std::filesystem::path& out, Simulator* oracle
   return o;
 }
 
+// Regression on lab16, 2 epochs of 80 steps, a checkpoint every 25 (the checkpoint tests' run).
+inline TrainConfig short_regression() {
+  return test::bundled_experiment("regression.json", {{"epochs", 2}, {"checkpoint_every", 25}});
+}
+
+// A whole run on the ideal backend into out, as `spiceloop train [--resume] [--max-steps N]` does.
+TrainResult train_ideal(const TrainConfig& c, const std::filesystem::path& out, bool resume = false,
+                        std::int64_t max_steps = -1);
+
 // A Simulator that forwards to another and can misbehave: slow solves, or NaN after some solves.
 class WrappedSimulator : public Simulator {
  public:
@@ -51,6 +62,7 @@ class WrappedSimulator : public Simulator {
  protected:
   void do_load(const Network& net) override { inner_.load(net); }
   void do_set_conductances(std::span<const double> k) override { inner_.set_conductances(k); }
+  void do_reset_history() override { inner_.reset_history(); }
   State do_solve(const Drive& d) override { return spoil(inner_.solve(d)); }
   TwinState do_solve_twin(const Drive& d) override {
     TwinState t = inner_.solve_twin(d);
@@ -79,6 +91,15 @@ inline void WrappedSimulator::usleep_for(long us) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
   while (std::chrono::steady_clock::now() < until) {
   }
+}
+
+inline TrainResult train_ideal(const TrainConfig& c, const std::filesystem::path& out, bool resume,
+                               std::int64_t max_steps) {
+  IdealSimulator sim(c.tolerances);
+  TrainRunOptions o = quiet(out);
+  o.resume = resume;
+  o.max_steps = max_steps;
+  return run_training(c, sim, o);
 }
 
 }  // namespace spiceloop::testrun

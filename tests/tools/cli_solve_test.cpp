@@ -104,3 +104,38 @@ TEST_CASE("spiceloop solve: a bad network file is an error with its location, no
     CHECK_THAT(r.output, Contains("/edges/0/ohms"));
   }
 }
+
+TEST_CASE("spiceloop netlist: values ngspice would read literally but no network carries are refused", "[cli]") {
+  // These once went into the deck as "dc nan" and the command exited 0.
+  const ScratchDir scratch("cli_netlist_values");
+  const std::string deck = (scratch.dir / "deck.cir").string();
+  for (const char* v : {"nan", "inf", "-inf", "1e300"}) {
+    INFO(v);
+    const auto r = run_command(spiceloop_binary() + " netlist " + bundled("divider.json") + " --phase clamped --values " +
+                                   v + " -o " + deck,
+                               true);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Contains("cli.values") && Contains("--values[0]"));
+    CHECK_FALSE(std::filesystem::exists(deck));
+  }
+  const auto amps = run_command(
+      spiceloop_binary() + " netlist " + bundled("divider.json") + " --phase nudged --values 1e300", true);
+  CHECK(amps.exit_code == 2);
+  CHECK_THAT(amps.output, Contains("cli.values"));
+  CHECK(run_command(spiceloop_binary() + " netlist " + bundled("divider.json") + " --phase clamped --values 0.25")
+            .exit_code == 0);
+}
+
+TEST_CASE("spiceloop solve and netlist: a tolerance outside its range is refused naming the flag", "[cli]") {
+  // ngspice took --reltol -1 and failed later with "Timestep too small".
+  for (const std::string& args : {std::string(" solve ") + bundled("divider.json") + " --backend ngspice --reltol -1",
+                                  std::string(" solve ") + bundled("divider.json") + " --backend ideal --gmin 1",
+                                  std::string(" netlist ") + bundled("divider.json") + " --reltol -1"}) {
+    INFO(args);
+    const auto r = run_command(spiceloop_binary() + args, true);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Contains("cli.tolerance"));
+  }
+  CHECK_THAT(run_command(spiceloop_binary() + " solve " + bundled("divider.json") + " --reltol -1", true).output,
+             Contains("--reltol"));
+}

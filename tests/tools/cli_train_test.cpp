@@ -92,3 +92,35 @@ TEST_CASE("spiceloop train: killed with SIGKILL and resumed, a run ends bit-iden
   REQUIRE(resumed.exit_code == 0);
   CHECK(read_text(dir / "killed" / "network.json") == read_text(dir / "whole" / "network.json"));
 }
+
+TEST_CASE("spiceloop train: a stopped run prints its last measured loss, never a zero it did not measure", "[cli]") {
+  const ScratchDir scratch("train_stopped");
+  const std::string base = spiceloop_binary() + " train " + experiment_file("default.json") +
+                           " --backend ideal --progress off --out " + scratch.dir.string();
+  // One step per epoch, an evaluation every 5: stopped at step 23, the last was at epoch 20.
+  const auto r = run_command(base + " --max-steps 23", true);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.output, Contains("stopped after 23 steps") && Contains("(last evaluation, epoch 20)"));
+  CHECK_THAT(r.output, !Contains("0.0000e+00"));
+  // Resumed from step 20 and stopped before the next evaluation: nothing measured in this call.
+  const auto again = run_command(base + " --resume --max-steps 2", true);
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.output, Contains("no evaluation since"));
+  CHECK_THAT(again.output, !Contains("0.0000e+00"));
+}
+
+TEST_CASE("spiceloop train: a killed run's folder is kept unless --resume or --overwrite says otherwise", "[cli]") {
+  const ScratchDir scratch("train_keep");
+  const std::string base = spiceloop_binary() + " train " + experiment_file("default.json") +
+                           " --backend ideal --progress off --out " + scratch.dir.string();
+  REQUIRE(run_command(base + " --max-steps 12", true).exit_code == 0);
+  const std::string checkpoint = read_text(scratch.dir / "checkpoint.json");
+  const std::string metrics = read_text(scratch.dir / "metrics.jsonl");
+  const auto refused = run_command(base, true);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.output, Contains("train.existing_run") && Contains("--resume") && Contains("--overwrite"));
+  CHECK(read_text(scratch.dir / "checkpoint.json") == checkpoint);
+  CHECK(read_text(scratch.dir / "metrics.jsonl") == metrics);
+  CHECK(run_command(base + " --resume --overwrite", true).exit_code != 0);  // one or the other
+  CHECK(run_command(base + " --overwrite", true).exit_code == 0);
+}

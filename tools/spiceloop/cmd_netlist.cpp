@@ -1,9 +1,12 @@
 // spiceloop netlist NET.json --phase P: the SPICE deck of one phase, runnable by `ngspice -b`.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "emulator/core/error.hpp"
 #include "emulator/netlist/deck.hpp"
 #include "emulator/network/load.hpp"
+#include "emulator/network/validate.hpp"
 #include "tools/spiceloop/commands.hpp"
 
 namespace spiceloop::cli {
@@ -19,6 +22,22 @@ struct NetlistArgs {
   bool no_print = false;
   SolverOptions tolerances;
 };
+
+// The values are printed into the deck as numbers ngspice reads literally (nan, inf and 1e300
+// included): only what a network could carry is written. Volts as the network format bounds its
+// inputs; amps as those volts drive through the largest conductance it allows.
+void check_values(const NetlistArgs& a) {
+  namespace nl = network_limits;
+  const bool amps = a.phase == "nudged";
+  const double limit = amps ? nl::kMaxAbsVolts * nl::kMaxSiemens : nl::kMaxAbsVolts;
+  for (size_t i = 0; i < a.values.size(); ++i)
+    if (!(std::isfinite(a.values[i]) && std::abs(a.values[i]) <= limit))
+      throw InputError("cli.values", fmt::format("--values[{}]", i),
+                       fmt::format("{:g} is not a usable {}: give a finite value within +-{:g} {}", a.values[i],
+                                   amps ? "current" : "voltage", limit, amps ? "A" : "V"));
+  if (a.phase == "twin" && !(a.eta > 0.0 && a.eta <= 1.0))
+    throw InputError("cli.eta", "--eta", fmt::format("the twin clamp factor must lie in (0, 1], got {:g}", a.eta));
+}
 
 Drive drive_for(const Network& net, const NetlistArgs& a) {
   Drive d;
@@ -63,6 +82,8 @@ void add_netlist(CLI::App& app) {
   cmd->add_flag("--no-print", args->no_print, "Leave out the .op/.print lines");
   cmd->add_option("--reltol", args->tolerances.reltol, "reltol written into .options")->capture_default_str();
   cmd->callback([args] {
+    check_values(*args);
+    check_tolerances(args->tolerances);
     const Network net = load_network_file(args->network);
     DeckOptions opt;
     opt.tolerances = args->tolerances;

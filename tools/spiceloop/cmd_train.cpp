@@ -20,6 +20,7 @@ struct TrainArgs {
   std::string instruments;  // --backend hil: the addresses file
   std::string out;
   bool resume = false;
+  bool overwrite = false;
   bool no_oracle = false;
   std::string progress = "auto";
   std::int64_t max_steps = -1;
@@ -45,6 +46,7 @@ void run(const TrainArgs& a) {
   TrainRunOptions opt;
   opt.out_dir = a.out;
   opt.resume = a.resume;
+  opt.overwrite = a.overwrite;
   opt.progress = progress_mode(a.progress);
   opt.oracle = a.no_oracle ? nullptr : &oracle;
   opt.max_steps = a.max_steps;
@@ -54,10 +56,19 @@ void run(const TrainArgs& a) {
 
   fmt::print("{} after {} steps ({} epochs) in {:.2f} s, {:.0f} steps/s\n", r.completed ? "done" : "stopped", r.steps,
              r.epochs, r.seconds, r.steps_per_s);
-  fmt::print("train loss {:.4e} -> {:.4e}\n", r.initial.train_loss, r.final.train_loss);
-  fmt::print("test  loss {:.4e} -> {:.4e}\n", r.initial.test_loss, r.final.test_loss);
-  if (r.final.test_accuracy >= 0.0)
-    fmt::print("test accuracy {:.1f} % -> {:.1f} %\n", 100.0 * r.initial.test_accuracy, 100.0 * r.final.test_accuracy);
+  // A stopped run has no final evaluation: show the latest one it made, or say there was none.
+  const EvalRecord* last = r.completed ? &r.final : r.last_evaluation ? &*r.last_evaluation : nullptr;
+  const std::string when = r.completed ? "" : fmt::format(" (last evaluation, epoch {})", r.last_evaluation_epoch);
+  if (last) {
+    fmt::print("train loss {:.4e} -> {:.4e}{}\n", r.initial.train_loss, last->train_loss, when);
+    fmt::print("test  loss {:.4e} -> {:.4e}{}\n", r.initial.test_loss, last->test_loss, when);
+    if (last->test_accuracy >= 0.0)
+      fmt::print("test accuracy {:.1f} % -> {:.1f} %{}\n", 100.0 * r.initial.test_accuracy,
+                 100.0 * last->test_accuracy, when);
+  } else {
+    fmt::print("train loss {:.4e}, test loss {:.4e} at the start; no evaluation since (--resume continues)\n",
+               r.initial.train_loss, r.initial.test_loss);
+  }
   fmt::print("Q = sum k^2: {:.6e} -> {:.6e} S^2\n", r.q_initial, r.q_final);
   if (r.identity_max_relative)
     fmt::print("identity residual |2 k.dk + alpha nu S| / scale, max over steps: {:.2e}\n", *r.identity_max_relative);
@@ -78,7 +89,10 @@ void add_train(CLI::App& app) {
                   "With --backend hil: the addresses file `spiceloop serve BENCH --addresses ADDRS.json` writes");
   add_renamed_option(*cmd, "--bench", "--instruments", true);
   cmd->add_option("--out", args->out, "Output directory (default: the experiment's output_dir)");
-  cmd->add_flag("--resume", args->resume, "Continue a killed run from its last checkpoint in the output directory");
+  auto* resume = cmd->add_flag("--resume", args->resume, "Continue a killed run from its last checkpoint in the output directory");
+  cmd->add_flag("--overwrite", args->overwrite,
+                "Replace a run already in the output directory (without --resume or --overwrite, one there is an error)")
+      ->excludes(resume);
   cmd->add_flag("--no-oracle", args->no_oracle, "Skip the Eigen identity check at every step");
   cmd->add_option("--progress", args->progress, "auto | bar | lines | off")
       ->check(CLI::IsMember({"auto", "bar", "lines", "off"}))

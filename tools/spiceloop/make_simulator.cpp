@@ -2,12 +2,27 @@
 
 #include "drivers/client/hil/hil_simulator.hpp"
 #include "emulator/core/error.hpp"
+#include "emulator/sim/option_ranges.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 
 namespace spiceloop::cli {
 
+void check_tolerances(const SolverOptions& tolerances) {
+  if (const auto problem = solver_options_problem(tolerances))
+    throw InputError("cli.tolerance", tolerance_flag(problem->key), problem->message);
+}
+
+std::string tolerance_flag(const std::string& key) {
+  if (key == "reltol") return "--reltol";
+  if (key == "abstol_amps") return "--abstol";
+  if (key == "vntol_volts") return "--vntol";
+  if (key == "gmin_siemens") return "--gmin";
+  return "tolerances/" + key;  // not a flag: set in a file
+}
+
 std::unique_ptr<Simulator> make_simulator(const BackendChoice& choice) {
+  check_tolerances(choice.tolerances);
   if (choice.backend == "ideal") return std::make_unique<IdealSimulator>(choice.tolerances);
   if (choice.backend == "ngspice") return std::make_unique<NgspiceSimulator>(choice.tolerances);
   if (choice.backend == "hil") {

@@ -17,7 +17,13 @@ struct BackendChoice {
   std::string instruments;          // hil: the addresses file `spiceloop serve BENCH --addresses` writes
 };
 
-// InputError cli.backend for an unknown name, cli.instruments for hil without an addresses file.
+// InputError cli.backend for an unknown name, cli.instruments for hil without an addresses file,
+// cli.tolerance for tolerances outside their ranges (emulator/sim/option_ranges.hpp).
 std::unique_ptr<Simulator> make_simulator(const BackendChoice& choice);
+
+// InputError cli.tolerance naming the flag (--reltol, --abstol, --vntol, --gmin) of the first
+// value outside its range.
+void check_tolerances(const SolverOptions& tolerances);
+std::string tolerance_flag(const std::string& key);
 
 }  // namespace spiceloop::cli

@@ -119,4 +119,10 @@ std::vector<double> Updater::apply(Network& net, std::span<const double> signal,
   return dk;
 }
 
+bool Updater::within_bounds(std::size_t j, const Edge& e, double siemens, int code) const {
+  const Bounds& b = bounds_[j];
+  if (e.kind == ElementKind::Digipot) return code >= b.lo_code && code <= b.hi_code;
+  return siemens >= b.lo_siemens && siemens <= b.hi_siemens;
+}
+
 }  // namespace spiceloop

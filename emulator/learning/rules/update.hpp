@@ -57,6 +57,9 @@ class Updater {
   std::vector<double> apply(Network& net, std::span<const double> signal, double alpha, Rng& rng) const;
 
   const std::vector<double>& rate_factors() const { return rates_; }  // s_j, 1 for fixed edges
+  // Whether trainable edge j may hold these values after apply(): a resistor's conductance within
+  // its bounds, a digipot's code among the codes its bounds allow (checkpoints are checked by it).
+  bool within_bounds(std::size_t j, const Edge& e, double siemens, int code) const;
 
  private:
   struct Bounds {

@@ -6,14 +6,24 @@
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/core/error.hpp"
-#include "emulator/core/json_text.hpp"
 #include "emulator/core/atomic_file.hpp"
+#include "emulator/core/error.hpp"
+#include "emulator/core/fingerprint.hpp"
+#include "emulator/core/json_text.hpp"
 
 namespace spiceloop {
 
 namespace {
-constexpr const char* kFormat = "spiceloop.checkpoint.v1";
+constexpr const char* kFormat = "spiceloop.checkpoint.v2";
+constexpr const char* kFormatV1 = "spiceloop.checkpoint.v1";
+
+// Of every field but the digest itself, in the one order nlohmann::json keeps keys (sorted).
+std::string content_digest(nlohmann::json j) {
+  j.erase("digest");
+  Fingerprint f;
+  f.add(j.dump());
+  return f.hex();
+}
 
 nlohmann::json eval_json(const EvalRecord& e) {
   return {{"train_loss", hex_double(e.train_loss)}, {"test_loss", hex_double(e.test_loss)},
@@ -55,6 +65,10 @@ EvalRecord eval_from(const JsonObject& o) {
 
 std::string checkpoint_path_in(const std::filesystem::path& dir) { return (dir / "checkpoint.json").string(); }
 
+std::string checkpoint_where(const Checkpoint& c, const std::string& pointer) {
+  return c.source.empty() ? pointer : c.source + "#" + pointer;
+}
+
 std::string hex_double(double x) {
   char buf[64];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::hex);
@@ -73,6 +87,8 @@ double parse_hex_double(const std::string& text, const std::string& where) {
   const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x, std::chars_format::hex);
   if (ec != std::errc() || ptr != t.data() + t.size())
     throw InputError("checkpoint.number", where, "'" + text + "' is not a hex float");
+  // from_chars also reads "inf" and "nan"; a checkpoint never holds them.
+  if (!std::isfinite(x)) throw InputError("checkpoint.number", where, "'" + text + "' is not a finite number");
   return negative ? -x : x;
 }
 
@@ -95,9 +111,11 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   j["siemens"] = s;
   j["codes"] = c.codes;
   j["metrics_offset"] = c.metrics_offset;
+  j["metrics_digest"] = c.metrics_digest;
   j["elapsed_seconds"] = hex_double(c.elapsed_seconds);
   j["initial"] = eval_json(c.initial);
   j["complete"] = c.complete;
+  j["digest"] = content_digest(j);
   write_file_atomically(path, j.dump(1) + "\n");
 }
 
@@ -108,8 +126,20 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     throw InputError("checkpoint.missing", where, "no checkpoint to resume from (run without --resume first)");
   const nlohmann::json j = load_json_file(where, kCheckpointDocument);
   const JsonObject o(j, kCheckpointDocument, JsonOrigin{where, ""}, "", "a checkpoint");
-  if (o.string("format") != kFormat) o.fail("format", "format", "not a spiceloop checkpoint v1");
+  const std::string format = o.string("format");
+  if (format == kFormatV1)
+    o.fail("format", "format",
+           "a v1 checkpoint, written by an earlier spiceloop: it has no digest and its ngspice solver state "
+           "differs, so it cannot continue bit-identically; start the run again with --overwrite");
+  if (format != kFormat) o.fail("format", "format", "not a spiceloop checkpoint v2");
+  if (o.string("digest") != content_digest(j))
+    throw InputError("checkpoint.digest", o.where("digest"),
+                     "the checkpoint's content does not match its digest: it was edited or damaged after it was "
+                     "written; start the run again with --overwrite (or restore the file)");
+  o.allow_only({"format", "hash", "convention", "step", "epoch", "batch", "order", "rng", "siemens", "codes",
+                "metrics_offset", "metrics_digest", "elapsed_seconds", "initial", "complete", "digest"});
   Checkpoint c;
+  c.source = where;
   c.hash = o.string("hash");
   c.convention = o.string("convention");
   c.step = o.integer("step");
@@ -122,6 +152,7 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     c.siemens.push_back(hex_number(siemens.element(i, "each conductance")));
   c.codes = ints(o.member("codes"));
   c.metrics_offset = o.unsigned_integer("metrics_offset");
+  c.metrics_digest = o.string("metrics_digest");
   c.elapsed_seconds = hex_number(o, "elapsed_seconds");
   c.initial = eval_from(o.object("initial", "the initial evaluation"));
   c.complete = o.boolean("complete");

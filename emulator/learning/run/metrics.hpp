@@ -11,24 +11,31 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/fingerprint.hpp"
+
 namespace spiceloop {
 
 class MetricsWriter {
  public:
-  // Opens path for appending; with truncate_to set, first cuts the file to that many bytes (resume).
-  MetricsWriter(const std::filesystem::path& path, bool fresh, std::uint64_t truncate_to = 0);
+  // A fresh file at path.
+  explicit MetricsWriter(const std::filesystem::path& path);
+  // Resume: the file cut to the first truncate_to bytes, which must have the digest the checkpoint
+  // recorded (InputError checkpoint.metrics otherwise: shorter, edited, or another run's file).
+  MetricsWriter(const std::filesystem::path& path, std::uint64_t truncate_to, const std::string& digest);
   ~MetricsWriter();
   MetricsWriter(const MetricsWriter&) = delete;
   MetricsWriter& operator=(const MetricsWriter&) = delete;
 
   void write(const nlohmann::ordered_json& record);  // one line, flushed; keys in the order given
   std::uint64_t offset() const { return offset_; }
+  std::string digest() const { return digest_.hex(); }  // of the offset() bytes written so far
   void sync();  // fsync, so that a checkpoint never points past what is on disk
 
  private:
   std::filesystem::path path_;
   std::FILE* file_ = nullptr;
   std::uint64_t offset_ = 0;
+  Fingerprint digest_;
 };
 
 }  // namespace spiceloop

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -140,6 +142,23 @@ std::optional<double> max_identity_relative(const std::filesystem::path& metrics
   return worst;
 }
 
+// Everything a run writes into its directory.
+constexpr const char* kRunFiles[] = {"checkpoint.json", "metrics.jsonl", "summary.json", "network.json", "loss.png"};
+
+// A fresh run never silently replaces another: a killed run's checkpoint is its only way back.
+void claim_directory(const std::filesystem::path& dir, bool overwrite) {
+  std::vector<std::string> found;
+  for (const char* f : kRunFiles)
+    if (std::filesystem::exists(dir / f)) found.push_back(f);
+  if (found.empty()) return;
+  if (!overwrite)
+    throw InputError("train.existing_run", dir.string(),
+                     fmt::format("the directory holds a run ({}); continue it with --resume, replace it with "
+                                 "--overwrite, or choose another --out",
+                                 fmt::join(found, ", ")));
+  for (const std::string& f : found) std::filesystem::remove(dir / f);
+}
+
 }  // namespace
 
 TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainRunOptions& opt) {
@@ -166,14 +185,13 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
   if (opt.resume) {
     const Checkpoint c = read_checkpoint(checkpoint_file);
     trainer.restore(c);
-    metrics = std::make_unique<MetricsWriter>(metrics_file, false, c.metrics_offset);
+    metrics = std::make_unique<MetricsWriter>(metrics_file, c.metrics_offset, c.metrics_digest);
     initial = c.initial;
     seconds_before = c.elapsed_seconds;
     log::info("resuming {} at step {} (epoch {})", res.out_dir.string(), c.step, c.epoch);
   } else {
-    // A stale checkpoint belongs to another run's metrics; it must not be resumed into this one.
-    fs::remove(checkpoint_file, ec);
-    metrics = std::make_unique<MetricsWriter>(metrics_file, true);
+    claim_directory(res.out_dir, opt.overwrite);
+    metrics = std::make_unique<MetricsWriter>(metrics_file);
     metrics->write(header_record(trainer, sim, opt.oracle));
     initial = trainer.evaluate();
     metrics->write(epoch_record(0, 0, initial, trainer.invariants(), std::nullopt, convention));
@@ -181,9 +199,11 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
   res.initial = initial;
 
   const auto checkpoint = [&](bool complete) {
+    trainer.reset_solver_history();  // in every run, so that a resumed one takes the same path
     metrics->sync();
     Checkpoint c = trainer.save();
     c.metrics_offset = metrics->offset();
+    c.metrics_digest = metrics->digest();
     c.elapsed_seconds = seconds_before + seconds_since(started);
     c.initial = initial;
     c.complete = complete;
@@ -200,6 +220,8 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
       res.epochs = trainer.epochs_done();
       res.seconds = seconds_since(started);
       res.network = trainer.network();
+      res.q_initial = measure_invariants(start, trainer.rate_factors()).sum_k2;
+      res.q_final = trainer.invariants().sum_k2;
       return res;
     }
     const auto t = Clock::now();
@@ -213,6 +235,8 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     if (trainer.epoch_just_ended() &&
         (trainer.epochs_done() % config.evaluate_every == 0 || trainer.done())) {
       const EvalRecord e = trainer.evaluate();
+      res.last_evaluation = e;
+      res.last_evaluation_epoch = trainer.epochs_done();
       const double rate = epoch_seconds > 0 ? epoch_steps / epoch_seconds : 0.0;
       metrics->write(epoch_record(trainer.epochs_done(), trainer.steps_done(), e, trainer.invariants(), rate, convention));
       progress.epoch(trainer.epochs_done(), e.train_loss, e.test_loss, e.test_accuracy, rate);

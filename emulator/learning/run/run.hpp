@@ -23,6 +23,7 @@ namespace spiceloop {
 struct TrainRunOptions {
   std::filesystem::path out_dir;      // empty: the config's output_dir
   bool resume = false;                // continue from out_dir/checkpoint.json
+  bool overwrite = false;             // replace a run already in out_dir; without it (or resume) that is an error
   ProgressMode progress = ProgressMode::Auto;
   Simulator* oracle = nullptr;        // exact backend for the identity residual (IdealSimulator), optional
   std::int64_t max_steps = -1;        // stop after this many steps in this call, as if killed (tests)
@@ -34,7 +35,9 @@ struct TrainResult {
   bool completed = false;             // false when max_steps stopped it
   std::int64_t steps = 0;             // over the whole run, resumed parts included
   int epochs = 0;
-  EvalRecord initial, final;          // accuracy < 0: not a classification task
+  EvalRecord initial, final;          // accuracy < 0: not a classification task; final only when completed
+  std::optional<EvalRecord> last_evaluation;  // when stopped: the latest evaluation of this call, if any
+  int last_evaluation_epoch = 0;
   double q_initial = 0.0, q_final = 0.0;
   std::optional<double> identity_max_relative;  // over this run's step records
   double seconds = 0.0;               // wall time in this call
@@ -43,8 +46,14 @@ struct TrainResult {
   std::filesystem::path out_dir;
 };
 
-// Throws InputError for a bad config, network, data set or checkpoint (before any solve), and
-// SimulationError for a failed solve or a non-finite value (the last checkpoint stays intact).
+// Throws InputError for a bad config, network, data set or checkpoint (before any solve), for an
+// output directory that already holds a run (train.existing_run, unless resume or overwrite: no
+// file of a run is deleted or truncated without one of them), and SimulationError for a failed
+// solve or a non-finite value (the last checkpoint stays intact).
+//
+// At every checkpoint the simulator's history is reset (Simulator::reset_history), in every run,
+// so that what follows depends only on what the checkpoint holds: a resumed run is bit-identical
+// to an uninterrupted one on every backend.
 TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainRunOptions& options = {});
 
 }  // namespace spiceloop
