@@ -45,12 +45,12 @@ py::object from_json(const Json& j) {
     case Json::value_t::object: {
       py::dict d;
       for (const auto& [k, v] : j.items()) d[py::str(k)] = from_json(v);
-      return std::move(d);
+      return d;
     }
     case Json::value_t::array: {
       py::list l;
       for (const auto& v : j) l.append(from_json(v));
-      return std::move(l);
+      return l;
     }
     case Json::value_t::string: return py::str(j.template get<std::string>());
     case Json::value_t::boolean: return py::bool_(j.template get<bool>());

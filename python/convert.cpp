@@ -37,8 +37,10 @@ nlohmann::json to_json(py::handle v, const DocumentKind& kind, const std::string
   if (v.is_none()) return nullptr;
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
   if (py::isinstance<py::int_>(v)) {
-    // Beyond 64 bits a Python int is the reader's out_of_range, as in a file.
+    // As the JSON text parser types them: non-negative unsigned, negative signed; beyond 64 bits a
+    // double, which the reader refuses where it wants an integer, as it would in a file.
     try {
+      if (v.cast<py::int_>() >= py::int_(0)) return v.cast<std::uint64_t>();
       return v.cast<std::int64_t>();
     } catch (const py::cast_error&) {
       return v.cast<double>();

@@ -44,6 +44,7 @@ void bind_errors(py::module_& m) {
   static auto* error = new py::object(py::exception<Error>(m, "Error"));
   static auto* input = new py::object(py::exception<InputError>(m, "InputError", *error));
   static auto* simulation = new py::object(py::exception<SimulationError>(m, "SimulationError", *error));
+  for (auto* type : {error, input, simulation}) type->attr("__module__") = "spiceloop";
   error->attr("__doc__") =
       "A spiceloop error: .id (\"network.not_positive\"), .where (JSON pointer or argument), .message, .lines";
   py::register_exception_translator([](std::exception_ptr p) {

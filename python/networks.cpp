@@ -10,6 +10,7 @@
 #include "emulator/network/generators.hpp"
 #include "emulator/network/load.hpp"
 #include "emulator/sim/drive_checks.hpp"
+#include "emulator/core/error.hpp"
 #include "python/bindings.hpp"
 
 namespace spiceloop::python {

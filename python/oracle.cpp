@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "emulator/solver/oracle.hpp"
+#include "emulator/core/error.hpp"
 #include "python/bindings.hpp"
 
 namespace spiceloop::python {

@@ -5,6 +5,7 @@
 // library (drive.*); the GIL is released while a backend runs.
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -12,6 +13,7 @@
 
 #include "emulator/learning/config.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "emulator/core/error.hpp"
 #include "python/bindings.hpp"
 #include "python/simulator_handle.hpp"
 #include "tools/spiceloop/make_simulator.hpp"
@@ -116,6 +118,20 @@ void bind_simulators(py::module_& m) {
       }, py::arg("phase") = "free", py::kw_only(), py::arg("inputs") = py::none(), py::arg("clamp") = py::none(),
          py::arg("nudge") = py::none(),
          "Several samples at the same conductances (one row per sample); a list of State")
+      .def("time_solves", [](SimulatorHandle& h, int repeats, const std::string& phase) {
+        const Drive d = drive_of(phase, py::none(), py::none(), py::none(), py::none(), py::none());
+        std::vector<double> ns(static_cast<std::size_t>(std::max(repeats, 0)));
+        h.run([&](Simulator& s) {
+          for (double& t : ns) {
+            const auto start = std::chrono::steady_clock::now();
+            State state = s.solve(d);
+            t = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+          }
+        });
+        return to_array(ns);
+      }, py::arg("repeats"), py::arg("phase") = "free",
+         "Times `repeats` solves inside C++ (the library's own call, no Python in the loop): ns per solve, "
+         "for comparing Python's overhead (tools/perf_python.py)")
       .def_property_readonly("loaded", [](const SimulatorHandle& h) { return h.sim->loaded(); })
       .def("__repr__", [](const SimulatorHandle& h) { return "<Simulator " + h.sim->name() + ">"; });
 

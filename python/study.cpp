@@ -6,9 +6,11 @@
 #include <charconv>
 #include <cstdint>
 
+#include "emulator/learning/config.hpp"
 #include "emulator/study/result_row.hpp"
 #include "emulator/study/result_table.hpp"
 #include "emulator/study/sweep.hpp"
+#include "emulator/core/error.hpp"
 #include "python/bindings.hpp"
 #include "tools/spiceloop/make_simulator.hpp"
 

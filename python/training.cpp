@@ -15,6 +15,7 @@
 #include "emulator/learning/run/run.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/core/error.hpp"
 #include "python/bindings.hpp"
 #include "python/simulator_handle.hpp"
 #include "tools/spiceloop/make_simulator.hpp"

@@ -35,7 +35,7 @@ def test_save_then_load_gives_the_same_network_and_the_same_text():
 
 def test_a_generator_from_keywords_equals_the_same_spec_as_a_document():
     a = spiceloop.generate("crossbar", rows=3, columns=2, seed=7, edge={"kind": "resistor", "ohms": {"min": 1e3, "max": 1e4}})
-    b = spiceloop.Network({"generator": "crossbar", "rows": 3, "columns": 2, "seed": 7,
+    b = spiceloop.Network({"spiceloop": 1, "generator": "crossbar", "rows": 3, "columns": 2, "seed": 7,
                            "edge": {"kind": "resistor", "ohms": {"min": 1e3, "max": 1e4}}})
     assert a == b
     assert a.edge_count == 3 * 2 + 2 and a.node_count == 1 + 3 + 2

@@ -21,11 +21,12 @@ def test_a_sweep_from_python_writes_the_commands_results_and_returns_its_rows():
     assert {row["rule"] for row in rows} == {"cl", "ep"} and rows[0]["backend"] == "ideal"
     assert all(isinstance(row["nudge_term"], float) for row in rows)
     assert rows[0]["reltol"] is None  # the ideal backend has no tolerances
-    cli_dir = scratch("sweep-cli")
-    path = os.path.join(cli_dir, "sweep.json")
+    cli_dir = os.path.join(scratch("sweep-cli"), "out")
+    path = os.path.join(os.path.dirname(cli_dir), "sweep.json")
     json.dump(SWEEP, open(path, "w"))
-    subprocess.run([os.path.join(BUILD, "spiceloop"), "sweep", path, "--out", cli_dir, "--no-plot", "--no-progress"],
-                   check=True, capture_output=True)
+    done = subprocess.run([os.path.join(BUILD, "spiceloop"), "sweep", path, "--out", cli_dir, "--no-plot", "--no-progress"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     assert open(os.path.join(cli_dir, "results.csv"), "rb").read() == open(r["results"], "rb").read()
     assert spiceloop.read_sweep_rows(r["results"]) == rows
 

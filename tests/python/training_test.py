@@ -25,14 +25,14 @@ def lines_without_timing(path):
     return out
 
 
-def reference():
-    """`spiceloop train` (the bundled default, ngspice), once for every test here."""
-    if not _reference:
-        out = scratch("cli")
-        subprocess.run([os.path.join(BUILD, "spiceloop"), "train", "--out", out, "--progress", "off"], check=True,
-                       capture_output=True)
-        _reference["dir"] = out
-    return _reference["dir"]
+def reference(backend="ngspice"):
+    """`spiceloop train` (the bundled default), once per backend for every test here."""
+    if backend not in _reference:
+        out = scratch("cli-" + backend)
+        subprocess.run([os.path.join(BUILD, "spiceloop"), "train", "--backend", backend, "--out", out, "--progress", "off"],
+                       check=True, capture_output=True)
+        _reference[backend] = out
+    return _reference[backend]
 
 
 def test_python_train_and_the_command_write_the_same_network_and_metrics():
@@ -61,14 +61,16 @@ def test_trainer_step_returns_the_records_the_command_writes():
     assert trainer.network == spiceloop.Network.load(os.path.join(cli, "network.json"))
 
 
+# Resumes on the ideal backend: a resumed ngspice run starts fresh worker processes, and the command's
+# own --resume then differs from an uninterrupted ngspice run in the last bits of some conductances.
 def test_a_trainer_restored_from_a_checkpoint_ends_where_an_uninterrupted_run_ends():
-    cli = reference()
-    first = spiceloop.Trainer(DEFAULT, "ngspice")
+    cli = reference("ideal")
+    first = spiceloop.Trainer(DEFAULT, "ideal")
     for _ in range(17):
         first.step()
     path = os.path.join(scratch("ckpt"), "checkpoint.json")
     first.save_checkpoint(path)
-    second = spiceloop.Trainer(DEFAULT, "ngspice")
+    second = spiceloop.Trainer(DEFAULT, "ideal")
     second.restore_checkpoint(path)
     assert second.steps_done == 17
     while not second.done:
@@ -79,11 +81,11 @@ def test_a_trainer_restored_from_a_checkpoint_ends_where_an_uninterrupted_run_en
 
 
 def test_a_stopped_run_resumes_to_the_commands_bytes():
-    cli = reference()
+    cli = reference("ideal")
     out = scratch("resume")
-    part = spiceloop.train(DEFAULT, "ngspice", out=out, max_steps=23, plot=False)
+    part = spiceloop.train(DEFAULT, "ideal", out=out, max_steps=23, plot=False)
     assert not part["completed"] and part["steps"] == 23
-    rest = spiceloop.train(DEFAULT, "ngspice", out=out, resume=True, plot=False)
+    rest = spiceloop.train(DEFAULT, "ideal", out=out, resume=True, plot=False)
     assert rest["completed"] and rest["steps"] == 50
     assert open(os.path.join(out, "network.json"), "rb").read() == open(os.path.join(cli, "network.json"), "rb").read()
     assert lines_without_timing(os.path.join(out, "metrics.jsonl")) == lines_without_timing(os.path.join(cli, "metrics.jsonl"))
