@@ -23,6 +23,7 @@ namespace spiceloop::python {
 namespace {
 
 Phase phase_of(const std::string& word) {
+  if (word == "free") return Phase::Free;  // the common case without building a JSON value
   const std::string p = choose(word, "phase", {"free", "clamped", "nudged", "twin"});
   return p == "free" ? Phase::Free : p == "clamped" ? Phase::Clamped : p == "nudged" ? Phase::Nudged : Phase::Twin;
 }
@@ -90,6 +91,13 @@ void bind_simulators(py::module_& m) {
         const std::vector<double> k = to_vector(siemens, "siemens");
         h.run([&](Simulator& s) { s.set_conductances(k); });
       }, py::arg("siemens"))
+      // The free state at the network's own inputs, without keyword processing: the common call
+      // of a tight loop, where the general overload's argument handling would double a small solve.
+      .def("solve", [](SimulatorHandle& h) {
+        static const Drive free;
+        State s = h.run([&](Simulator& sim) { return sim.solve(free); });
+        return py::cast(std::move(s));
+      })
       .def("solve", [](SimulatorHandle& h, const std::string& phase, py::handle inputs, py::handle clamp,
                        py::handle nudge, py::handle eta, py::handle targets) {
         return solve(h, drive_of(phase, inputs, clamp, nudge, eta, targets));
@@ -118,20 +126,20 @@ void bind_simulators(py::module_& m) {
       }, py::arg("phase") = "free", py::kw_only(), py::arg("inputs") = py::none(), py::arg("clamp") = py::none(),
          py::arg("nudge") = py::none(),
          "Several samples at the same conductances (one row per sample); a list of State")
-      .def("time_solves", [](SimulatorHandle& h, int repeats, const std::string& phase) {
+      .def("time_solves", [](SimulatorHandle& h, int rounds, int calls, const std::string& phase) {
         const Drive d = drive_of(phase, py::none(), py::none(), py::none(), py::none(), py::none());
-        std::vector<double> ns(static_cast<std::size_t>(std::max(repeats, 0)));
+        std::vector<double> ns(static_cast<std::size_t>(std::max(rounds, 0)));
         h.run([&](Simulator& s) {
           for (double& t : ns) {
             const auto start = std::chrono::steady_clock::now();
-            State state = s.solve(d);
-            t = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+            for (int i = 0; i < calls; ++i) State state = s.solve(d);
+            t = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / calls;
           }
         });
         return to_array(ns);
-      }, py::arg("repeats"), py::arg("phase") = "free",
-         "Times `repeats` solves inside C++ (the library's own call, no Python in the loop): ns per solve, "
-         "for comparing Python's overhead (tools/perf_python.py)")
+      }, py::arg("rounds"), py::arg("calls"), py::arg("phase") = "free",
+         "Times solves inside C++ (the library's own call in a C++ loop, no Python): mean ns per solve in each of "
+         "`rounds` rounds of `calls` solves, for measuring Python's overhead (tools/perf_python.py)")
       .def_property_readonly("loaded", [](const SimulatorHandle& h) { return h.sim->loaded(); })
       .def("__repr__", [](const SimulatorHandle& h) { return "<Simulator " + h.sim->name() + ">"; });
 
