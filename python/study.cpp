@@ -36,8 +36,6 @@ study::SweepSpec spec_of(py::handle sweep, const std::string& base_dir) {
   throw InputError("python.type", "sweep", "a sweep is a dict or the path of its JSON file");
 }
 
-}  // namespace
-
 py::list read_rows(const std::string& csv) {
   const study::ResultTable table = study::ResultTable::load(csv);
   py::list rows;
@@ -48,6 +46,8 @@ py::list read_rows(const std::string& csv) {
   }
   return rows;
 }
+
+}  // namespace
 
 void bind_study(py::module_& m) {
   m.def("sweep", [](py::handle sweep, const std::string& out, const std::string& backend, bool plot,
