@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,11 @@ std::vector<double> to_vector(py::handle value, const std::string& what);
 std::vector<std::vector<double>> to_rows(py::handle value, const std::string& what);
 py::array_t<double> to_array(const std::vector<double>& values);
 py::array_t<double> to_array(const Eigen::MatrixXd& m);
+
+// tools/<name> for the plots train() and sweep() draw: found as the command finds it
+// (core/plot_script.hpp), else in the source tree this module was built from (a Python process runs
+// from anywhere, and /usr/bin is not beside the build).
+std::filesystem::path tools_script(const std::string& name, const char* env_override);
 
 // One of `words`, with "did you mean" (python.choice).
 std::string choose(const std::string& word, const std::string& what, const std::vector<std::string_view>& words);

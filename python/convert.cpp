@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "emulator/core/error.hpp"
+#include "emulator/core/plot_script.hpp"
 #include "python/bindings.hpp"
 
 namespace spiceloop::python {
@@ -109,6 +110,13 @@ py::array_t<double> to_array(const Eigen::MatrixXd& m) {
   for (Eigen::Index r = 0; r < m.rows(); ++r)
     for (Eigen::Index c = 0; c < m.cols(); ++c) out(r, c) = m(r, c);
   return a;
+}
+
+std::filesystem::path tools_script(const std::string& name, const char* env_override) {
+  std::filesystem::path found = find_plot_script(name, env_override);
+  if (found.empty() && std::filesystem::exists(std::filesystem::path(SPICELOOP_TOOLS_DIR) / name))
+    found = std::filesystem::path(SPICELOOP_TOOLS_DIR) / name;
+  return found;
 }
 
 std::string choose(const std::string& word, const std::string& what, const std::vector<std::string_view>& words) {

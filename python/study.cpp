@@ -60,6 +60,7 @@ void bind_study(py::module_& m) {
       return cli::make_simulator({name, tolerances, {}});
     };
     opt.plot = plot;
+    if (plot) opt.plot_script = tools_script("plot_sweep.py", "SPICELOOP_PLOT_SWEEP_SCRIPT");
     opt.progress = false;
     opt.max_points = max_points;
     study::SweepOutcome r;

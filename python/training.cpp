@@ -80,6 +80,7 @@ py::dict train(py::handle experiment, py::handle backend, const std::string& out
   opt.oracle = oracle ? &exact : nullptr;
   opt.max_steps = max_steps;
   opt.plot = plot;
+  if (plot) opt.plot_script = tools_script("plot_training.py", "SPICELOOP_PLOT_SCRIPT");
   const char* convention = convention_name(config.rule.convention);
   const bool rate_weighted = config.update.rate_spread > 0.0;
   opt.on_step = [&](const StepReport& r) {

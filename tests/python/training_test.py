@@ -85,8 +85,9 @@ def test_a_stopped_run_resumes_to_the_commands_bytes():
     out = scratch("resume")
     part = spiceloop.train(DEFAULT, "ideal", out=out, max_steps=23, plot=False)
     assert not part["completed"] and part["steps"] == 23
-    rest = spiceloop.train(DEFAULT, "ideal", out=out, resume=True, plot=False)
+    rest = spiceloop.train(DEFAULT, "ideal", out=out, resume=True)
     assert rest["completed"] and rest["steps"] == 50
+    assert os.path.getsize(os.path.join(out, "loss.png")) > 0  # tools/plot_training.py, found from Python
     assert open(os.path.join(out, "network.json"), "rb").read() == open(os.path.join(cli, "network.json"), "rb").read()
     assert lines_without_timing(os.path.join(out, "metrics.jsonl")) == lines_without_timing(os.path.join(cli, "metrics.jsonl"))
 
