@@ -156,6 +156,8 @@ UpdateSpec parse_update(const JsonObject& u) {
   return s;
 }
 
+}  // namespace
+
 SolverOptions parse_tolerances(const JsonObject& t) {
   t.allow_only({"reltol", "abstol_amps", "vntol_volts", "gmin_siemens", "newton_max_iterations", "kcl_tolerance"});
   SolverOptions s;
@@ -173,8 +175,6 @@ SolverOptions parse_tolerances(const JsonObject& t) {
   if (const auto problem = solver_options_problem(s)) t.fail("invalid", problem->key, problem->message);
   return s;
 }
-
-}  // namespace
 
 TrainConfig parse_train_config(const nlohmann::json& document, const std::filesystem::path& base_dir,
                                const std::string& source) {

@@ -82,6 +82,10 @@ struct TrainConfig {
 // word outside its list and an integer beyond 64 bits are all "config.invalid".
 inline const DocumentKind kConfigDocument{.prefix = "config", .not_finite = "invalid", .out_of_range = "invalid"};
 
+// An experiment's "tolerances" object (keys in the top comment); InputError "config.*" at its pointer.
+// Also what the Python module reads a simulator's keyword tolerances with.
+SolverOptions parse_tolerances(const JsonObject& tolerances);
+
 // Throws InputError "config.*" at the offending JSON pointer.
 TrainConfig parse_train_config(const nlohmann::json& document, const std::filesystem::path& base_dir = ".",
                                const std::string& source = "");

@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
+#include "emulator/learning/trainer.hpp"
 #include "emulator/core/progress.hpp"
 #include "emulator/network/network.hpp"
 #include "emulator/sim/simulator.hpp"
@@ -29,6 +31,9 @@ struct TrainRunOptions {
   std::int64_t max_steps = -1;        // stop after this many steps in this call, as if killed (tests)
   bool plot = true;                   // write loss.png
   std::filesystem::path plot_script;  // empty: searched (core/plot_script.hpp)
+  // Called at the end of each step (record and due checkpoint written): the Python module's per-step
+  // callback and Ctrl-C check. An exception from it stops the run as a kill would: the last checkpoint stays.
+  std::function<void(const StepReport&)> on_step;
 };
 
 struct TrainResult {
