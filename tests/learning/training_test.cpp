@@ -163,7 +163,7 @@ TEST_CASE("training: an allostery run writes the targets it drew into summary.js
 }
 
 TEST_CASE("training: the bundled XOR starts wrong on half the samples and learns all four", "[training]") {
-  // Guards against an example that is right before any training (the old 100 kOhm load was).
+  // Guards against an example that is right before any training (the old 10 kOhm series resistors were).
   const TrainConfig c = test::bundled_experiment("xor.json");
   IdealSimulator sim;
   const test::ScratchDir scratch("training_xor");
