@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/core/error.hpp"
 #include "emulator/core/json_text.hpp"
 #include "emulator/core/suggest.hpp"
 #include "emulator/network/load.hpp"
@@ -195,7 +196,7 @@ std::vector<DigipotChannel> read_digipots(const JsonObject& doc, const Network& 
 BenchConfig parse_bench(const json& doc, const std::string& source, const std::string& base_dir) {
   const JsonObject o(doc, kBenchDocument, JsonOrigin{source, ""}, "", "a bench");
   if (looks_like_network(doc))
-    o.fail("is_network", "",
+    throw InputError("bench.is_network", source,
            "this is a network, not a bench: `spiceloop serve` takes a bench (netlists/benches/*.json) whose "
            "\"network\" names a network file like this one and says which instrument channel sees which node");
   o.allow_only({"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots", "smu", "realism"});

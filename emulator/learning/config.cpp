@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 #include "emulator/core/json_text.hpp"
 #include "emulator/network/load.hpp"
@@ -180,7 +181,7 @@ TrainConfig parse_train_config(const nlohmann::json& document, const std::filesy
   c.base_dir = base_dir;
   const JsonObject root(document, kConfigDocument, JsonOrigin{source, ""}, "", "an experiment");
   if (looks_like_network(document))
-    root.fail("is_network", "",
+    throw InputError("config.is_network", source,
               "this is a network, not an experiment: `spiceloop train` takes an experiment "
               "(netlists/experiments/*.json) whose \"network\" names a network file like this one; "
               "`spiceloop solve` and `spiceloop netlist` take a network");

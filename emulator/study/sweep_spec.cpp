@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "emulator/core/error.hpp"
 #include "emulator/core/json_text.hpp"
 #include "emulator/core/suggest.hpp"
 #include "emulator/learning/config.hpp"
@@ -69,7 +70,7 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   s.base_dir = base_dir;
   const JsonObject root(doc, kConfigDocument, JsonOrigin{source, ""}, "", "a sweep");
   if (looks_like_network(doc))
-    root.fail("is_network", "",
+    throw InputError("config.is_network", source,
               "this is a network, not a sweep: `spiceloop sweep` takes a sweep (netlists/sweeps/*.json) whose "
               "\"networks\" list names network files like this one");
   root.allow_only({"networks", "rules", "convention", "eta", "beta", "alpha", "parameter", "update", "taps", "backend",
