@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Plot a spiceloop training run: loss (and accuracy) and Q = sum k^2 over training.
+"""Plot a spiceloop training run: loss, accuracy (classification tasks) and Q = sum k^2 over training.
 
 Usage: plot_training.py DIR/metrics.jsonl DIR/loss.png
 
@@ -46,24 +46,42 @@ def main(argv):
         print(f"cannot read {argv[1]}: {e}", file=sys.stderr)
         return 2
 
-    # Epoch records carry the step count too, so both kinds share one x axis: steps.
-    fig, (ax_loss, ax_q) = plt.subplots(2, 1, sharex=True, figsize=(7, 6.5))
+    # Epoch records carry the step count too, so every panel shares one x axis: steps. Accuracy gets
+    # its own panel (not a twin axis over the losses), and the test loss is drawn dashed with open
+    # markers over the solid train loss, so that close curves both show (equal ones, allostery's, are
+    # one curve named as both).
+    acc = [(e["step"], e["test_accuracy"], e.get("train_accuracy")) for e in epochs if e.get("test_accuracy") is not None]
+    rows = 3 if acc else 2
+    fig, axes = plt.subplots(rows, 1, sharex=True, figsize=(7, 3 + 2.3 * rows))
+    ax_loss, ax_q = axes[0], axes[-1]
     if steps:
         ax_loss.plot([s["step"] for s in steps], [s["loss"] for s in steps], color="0.75", lw=0.6,
-                     label="batch loss (before step)")
+                     label="batch loss (before step)", zorder=1)
     if epochs:
         x = [e["step"] for e in epochs]
-        ax_loss.plot(x, [e["train_loss"] for e in epochs], "o-", ms=2.5, label="train loss")
-        ax_loss.plot(x, [e["test_loss"] for e in epochs], "s-", ms=2.5, label="test loss")
+        train, test = [e["train_loss"] for e in epochs], [e["test_loss"] for e in epochs]
+        every = max(1, len(x) // 25)  # markers readable however many epochs
+        same = train == test  # allostery, XOR: the test set is the training set
+        ax_loss.plot(x, train, "o-", color="tab:blue", ms=4, lw=1.5, markevery=every, zorder=2,
+                     label="train loss = test loss (the test set is the training set)" if same else "train loss")
+        if not same:
+            ax_loss.plot(x, test, "s--", color="tab:orange", ms=7, mfc="none", mew=1.2, lw=1.2, markevery=every,
+                         label="test loss", zorder=3)
     ax_loss.set_yscale("log")
     ax_loss.set_ylabel("loss  1/2 |T - V_O|^2  (V^2)")
     ax_loss.legend(loc="upper right", fontsize=8)
-    acc = [(e["step"], e["test_accuracy"]) for e in epochs if e.get("test_accuracy") is not None]
     if acc:
-        ax_acc = ax_loss.twinx()
-        ax_acc.plot([a[0] for a in acc], [100 * a[1] for a in acc], color="tab:green", lw=1, label="test accuracy")
-        ax_acc.set_ylabel("test accuracy (%)", color="tab:green")
+        ax_acc = axes[1]
+        every = max(1, len(acc) // 25)
+        ax_acc.plot([a[0] for a in acc], [100 * a[1] for a in acc], "s--", color="tab:green", ms=6, mfc="none",
+                    markevery=every, label="test accuracy", zorder=3)
+        train_acc = [a for a in acc if a[2] is not None]
+        if train_acc:
+            ax_acc.plot([a[0] for a in train_acc], [100 * a[2] for a in train_acc], "o-", color="tab:olive", ms=3,
+                        lw=1, markevery=every, label="train accuracy", zorder=2)
+        ax_acc.set_ylabel("accuracy (%)")
         ax_acc.set_ylim(0, 105)
+        ax_acc.legend(loc="lower right", fontsize=8)
 
     series = steps if steps else epochs
     if series:
@@ -77,9 +95,12 @@ def main(argv):
     ax_q.set_xlabel("step")
     ax_q.axhline(0, color="0.5", lw=0.5)
 
-    title = "{} ({} convention) on {}: {}, {} update, alpha {:g}, nudge {:g}".format(
-        header.get("rule", "?"), header.get("convention", "?"), header.get("backend", "?"), header.get("task", "?"),
-        header.get("update", "?"), header.get("alpha", float("nan")), header.get("nudge", float("nan")))
+    rule = header.get("rule", "?")
+    nudge = {"cl": "eta {:g}", "ep": "beta {:g} S", "ep_centered": "beta {:g} S"}.get(rule, "nudge {:g}")
+    title = "{} ({}, {} convention) on {}: {}, {} update, alpha {:g}".format(
+        {"cl": "CL", "ep": "EP", "ep_centered": "centered EP"}.get(rule, rule),
+        nudge.format(header.get("nudge", float("nan"))), header.get("convention", "?"), header.get("backend", "?"),
+        header.get("task", "?"), header.get("update", "?"), header.get("alpha", float("nan")))
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(argv[2], dpi=110)

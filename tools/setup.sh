@@ -16,7 +16,7 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}" >&2
+  echo "setup: installing ${missing[*]} (apt-get, quiet; a few minutes on a fresh machine)" >&2
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
@@ -31,5 +31,7 @@ cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DSPICELOOP_WERROR=
 
 targets=()
 (($#)) && targets=(--target "$@")
-echo "setup: building ${*:-everything} in build/ on $(nproc) cores (the first build takes minutes; progress below)" >&2
+echo "setup: building ${*:-everything} in build/ on $(nproc) cores (a first build takes 3-9 minutes; progress below)" >&2
+started=$SECONDS
 cmake --build "$root/build" -j"$(nproc)" "${targets[@]}"
+echo "setup: build done in $((SECONDS - started)) s" >&2

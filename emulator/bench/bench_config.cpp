@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/core/error.hpp"
 #include "emulator/core/json_text.hpp"
 #include "emulator/core/suggest.hpp"
 #include "emulator/network/load.hpp"
@@ -194,6 +195,10 @@ std::vector<DigipotChannel> read_digipots(const JsonObject& doc, const Network& 
 
 BenchConfig parse_bench(const json& doc, const std::string& source, const std::string& base_dir) {
   const JsonObject o(doc, kBenchDocument, JsonOrigin{source, ""}, "", "a bench");
+  if (looks_like_network(doc))
+    throw InputError("bench.is_network", source,
+           "this is a network, not a bench: `spiceloop serve` takes a bench (netlists/benches/*.json) whose "
+           "\"network\" names a network file like this one and says which instrument channel sees which node");
   o.allow_only({"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots", "smu", "realism"});
   const json& version = o.at("spiceloop_bench");
   if (!version.is_number_integer() || version.get<std::int64_t>() != 1)
@@ -207,8 +212,7 @@ BenchConfig parse_bench(const json& doc, const std::string& source, const std::s
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
     o.fail("network_not_found", "network",
-           fmt::format("the network file \"{}\" does not exist (a relative path starts at the bench file's folder)",
-                       path.string()));
+           missing_file_message(path, !fs::path(relative).is_absolute(), "bench"));
   config.network_path = path.lexically_normal().string();
   config.network = load_network_file(config.network_path);
 

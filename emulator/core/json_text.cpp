@@ -9,6 +9,8 @@
 #include <fstream>
 #include <vector>
 
+#include "emulator/core/suggest.hpp"
+
 namespace spiceloop {
 
 using nlohmann::json;
@@ -136,7 +138,7 @@ std::string read_text_file(const std::string& path, const DocumentKind& kind) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (ec || !fs::exists(status))
-    kind.fail(kind.unreadable_file, path, "cannot read the file: it does not exist (check the path)");
+    kind.fail(kind.unreadable_file, path, "cannot read the file: it does not exist" + missing_file_hint(path));
   if (fs::is_directory(status)) kind.fail(kind.unreadable_file, path, "cannot read the file: it is a directory");
   if (fs::is_regular_file(status)) {
     const std::uintmax_t bytes = fs::file_size(path, ec);

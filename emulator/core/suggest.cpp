@@ -49,4 +49,23 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   return closest_match(word, std::vector<std::string_view>(candidates.begin(), candidates.end()));
 }
 
+std::string missing_file_hint(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return "; the folder \"" + folder.string() + "\" does not exist either";
+  std::vector<std::string> names;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end && names.size() < 1000; it.increment(ec))
+    names.push_back(it->path().filename().string());
+  const std::string best = closest_match(path.filename().string(), names);
+  if (best.empty()) return "";
+  return "; did you mean \"" + (path.parent_path().empty() ? fs::path(best) : path.parent_path() / best).string() + "\"?";
+}
+
+std::string missing_file_message(const std::filesystem::path& path, bool was_relative, std::string_view document) {
+  std::string m = "the file \"" + path.string() + "\" does not exist";
+  if (was_relative) m += " (a relative path starts at the " + std::string(document) + " file's folder)";
+  return m + missing_file_hint(path);
+}
+
 }  // namespace spiceloop

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 #include "emulator/core/json_text.hpp"
 #include "emulator/network/load.hpp"
@@ -77,9 +78,13 @@ TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
     }
     if (t.has("offset_volts")) s.offset_volts = t.numbers("offset_volts");
   } else if (kind == "iris") {
-    t.allow_only({"kind", "data", "train_samples", "input_volts", "readout", "target_volts", "class_targets_volts"});
+    t.allow_only({"kind", "data", "train_samples", "input_volts", "encoding", "readout", "target_volts",
+                  "class_targets_volts"});
     s.kind = TaskKind::Iris;
+    s.complementary = t.choice("encoding", {"complementary", "plain"}, "plain") == "complementary";
     s.data_path = resolve_path(base, t.string("data"));
+    s.data_where = t.where("data");
+    s.data_relative = !std::filesystem::path(t.string("data")).is_absolute();
     s.train_samples = positive_int(t, "train_samples", 30, 3);
     input({0.0, 1.0});
     const bool nearest = t.choice("readout", {"argmax", "nearest"}, "argmax") == "nearest";
@@ -183,6 +188,11 @@ TrainConfig parse_train_config(const nlohmann::json& document, const std::filesy
   c.source = source;
   c.base_dir = base_dir;
   const JsonObject root(document, kConfigDocument, JsonOrigin{source, ""}, "", "an experiment");
+  if (looks_like_network(document))
+    throw InputError("config.is_network", source,
+              "this is a network, not an experiment: `spiceloop train` takes an experiment "
+              "(netlists/experiments/*.json) whose \"network\" names a network file like this one; "
+              "`spiceloop solve` and `spiceloop netlist` take a network");
   root.allow_only({"network", "task", "rule", "alpha", "update", "epochs", "batch_size", "seed", "tolerances",
                    "checkpoint_every", "metrics", "evaluate_every", "output_dir", "description"});
 
@@ -190,6 +200,7 @@ TrainConfig parse_train_config(const nlohmann::json& document, const std::filesy
   if (net.is_string()) {
     c.network.kind = NetworkSource::Kind::File;
     c.network.file = resolve_path(base_dir, net.get<std::string>());
+    c.network.relative = !std::filesystem::path(net.get<std::string>()).is_absolute();
   } else if (net.is_object()) {
     c.network.kind = net.contains("generator") ? NetworkSource::Kind::Generator : NetworkSource::Kind::Inline;
     c.network.document = net;

@@ -1,6 +1,7 @@
 // The experiment: what to train, how, and where to write. Parsed from a JSON document and fully
 // validated before any work; every error is an InputError "config.*" at "<file>#<JSON pointer>".
-// Relative paths (network file, Iris data) are taken relative to the experiment file's directory.
+// Relative paths (network file, Iris data) are taken relative to the experiment file's directory;
+// a missing one is "config.missing_file" at its key when the run resolves it.
 // Examples: netlists/experiments/*.json. Keys (defaults in brackets):
 //
 //   "network"      file name, generator spec {"spiceloop": 1, "generator": ...}, or a network object
@@ -8,6 +9,7 @@
 //                  {"kind": "regression", "samples" [100], "train_samples" [80 %], "input_volts" [[0, 1]],
 //                   "coefficients": [[a, b], ...], "offset_volts": [...]}
 //                  {"kind": "iris", "data": "iris.csv", "train_samples" [30], "input_volts" [[0, 1]],
+//                   "encoding" ["plain"] | "complementary" (features on inputs 0-3, and 1 - feature on 4-7),
 //                   "readout": "argmax" ["target_volts": [low, high]] | "nearest" ["class_targets_volts"]}
 //                  {"kind": "xor", "encoding" ["complementary"] | "plain", "input_volts", "target_volts"}
 //   "rule"         {"kind": "cl", "eta", "convention" ["code"] | "half", "twin" [false]}
@@ -54,6 +56,7 @@ enum class MetricsEvery { Step, Epoch };
 struct NetworkSource {
   enum class Kind { File, Generator, Inline } kind = Kind::File;
   std::filesystem::path file;  // File: resolved against base_dir
+  bool relative = false;       // File: given as a relative path (for the message when it is missing)
   nlohmann::json document;     // Generator: the spec; Inline: the network document
   std::string pointer = "/network";
 };

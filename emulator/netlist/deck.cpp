@@ -140,11 +140,14 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
   deck += ".options reltol=" + num(t.reltol) + " abstol=" + num(t.abstol_amps) + " vntol=" +
           num(t.vntol_volts) + " gmin=" + num(t.gmin_siemens) + '\n';
   if (options.print_results) {
-    deck += ".op\n";
+    // A control block rather than .op/.print: `ngspice -b` then prints only the voltages (16
+    // significant digits, as `spiceloop solve` does), without .print's warnings or the device dump
+    // batch mode adds to a bare .op; `quit 0` ends it before batch mode looks for .print lines.
+    deck += ".control\nset numdgt=15\nop\n";
     const int copies = d.phase == Phase::Twin ? 2 : 1;
     for (int c = 0; c < copies; ++c)
-      for (int v = 1; v < net.node_count(); ++v)
-        deck += ".print op v(" + spice_node(net, v, c) + ")\n";
+      for (int v = 1; v < net.node_count(); ++v) deck += "print v(" + spice_node(net, v, c) + ")\n";
+    deck += "quit 0\n.endc\n";
   }
   deck += ".end\n";
   return deck;

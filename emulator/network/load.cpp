@@ -386,4 +386,8 @@ std::string network_to_text(const Network& net) {
   return s + "\n}\n";
 }
 
+bool looks_like_network(const nlohmann::json& doc) {
+  return doc.is_object() && (doc.contains("edges") || doc.contains("generator"));
+}
+
 }  // namespace spiceloop

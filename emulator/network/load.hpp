@@ -25,6 +25,10 @@ Network parse_network(const nlohmann::json& doc, const std::string& source = "",
 Network parse_network_text(std::string_view text, const std::string& source = "");
 Network load_network_file(const std::string& path);
 
+// Whether a document is a network or a generator spec (an object with "edges" or "generator"):
+// the readers of experiments, sweeps and benches say so instead of "unknown key edges".
+bool looks_like_network(const nlohmann::json& doc);
+
 // Writes every value at full precision (conductances in siemens), so parse_network(network_to_json(n))
 // equals n for every network the loader or the generators produce, trained or not.
 nlohmann::json network_to_json(const Network& net);

@@ -9,6 +9,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/log.hpp"
+#include "emulator/core/progress.hpp"
 #include "emulator/core/atomic_file.hpp"
 #include "emulator/study/fits.hpp"
 #include "emulator/study/measure.hpp"
@@ -46,22 +47,6 @@ std::vector<std::string> sorted_rows(const std::string& text) {
   return out;
 }
 
-class ProgressLines {
- public:
-  ProgressLines(bool on, int rank, std::int64_t total) : on_(on), rank_(rank), total_(total) {}
-  void tick(std::int64_t done, std::int64_t measured, bool force = false) {
-    if (!on_ || (!force && since(last_) < 2.0)) return;
-    last_ = Clock::now();
-    const double s = since(start_);
-    log::info("sweep: rank {}: {}/{} points, {:.1f} points/s", rank_, done, total_, s > 0 ? measured / s : 0.0);
-  }
-
- private:
-  bool on_;
-  int rank_;
-  std::int64_t total_;
-  Clock::time_point start_ = Clock::now(), last_ = Clock::now();
-};
 
 }  // namespace
 
@@ -95,7 +80,11 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
   std::int64_t measured = 0, resumed = 0, done = 0, mine_total = 0;
   for (const auto& p : points)
     if ((opt.rank0_only ? 0 : p.index % ranks.size()) == ranks.rank()) ++mine_total;
-  ProgressLines progress(opt.progress, ranks.rank(), mine_total);
+  // Several ranks share one terminal: each logs lines rather than redrawing a bar.
+  WorkProgress progress(!opt.progress ? ProgressMode::Off : ranks.size() > 1 ? ProgressMode::Lines : ProgressMode::Auto,
+                        ranks.size() > 1 ? fmt::format("sweep rank {}", ranks.rank()) : std::string("sweep"), mine_total,
+                        "points");
+  progress.lines_every = 2.0;
   std::string failure;
   bool stopped = false;
   const auto t0 = Clock::now();
@@ -125,9 +114,10 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
       log::error("sweep: rank {}: {}", ranks.rank(), failure);
       break;
     }
-    progress.tick(done, measured);
+    progress.update(done, resumed);
   }
-  progress.tick(done, measured, true);
+  progress.update(done, resumed);
+  progress.finish();
   out.seconds = ranks.max(since(t0));
   const std::string counts = ranks.gather(fmt::format("{} {} {}\n", measured, resumed, failure.empty() && !stopped ? 0 : 1));
   const std::string all = ranks.gather(mine);

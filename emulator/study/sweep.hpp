@@ -25,7 +25,7 @@ struct SweepOptions {
   SimulatorFactory factory;
   bool plot = true;
   std::filesystem::path plot_script;  // empty: tools/plot_sweep.py, searched (core/plot_script.hpp)
-  bool progress = true;               // lines on stderr every few seconds
+  bool progress = true;               // a bar on a terminal, else lines every 2 s (core/progress.hpp)
   std::int64_t max_points = -1;       // stop after measuring this many points in this call, as if killed
   std::int64_t first_points = -1;     // only grid points with index below this (the bench's sample)
   bool rank0_only = false;            // every point on rank 0 (the 1-process reference of the bench)

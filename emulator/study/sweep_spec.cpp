@@ -5,9 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "emulator/core/error.hpp"
 #include "emulator/core/json_text.hpp"
+#include "emulator/core/suggest.hpp"
 #include "emulator/learning/config.hpp"
 #include "emulator/sim/option_ranges.hpp"
+#include "emulator/network/load.hpp"
 
 namespace spiceloop::study {
 
@@ -68,6 +71,10 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   s.source = source;
   s.base_dir = base_dir;
   const JsonObject root(doc, kConfigDocument, JsonOrigin{source, ""}, "", "a sweep");
+  if (looks_like_network(doc))
+    throw InputError("config.is_network", source,
+              "this is a network, not a sweep: `spiceloop sweep` takes a sweep (netlists/sweeps/*.json) whose "
+              "\"networks\" list names network files like this one");
   root.allow_only({"networks", "rules", "convention", "eta", "beta", "alpha", "parameter", "update", "taps", "backend",
                    "tolerances", "seeds", "load_ohms", "source_ohms", "wiper_ohms", "clip_margin", "noise_volts",
                    "targets_volts", "k_jitter", "run_steps", "max_steps", "description", "alpha_ep"});
@@ -77,6 +84,11 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   for (std::size_t i = 0; i < nets.size(); ++i) {
     if (!nets[i].is_string() && !nets[i].is_object())
       root.fail("wrong_type", "networks", "each network is a file name, a generator spec or a network object");
+    std::error_code ec;
+    if (const auto file = nets[i].is_string() ? base_dir / nets[i].get<std::string>() : std::filesystem::path();
+        !file.empty() && !std::filesystem::is_regular_file(file, ec))
+      root.fail("missing_file", "networks",
+                missing_file_message(file, !std::filesystem::path(nets[i].get<std::string>()).is_absolute(), "sweep"));
     s.networks.push_back(nets[i]);
     s.network_labels.push_back(label_of(nets[i], i));
   }

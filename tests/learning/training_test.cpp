@@ -2,6 +2,8 @@
 // and the ngspice and ideal backends agree.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "emulator/learning/run/run.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
@@ -49,7 +51,23 @@ TEST_CASE("training: Iris on the 16-resistor network passes 95 % test accuracy f
   const test::ScratchDir scratch("training_iris");
   const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir));
   CHECK(r.final.test_accuracy > 0.95);
-  CHECK(r.initial.test_accuracy < 0.8);  // untrained: 0.69
+  CHECK(r.initial.test_accuracy < 0.8);  // untrained: 0.475
+}
+
+TEST_CASE("training: the default Iris experiment reaches 96 % median test accuracy over seeds 1-20", "[training]") {
+  // Guards the README's claim against a default that only the bundled seed's split flatters
+  // (the plain-input network gave 95.4 %; tools/iris_seeds.py prints the per-seed table).
+  std::vector<double> accuracies;
+  const test::ScratchDir scratch("training_iris_seeds");
+  for (int seed = 1; seed <= 20; ++seed) {
+    const TrainConfig c = test::bundled_experiment("default.json", {{"seed", seed}});
+    IdealSimulator sim;
+    accuracies.push_back(run_training(c, sim, testrun::quiet(scratch.dir / std::to_string(seed))).final.test_accuracy);
+  }
+  std::sort(accuracies.begin(), accuracies.end());
+  const double median = 0.5 * (accuracies[9] + accuracies[10]);
+  CHECK(median >= 0.96);
+  CHECK(accuracies.front() >= 0.93);
 }
 
 TEST_CASE("training: the same seed gives the same result, another seed another", "[training]") {
@@ -130,4 +148,35 @@ TEST_CASE("training: ngspice and ideal runs of a linear experiment end with the 
   const auto ka = a.network.conductances(), kb = b.network.conductances();
   for (std::size_t j = 0; j < ka.size(); ++j) CHECK_THAT(ka[j], WithinRel(kb[j], 1e-9));
   CHECK_THAT(a.final.test_loss, WithinRel(b.final.test_loss, 1e-9));
+}
+
+TEST_CASE("training: an allostery run writes the targets it drew into summary.json, per output", "[training]") {
+  const TrainConfig c = test::bundled_experiment("allostery.json", {{"epochs", 2}});
+  IdealSimulator sim;
+  const test::ScratchDir scratch("training_allostery_targets");
+  const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir));
+  const auto summary = nlohmann::json::parse(test::read_text(scratch.dir / "summary.json"));
+  const Dataset d = make_dataset(c.task, r.network, c.seed);
+  REQUIRE(summary["targets_volts"].size() == r.network.outputs.size());
+  for (std::size_t o = 0; o < r.network.outputs.size(); ++o)
+    CHECK(summary["targets_volts"][r.network.node_names[r.network.outputs[o]]].get<double>() == d.train[0].targets[o]);
+}
+
+TEST_CASE("training: the bundled XOR starts wrong on half the samples and learns all four", "[training]") {
+  // Guards against an example that is right before any training (the old 10 kOhm series resistors were).
+  const TrainConfig c = test::bundled_experiment("xor.json");
+  IdealSimulator sim;
+  const test::ScratchDir scratch("training_xor");
+  const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir));
+  CHECK(r.initial.test_accuracy == 0.5);
+  CHECK(r.final.test_accuracy == 1.0);
+}
+
+TEST_CASE("training: every output of the lab16 allostery run moves towards its target", "[training]") {
+  // Guards against an output tied to an input by a single edge, which no training can move.
+  const TrainConfig c = test::bundled_experiment("allostery.json");
+  IdealSimulator sim;
+  const test::ScratchDir scratch("training_allostery_reach");
+  const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir));
+  CHECK(r.final.train_loss < 0.05 * r.initial.train_loss);
 }

@@ -1,11 +1,13 @@
 // Decks: what each phase writes, and that `ngspice -b deck.cir` (Debian's ngspice program) prints the
-// voltages the phase should have. Printed values carry 7 significant digits, hence 1e-6.
+// voltages the phase should have, and nothing else of its own (no warnings, no device dump).
+// Printed values carry 16 significant digits, as `spiceloop solve` prints them.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
+#include <sstream>
 
 #include "emulator/core/error.hpp"
 #include "emulator/netlist/deck.hpp"
@@ -21,15 +23,21 @@ namespace {
 
 bool have_ngspice() { return std::system("command -v ngspice >/dev/null 2>&1") == 0; }
 
-// Runs `ngspice -b` on a deck and returns every printed v(node) value.
+// Runs `ngspice -b` on a deck and returns every printed "v(node) = value" line, checking on the
+// way that the run succeeded and printed neither a warning nor batch mode's device dump.
 std::map<std::string, double> run_batch(const std::string& deck) {
   const test::ScratchDir scratch("deck_test");
   std::ofstream(scratch.dir / "deck.cir") << deck;
-  const std::string out = test::run_command("cd " + scratch.dir.string() + " && ngspice -b deck.cir", true).output;
+  const auto run = test::run_command("cd " + scratch.dir.string() + " && ngspice -b deck.cir", true);
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.output, !Contains("arning") && !Contains("rror") && !Contains("can't parse") &&
+                             !Contains("Resistor") && !Contains("Vsource"));
   std::map<std::string, double> values;
-  const std::regex table(R"(Index\s+v\(([a-z0-9_]+)\)\s*\n-+\n0\s+(\S+))");
-  for (std::sregex_iterator it(out.begin(), out.end(), table), end; it != end; ++it)
-    values[(*it)[1]] = std::stod((*it)[2]);
+  const std::regex printed(R"(v\(([a-z0-9_]+)\) = (\S+))");
+  std::istringstream lines(run.output);
+  std::smatch m;
+  for (std::string line; std::getline(lines, line);)
+    if (std::regex_match(line, m, printed)) values[m[1]] = std::stod(m[2]);
   return values;
 }
 
@@ -80,20 +88,20 @@ TEST_CASE("deck: ngspice -b prints the divider's analytic voltage in every phase
 
   auto free = run_batch(build_deck(test::divider(), Drive{}, opt));
   REQUIRE(free.count("n_out"));
-  CHECK_THAT(free["n_out"], WithinRel(0.75, 1e-6));
+  CHECK_THAT(free["n_out"], WithinRel(0.75, 1e-12));
 
   Drive clamp;
   clamp.phase = Phase::Clamped;
   clamp.clamp_volts = {0.4};
   auto clamped = run_batch(build_deck(test::divider(), clamp, opt));
-  CHECK_THAT(clamped["n_out"], WithinRel(0.4, 1e-6));
+  CHECK_THAT(clamped["n_out"], WithinRel(0.4, 1e-12));
 
   // 0.1 mA into out: V_out = 0.75 + 1e-4 * (1k || 3k) = 0.825.
   Drive nudge;
   nudge.phase = Phase::Nudged;
   nudge.nudge_amps = {1e-4};
   auto nudged = run_batch(build_deck(test::divider(), nudge, opt));
-  CHECK_THAT(nudged["n_out"], WithinRel(0.825, 1e-6));
+  CHECK_THAT(nudged["n_out"], WithinRel(0.825, 1e-12));
 
   // Twin: clamped copy out = (1 - eta) 0.75 + eta * T.
   Drive twin;
@@ -101,6 +109,6 @@ TEST_CASE("deck: ngspice -b prints the divider's analytic voltage in every phase
   twin.twin_eta = 0.5;
   twin.twin_targets = {0.25};
   auto both = run_batch(build_deck(test::divider(), twin, opt));
-  CHECK_THAT(both["n_out"], WithinRel(0.75, 1e-6));
-  CHECK_THAT(both["c_out"], WithinRel(0.5, 1e-6));
+  CHECK_THAT(both["n_out"], WithinRel(0.75, 1e-12));
+  CHECK_THAT(both["c_out"], WithinRel(0.5, 1e-12));
 }

@@ -129,8 +129,13 @@ void run_perf_solve(const PerfSolveArgs& a) {
     fmt::print("{:<28} {:>6} {:>6} | {:>9} {:>9} {:>10} {:>10} {:>6} | {:>9} {:>9} {:>10} | {:>7} {:>7}\n", "case",
                "nodes", "edges", "ng load", "ng op", "ng upd+op", "ng upd+stp", "op/stp", "eig load", "eig solve",
                "eig upd+sol", "op/eig", "stp/eig");
-  for (const PerfCase& c : cases(a)) {
+  const std::vector<PerfCase> all_cases = cases(a);
+  WorkProgress progress(ProgressMode::Auto, "perf solve", static_cast<std::int64_t>(all_cases.size()), "cases");
+  std::int64_t done = 0;
+  for (const PerfCase& c : all_cases) {
+    progress.update(done, 0, "measuring " + c.name);
     const Row r = measure(c, a.budget_seconds);
+    progress.update(++done);
     if (a.json) {
       all.push_back(row_json(r));
       continue;
@@ -149,6 +154,7 @@ void run_perf_solve(const PerfSolveArgs& a) {
                r.ng_update_step.median_seconds / r.ideal_update_solve.median_seconds);
     std::fflush(stdout);
   }
+  progress.finish();
   if (a.json)
     fmt::print("{}\n", all.dump(2));
   else

@@ -22,8 +22,10 @@ struct TrainArgs {
   bool resume = false;
   bool overwrite = false;
   bool no_oracle = false;
+  bool no_plot = false;
   std::string progress = "auto";
   std::int64_t max_steps = -1;
+  std::int64_t seed = -1;  // -1: the experiment's own
 };
 
 ProgressMode progress_mode(const std::string& s) {
@@ -35,7 +37,12 @@ ProgressMode progress_mode(const std::string& s) {
 
 void run(const TrainArgs& a) {
   const std::filesystem::path file = a.experiment.empty() ? bundled_file("netlists/experiments/default.json") : std::filesystem::path(a.experiment);
-  const TrainConfig config = load_train_config_file(file);
+  TrainConfig config = load_train_config_file(file);
+  if (a.seed >= 0) {
+    // Into the document too: it is hashed into the checkpoint and copied into summary.json.
+    config.seed = static_cast<std::uint64_t>(a.seed);
+    config.document["seed"] = a.seed;
+  }
   if (!a.instruments.empty() && a.backend != "hil")
     throw InputError("cli.instruments", "--instruments",
                      "--instruments names the instruments for --backend hil; add --backend hil");
@@ -50,6 +57,7 @@ void run(const TrainArgs& a) {
   opt.progress = progress_mode(a.progress);
   opt.oracle = a.no_oracle ? nullptr : &oracle;
   opt.max_steps = a.max_steps;
+  opt.plot = !a.no_plot;
   fmt::print("training {} on {} ({})\n", file.string(), sim->name(), a.resume ? "resuming" : "fresh run");
   std::fflush(stdout);
   const TrainResult r = run_training(config, *sim, opt);
@@ -94,9 +102,12 @@ void add_train(CLI::App& app) {
                 "Replace a run already in the output directory (without --resume or --overwrite, one there is an error)")
       ->excludes(resume);
   cmd->add_flag("--no-oracle", args->no_oracle, "Skip the Eigen identity check at every step");
+  cmd->add_flag("--no-plot", args->no_plot, "Skip loss.png (matplotlib)");
   cmd->add_option("--progress", args->progress, "auto | bar | lines | off")
       ->check(CLI::IsMember({"auto", "bar", "lines", "off"}))
       ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Replace the experiment's seed (the data split, shuffles, drawn targets)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-steps", args->max_steps, "Stop after this many steps, as if killed (for tests)");
   cmd->callback([args] { run(*args); });
 }

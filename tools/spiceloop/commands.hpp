@@ -6,7 +6,10 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "emulator/network/network.hpp"
+#include "emulator/sim/simulator.hpp"
 #include "tools/spiceloop/make_simulator.hpp"
 
 namespace spiceloop::cli {
@@ -26,6 +29,16 @@ void add_renamed_option(CLI::App& cmd, const std::string& old_option, const std:
 
 // Shared by subcommands that simulate on ideal or ngspice: --backend and the solver tolerances.
 void add_backend_options(CLI::App& cmd, BackendChoice& choice);
+
+// Shared by solve and netlist: which phase, and its values (--phase, --values, --eta).
+struct PhaseChoice {
+  std::string phase = "free";
+  std::vector<double> values;  // one per output: clamp volts, nudge amps or twin targets
+  double eta = 0.5;            // twin clamp factor
+};
+void add_phase_options(CLI::App& cmd, PhaseChoice& choice);
+// The drive of that phase; InputError cli.values when --values does not give one per output.
+Drive drive_for(const Network& net, const PhaseChoice& choice);
 
 // Writes text to path, or prints it when path is empty (InputError cli.write naming `what`).
 void print_or_write(const std::string& text, const std::filesystem::path& path, const std::string& what);

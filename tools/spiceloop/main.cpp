@@ -1,8 +1,33 @@
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/log.hpp"
+#include "emulator/core/suggest.hpp"
 #include "tools/spiceloop/commands.hpp"
+
+namespace {
+
+// CLI11 answers a misspelt command with "The following arguments were not expected"; name the
+// command that was probably meant instead. Empty when the first word is not a command's place.
+std::string unknown_command_message(CLI::App& app, int argc, char** argv) {
+  if (!app.get_subcommands().empty()) return "";
+  std::string word;
+  for (int i = 1; i < argc && word.empty(); ++i)
+    if (argv[i][0] != '-') word = argv[i];
+  if (word.empty()) return "";
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  const std::string best = spiceloop::closest_match(word, names);
+  const spiceloop::InputError e("cli.unknown_command", word,
+                                "not a spiceloop command; " +
+                                    (best.empty() ? std::string("the commands are listed by `spiceloop --help`")
+                                                  : "did you mean `spiceloop " + best + "`?"));
+  return e.what();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"spiceloop: a SPICE-coupled emulator for physical learning machines"};
@@ -27,6 +52,12 @@ int main(int argc, char** argv) {
     if (app.get_subcommands().empty()) {
       std::fputs(app.help().c_str(), stdout);
     }
+  } catch (const CLI::ExtrasError& e) {
+    if (const std::string message = unknown_command_message(app, argc, argv); !message.empty()) {
+      std::fprintf(stderr, "error: %s\n", message.c_str());
+      return 2;
+    }
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const spiceloop::Error& e) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "emulator/core/progress.hpp"
 #include "emulator/network/network.hpp"
 
 namespace spiceloop::cli {

@@ -64,12 +64,17 @@ void run(const PerfArgs& a) {
   if (!a.json)
     fmt::print("{:<20} {:>6} | {:>12} {:>10} {:>9} | {:>12} {:>10} {:>9} | {:>8}\n", "case", "edges", "ideal step/s",
                "step us", "step/2sol", "ngspice st/s", "step us", "step/2sol", "ng/ideal");
-  for (const PerfCase& c : cases(a)) {
+  const std::vector<PerfCase> all_cases = cases(a);
+  WorkProgress progress(ProgressMode::Auto, "perf train", static_cast<std::int64_t>(all_cases.size()), "cases");
+  std::int64_t done = 0;
+  for (const PerfCase& c : all_cases) {
+    progress.update(done, 0, "measuring " + c.name);
     IdealSimulator ideal;
     NgspiceSimulator ng;
     const Measured mi = measure(ideal, c.net, a.budget_seconds);
     const Measured mn = measure(ng, c.net, a.budget_seconds);
     const double ratio = mn.step.median_seconds / mi.step.median_seconds;
+    progress.update(++done);
     if (a.json) {
       auto side = [](const Measured& m) {
         return nlohmann::json{{"step_median_s", m.step.median_seconds},
@@ -87,6 +92,7 @@ void run(const PerfArgs& a) {
                mn.step.median_seconds * 1e6, mn.step.median_seconds / mn.two_solves.median_seconds, ratio);
     std::fflush(stdout);
   }
+  progress.finish();
   if (a.json)
     fmt::print("{}\n", all.dump(2));
   else

@@ -27,6 +27,17 @@ using json = nlohmann::ordered_json;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// Allostery's targets are drawn from the seed unless given: name them per output, so that a run
+// says what it was asked to reach.
+json allostery_targets(const Trainer& t) {
+  json j = json::object();
+  const Network& net = t.network();
+  const std::vector<double>& targets = t.dataset().train.front().targets;
+  for (std::size_t o = 0; o < net.outputs.size() && o < targets.size(); ++o)
+    j[net.node_names[net.outputs[o]]] = targets[o];
+  return j;
+}
+
 // The largest identity residual over the step records on disk, whole run (resumes included).
 std::optional<double> max_identity_relative(const std::filesystem::path& metrics) {
   std::ifstream in(metrics);
@@ -163,7 +174,7 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
 
   write_file_atomically(res.out_dir / "network.json", network_to_text(res.network));
   const Invariants begin = measure_invariants(start, trainer.rate_factors());
-  const json summary = {
+  json summary = {
       {"format", "spiceloop.train-summary.v1"},
       {"completed", true},
       {"rule", rule_name(config.rule.kind)},
@@ -183,6 +194,7 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
       {"steps_per_s", res.steps_per_s},
       {"fingerprint", trainer.fingerprint()},
       {"config", json::parse(config.document.dump())}};
+  if (config.task.kind == TaskKind::Allostery) summary["targets_volts"] = allostery_targets(trainer);
   write_file_atomically(res.out_dir / "summary.json", summary.dump(2) + "\n");
   if (opt.plot) {
     const auto png = res.out_dir / "loss.png";

@@ -2,7 +2,7 @@
 // and write into the output directory
 //   metrics.jsonl   header, then step and epoch records (metrics.hpp)
 //   checkpoint.json every checkpoint_every steps and at the end (checkpoint.hpp)
-//   summary.json    what was run and what it reached
+//   summary.json    what was run and what it reached (allostery: the targets, per output)
 //   network.json    the trained network, loadable by `spiceloop solve` / `spiceloop netlist`
 //   loss.png        loss and Q over training (tools/plot_training.py; skipped with a warning)
 // Every output names the factor convention (rule.hpp).

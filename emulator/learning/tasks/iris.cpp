@@ -1,14 +1,19 @@
 // Iris (Fisher 1936; netlists/iris.csv and iris.md): four features scaled min-max onto the input
-// range and applied to the first four network inputs. Read out either as the highest of three
+// range and applied to the first four network inputs; with the complementary encoding each
+// feature's mirror image (hi - (v - lo)) goes to inputs 4-7 as well, because a resistor network's
+// outputs are convex combinations of its inputs and can weigh a feature only positively. Read out either as the highest of three
 // outputs (one-hot targets) or as the class whose target vector is nearest to the outputs.
 // The split is stratified: train_samples are spread over the classes as evenly as possible.
 #include <algorithm>
 #include <array>
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 #include "emulator/core/random.hpp"
+#include "emulator/core/suggest.hpp"
 #include "emulator/learning/tasks/task.hpp"
 
 namespace spiceloop::tasks {
@@ -52,8 +57,12 @@ std::vector<IrisRow> read_iris_csv(const std::filesystem::path& path) {
 }
 
 Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed) {
-  if (net.inputs.size() < 4)
-    throw InputError("task.network", "/task/kind", "iris needs a network with at least four inputs");
+  const std::size_t driven = spec.complementary ? 8 : 4;
+  if (net.inputs.size() < driven)
+    throw InputError("task.network", spec.complementary ? "/task/encoding" : "/task/kind",
+                     fmt::format("iris{} needs a network with at least {} inputs, this one has {}",
+                                 spec.complementary ? " with the complementary encoding" : "", driven,
+                                 net.inputs.size()));
   const bool nearest = !spec.class_targets_volts.empty();
   if (!nearest && net.outputs.size() != 3)
     throw InputError("task.network", "/task/kind",
@@ -67,6 +76,10 @@ Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed) {
                          "each class target vector needs one entry per network output (" +
                              std::to_string(net.outputs.size()) + ")");
   }
+  std::error_code ec;
+  if (!spec.data_where.empty() && !std::filesystem::is_regular_file(spec.data_path, ec))
+    throw InputError("config.missing_file", spec.data_where,
+                     missing_file_message(spec.data_path, spec.data_relative, "experiment"));
   const auto rows = read_iris_csv(spec.data_path);
   if (spec.train_samples >= static_cast<int>(rows.size()))
     throw InputError("config.train_samples", "/task/train_samples",
@@ -84,6 +97,7 @@ Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed) {
     for (int f = 0; f < 4; ++f) {
       const double u = hi[f] > lo[f] ? (r.features[f] - lo[f]) / (hi[f] - lo[f]) : 0.0;
       s.input_volts[f] = spec.input_lo_volts + u * (spec.input_hi_volts - spec.input_lo_volts);
+      if (spec.complementary) s.input_volts[4 + f] = spec.input_hi_volts - u * (spec.input_hi_volts - spec.input_lo_volts);
     }
     s.label = r.label;
     if (nearest) {

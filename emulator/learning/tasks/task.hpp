@@ -44,7 +44,11 @@ struct TaskSpec {
   std::vector<std::vector<double>> coefficients;
   std::vector<double> offset_volts;
   std::filesystem::path data_path;  // Iris CSV
-  bool complementary = true;        // XOR: drive (x1, 1-x1, x2, 1-x2) on four inputs, else (x1, x2)
+  std::string data_where;           // where the experiment names it ("<file>#/task/data"), for errors
+  bool data_relative = false;       // given relative to the experiment file's folder
+  // XOR: drive (x1, 1-x1, x2, 1-x2) on four inputs, else (x1, x2). Iris: the four features on
+  // inputs 0-3 and their complements (the input range flipped) on inputs 4-7, else features only.
+  bool complementary = true;
 
   int train_size() const;  // known before the network is: used to validate the batch size
 };
