@@ -10,7 +10,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <span>
+
+#include <nlohmann/json.hpp>
 
 #include "emulator/learning/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
@@ -20,6 +24,17 @@
 
 namespace spiceloop {
 
+// What a live view (the front panel) is told after each step and each evaluation, on the training
+// thread: the metrics record (written to metrics.jsonl or, for steps under metrics "epoch", not),
+// the conductances now, the step's applied update (empty after an evaluation) and the free state
+// of its batch's first sample (empty after an evaluation).
+struct RunUpdate {
+  const nlohmann::ordered_json& record;
+  std::span<const double> siemens;
+  std::span<const double> dk;
+  std::span<const double> free_volts;
+};
+
 struct TrainRunOptions {
   std::filesystem::path out_dir;      // empty: the config's output_dir
   bool resume = false;                // continue from out_dir/checkpoint.json
@@ -28,6 +43,7 @@ struct TrainRunOptions {
   std::int64_t max_steps = -1;        // stop after this many steps in this call, as if killed (tests)
   bool plot = true;                   // write loss.png
   std::filesystem::path plot_script;  // empty: searched (plot.hpp)
+  std::function<void(const RunUpdate&)> observe;  // optional; must not throw
 };
 
 struct TrainResult {
