@@ -126,7 +126,8 @@ void panels_section(const PerfScpiArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<double> idn[2], write_scan[2];
   for (int round = 0; round < 4; ++round)
-    for (int which = 0; which < 2; ++which) {
+    for (int k = 0; k < 2; ++k) {
+      const int which = (round + k) % 2;  // ABBA...: neither lab always goes first
       const LatencyPair p = time_lab(which == 0 ? plain : watched, a.repetitions / 2);
       idn[which].push_back(p.idn.median_us), write_scan[which].push_back(p.write_scan.median_us);
     }
