@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -78,6 +79,21 @@ TEST_CASE("spiceloop train --panel: the page follows the run live and stays up a
   CHECK(charted == steps_in(dir / "run" / "metrics.jsonl"));  // every step, and epoch 0
   CHECK(last["nodes"]["volts"].size() == (*hello)["graph"]["nodes"].size());
   CHECK(train.stop() == 0);
+}
+
+TEST_CASE("spiceloop train --panel: Ctrl-C during the run stops it as it does without a panel", "[panel][cli]") {
+  // A regression: the panel's blocked stop signals used to wait for the end of the run.
+  const ScratchDir scratch("panel_train_stop");
+  const fs::path& dir = scratch.dir;
+  const fs::path experiment = small_experiment(dir, 10000000);
+  Process train({spiceloop_binary(), "train", experiment.string(), "--backend", "ideal", "--out", (dir / "run").string(),
+                 "--progress", "off", "--panel", "0"});
+  REQUIRE(train.wait_for("panel: http://", 30s));
+  std::this_thread::sleep_for(300ms);  // into the run
+  const auto sent = std::chrono::steady_clock::now();
+  CHECK(train.stop() == -1);  // ended by the signal, as without a panel
+  CHECK(std::chrono::steady_clock::now() - sent < 5s);  // not after the run, nor by the SIGKILL at 10 s
+  CHECK(train.output().find("the panel stays up") == std::string::npos);
 }
 
 TEST_CASE("spiceloop panel RUN_DIR: replays the charts of a finished run and draws its trained network", "[panel][cli]") {

@@ -18,6 +18,7 @@
 #include "emulator/solver/ideal_simulator.hpp"
 #include "tools/spiceloop/commands.hpp"
 #include "tools/spiceloop/run_panel.hpp"
+#include "tools/spiceloop/stop_signals.hpp"
 
 namespace spiceloop::cli {
 

@@ -16,6 +16,7 @@
 #include "tools/spiceloop/commands.hpp"
 #include "tools/spiceloop/lab_panel.hpp"
 #include "tools/spiceloop/run_panel.hpp"
+#include "tools/spiceloop/stop_signals.hpp"
 
 namespace spiceloop::cli {
 

@@ -13,6 +13,7 @@
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
 #include "tools/spiceloop/run_panel.hpp"
+#include "tools/spiceloop/stop_signals.hpp"
 
 namespace spiceloop::cli {
 
@@ -45,8 +46,8 @@ void run(const TrainArgs& a) {
     throw InputError("cli.instruments", "--instruments",
                      "--instruments names the instruments for --backend hil; add --backend hil");
   const std::optional<std::uint16_t> panel_port = panel_port_option(a.panel_port, "--panel");
-  std::optional<StopSignals> stop_signals;  // before any thread starts
-  if (a.panel) stop_signals.emplace();
+  std::optional<StopSignals> stop_signals;  // before any thread starts; Ctrl-C still stops the run
+  if (a.panel) stop_signals.emplace(true);
   // hil: the bench's stand-ins or real instruments, whose tolerances are their own.
   const std::unique_ptr<Simulator> sim = make_simulator({a.backend, config.tolerances, a.instruments});
   IdealSimulator oracle(config.tolerances);

@@ -14,19 +14,6 @@ RunPanel::RunPanel(panel::Feed& feed, std::optional<std::uint16_t> port)
 
 std::string RunPanel::url() const { return fmt::format("http://127.0.0.1:{}/", group_.port(index_)); }
 
-StopSignals::StopSignals() {
-  sigemptyset(&set_);
-  sigaddset(&set_, SIGINT);
-  sigaddset(&set_, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-}
-
-int StopSignals::wait() {
-  int signal = 0;
-  sigwait(&set_, &signal);
-  return signal;
-}
-
 std::optional<std::uint16_t> panel_port_option(int value, const std::string& option) {
   if (value < -1 || value > 65535)
     throw InputError("cli.port", option, fmt::format("{} is not a TCP port (0..65535; 0 picks a free one)", value));

@@ -1,8 +1,6 @@
 #pragma once
 // The front panel without a lab: a group of its own serving one Feed on 127.0.0.1, for
-// `train --panel` (a live run) and `panel RUN_DIR` (a replay). And the stop signals the serving
-// commands wait for: block them before any thread starts, so that only wait() sees them.
-#include <csignal>
+// `train --panel` (a live run) and `panel RUN_DIR` (a replay).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,14 +20,6 @@ class RunPanel {
  private:
   server::ServerGroup group_;
   std::size_t index_;
-};
-
-class StopSignals {
- public:
-  StopSignals();  // blocks SIGINT and SIGTERM in this thread and the threads it starts
-  int wait();     // the signal that came
- private:
-  sigset_t set_;
 };
 
 // "--panel [PORT]" as the commands take it: -1 (given without a port) = a free port.
