@@ -1,5 +1,6 @@
 // `train --panel` and `panel RUN_DIR` as a user runs them: processes whose pages a real WebSocket
 // client reads.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -130,6 +131,17 @@ TEST_CASE("spiceloop panel RUN_DIR: replays the charts of a finished run and dra
   Process missing({spiceloop_binary(), "panel", (dir / "nothing").string()});
   CHECK(missing.wait() != 0);
   CHECK(missing.output().find("panel.no_run") != std::string::npos);
+
+  // A line the strict reader refuses (a key given twice) stops it before the page opens, at that line.
+  const std::string metrics = spiceloop::test::read_text(dir / "run" / "metrics.jsonl");
+  const auto lines = std::count(metrics.begin(), metrics.end(), '\n');
+  std::ofstream(dir / "run" / "metrics.jsonl", std::ios::app) << R"({"type":"step","step":1,"step":2})" << "\n";
+  Process bad({spiceloop_binary(), "panel", (dir / "run").string(), "--port", "0"});
+  CHECK(bad.wait() != 0);
+  INFO(bad.output());
+  CHECK(bad.output().find("panel.bad_metrics") != std::string::npos);
+  CHECK(bad.output().find("metrics.jsonl line " + std::to_string(lines + 1)) != std::string::npos);
+  CHECK(bad.output().find("http://") == std::string::npos);
 }
 
 TEST_CASE("spiceloop serve --panel: prints the page's address with a token the actions need", "[panel][cli]") {

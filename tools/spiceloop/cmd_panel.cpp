@@ -9,10 +9,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "drivers/panel/run_feed.hpp"
 #include "emulator/core/error.hpp"
+#include "emulator/core/json_text.hpp"
 #include "emulator/learning/checkpoint.hpp"
 #include "emulator/network/load.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
@@ -32,33 +34,47 @@ struct PanelArgs {
   double seconds = 10.0;
 };
 
-std::vector<nlohmann::json> read_records(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in)
-    throw InputError("panel.no_run", file.string(),
-                     "no metrics.jsonl here; give the folder that `spiceloop train --out DIR` wrote");
-  std::vector<nlohmann::json> records;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty()) continue;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-      throw InputError("panel.bad_metrics", fmt::format("{}:{}", file.string(), number),
-                       "not a JSON object; metrics.jsonl has one record per line");
-    records.push_back(std::move(j));
+// metrics.jsonl, one record per line, through the strict JSON parser; read twice (checked and
+// counted before the page opens, then replayed), so that no run's history is held in memory.
+const DocumentKind kMetricsDocument = DocumentKind::single("panel", "bad_metrics");
+
+class MetricsFile {
+ public:
+  explicit MetricsFile(fs::path file) : file_(std::move(file)) {
+    if (!std::ifstream(file_))
+      throw InputError("panel.no_run", file_.string(),
+                       "no metrics.jsonl here; give the folder that `spiceloop train --out DIR` wrote");
+    for_each([&](const nlohmann::json&) { return ++records_ > 0; });
+    if (records_ == 0) throw InputError("panel.bad_metrics", file_.string(), "the file holds no records");
   }
-  if (records.empty()) throw InputError("panel.bad_metrics", file.string(), "the file is empty");
-  return records;
-}
+  std::size_t records() const { return records_; }
+
+  // Each record in order, while f returns true.
+  void for_each(const std::function<bool(const nlohmann::json&)>& f) const {
+    std::ifstream in(file_);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.empty()) continue;
+      const std::string where = fmt::format("{} line {}", file_.string(), number);
+      nlohmann::json j = parse_json_text(line, where, kMetricsDocument);
+      if (!j.is_object()) throw InputError("panel.bad_metrics", where, "not a JSON object; metrics.jsonl has one record per line");
+      if (!f(j)) return;
+    }
+  }
+
+ private:
+  fs::path file_;
+  std::size_t records_ = 0;
+};
 
 void run(const PanelArgs& a) {
   if (a.seconds < 0 || !std::isfinite(a.seconds))
     throw InputError("cli.seconds", "--seconds", fmt::format("{} is not a duration in seconds (>= 0)", a.seconds));
   const std::optional<std::uint16_t> port = panel_port_option(a.port, "--port");
   const fs::path dir(a.run_dir);
-  const std::vector<nlohmann::json> records = read_records(dir / "metrics.jsonl");
+  const MetricsFile metrics(dir / "metrics.jsonl");
   if (!fs::exists(dir / "network.json"))
     throw InputError("panel.no_run", (dir / "network.json").string(),
                      "no trained network here; the run may not have finished (train it to the end, or --resume it)");
@@ -80,20 +96,27 @@ void run(const PanelArgs& a) {
   panel::RunFeed feed(dir.filename().empty() ? dir.parent_path().filename().string() : dir.filename().string(), net,
                       "replay");
   RunPanel front_panel(feed, port);
-  fmt::print("spiceloop panel: replaying {} ({} records) at {}\nready (Ctrl-C stops)\n", dir.string(), records.size(),
-             front_panel.url());
+  fmt::print("spiceloop panel: replaying {} ({} records) at {}\nready (Ctrl-C stops)\n", dir.string(),
+             metrics.records(), front_panel.url());
   std::fflush(stdout);
 
   std::atomic<bool> stop{false};
   std::thread replay([&] {
-    const auto pause = std::chrono::duration<double>(a.seconds / static_cast<double>(records.size()));
+    const double records = static_cast<double>(metrics.records());
+    const auto pause = std::chrono::duration<double>(a.seconds / records);
     const std::vector<double> siemens = net.conductances();
-    for (std::size_t i = 0; i < records.size() && !stop; ++i) {
-      feed.record(records[i], siemens, {}, volts);
-      feed.set_status(fmt::format("replaying, {:.0f} %", 100.0 * double(i + 1) / double(records.size())));
-      if (a.seconds > 0) std::this_thread::sleep_for(pause);
+    std::size_t done = 0;
+    try {
+      metrics.for_each([&](const nlohmann::json& record) {
+        feed.record(record, siemens, {}, volts);
+        feed.set_status(fmt::format("replaying, {:.0f} %", 100.0 * static_cast<double>(++done) / records));
+        if (a.seconds > 0) std::this_thread::sleep_for(pause);
+        return !stop;
+      });
+      feed.set_status("replayed");
+    } catch (const Error& e) {  // the file changed since it was checked
+      feed.set_status(e.what());
     }
-    feed.set_status("replayed");
   });
   const int signal = stop_signals.wait();
   stop = true;
