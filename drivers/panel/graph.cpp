@@ -6,19 +6,6 @@
 
 namespace spiceloop::panel {
 
-namespace {
-
-const char* kind_name(ElementKind k) {
-  switch (k) {
-    case ElementKind::Resistor: return "resistor";
-    case ElementKind::Digipot: return "digipot";
-    case ElementKind::Diode: return "diode";
-  }
-  return "";
-}
-
-}  // namespace
-
 nlohmann::json graph_json(const Network& net) {
   const Layout l = layout_network(net);
   nlohmann::json nodes = nlohmann::json::array(), edges = nlohmann::json::array();
@@ -31,7 +18,7 @@ nlohmann::json graph_json(const Network& net) {
   }
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     const Edge& e = net.edges[j];
-    nlohmann::json edge = {{"name", e.name}, {"a", e.a}, {"b", e.b}, {"kind", kind_name(e.kind)}, {"trainable", e.trainable}};
+    nlohmann::json edge = {{"name", e.name}, {"a", e.a}, {"b", e.b}, {"kind", element_kind_name(e.kind)}, {"trainable", e.trainable}};
     if (e.kind == ElementKind::Digipot) edge["taps"] = e.taps;
     if (e.is_linear()) edge["range"] = {e.min_siemens, e.max_siemens};
     if (l.cells[j]) edge["cell"] = {l.cells[j]->x, l.cells[j]->y};
