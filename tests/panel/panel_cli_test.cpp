@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <utility>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -49,6 +50,21 @@ std::set<double> steps_in(const fs::path& metrics) {
   return steps;
 }
 
+// A page's frames until the run's card says `status` (40 frames at most): the steps charted on
+// the way, and the last frame's values.
+std::pair<std::set<double>, json> follow(Page& page, const std::string& status) {
+  std::set<double> charted;
+  json last;
+  for (int i = 0; i < 40; ++i) {
+    const auto f = page.next_of("frame", 2s);
+    REQUIRE(f);
+    for (const auto& s : (*f)["charts"]["step"]) charted.insert(s.get<double>());
+    last = (*f)["values"];
+    if (last["run"].value("status", "") == status) break;
+  }
+  return {charted, last};
+}
+
 }  // namespace
 
 TEST_CASE("spiceloop train --panel: the page follows the run live and stays up after it", "[panel][cli]") {
@@ -67,15 +83,7 @@ TEST_CASE("spiceloop train --panel: the page follows the run live and stays up a
   CHECK((*hello)["graph"]["edges"].size() == 16);
   CHECK((*hello)["actions"].empty());
   REQUIRE(train.wait_for("the panel stays up", 60s));
-  std::set<double> charted;
-  json last;
-  for (int i = 0; i < 40; ++i) {
-    const auto f = page.next_of("frame", 2s);
-    REQUIRE(f);
-    for (const auto& s : (*f)["charts"]["step"]) charted.insert(s.get<double>());
-    last = (*f)["values"];
-    if (last["run"].value("status", "") == "finished") break;
-  }
+  const auto [charted, last] = follow(page, "finished");
   CHECK(last["run"]["status"] == "finished");
   CHECK(charted == steps_in(dir / "run" / "metrics.jsonl"));  // every step, and epoch 0
   CHECK(last["nodes"]["volts"].size() == (*hello)["graph"]["nodes"].size());
@@ -112,15 +120,7 @@ TEST_CASE("spiceloop panel RUN_DIR: replays the charts of a finished run and dra
   const auto hello = page.next_of("hello");
   REQUIRE(hello);
   CHECK((*hello)["graph"]["kind"] == "replay");
-  std::set<double> charted;
-  json last;
-  for (int i = 0; i < 40; ++i) {
-    const auto f = page.next_of("frame", 2s);
-    REQUIRE(f);
-    for (const auto& s : (*f)["charts"]["step"]) charted.insert(s.get<double>());
-    last = (*f)["values"];
-    if (last["run"].value("status", "") == "replayed") break;
-  }
+  const auto [charted, last] = follow(page, "replayed");
   CHECK(last["run"]["status"] == "replayed");
   CHECK(charted == steps_in(dir / "run" / "metrics.jsonl"));
   const json trained = spiceloop::test::read_json(dir / "run" / "network.json");

@@ -1,16 +1,17 @@
 // The panel over real sockets on 127.0.0.1: the lab16_hil bench on the ideal solver, served as
 // `serve --panel` serves it, read by real WebSocket clients (Boost.Beast) and raw sockets.
-#include <fstream>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "drivers/panel/web_files.hpp"
 #include "tests/common/line_client.hpp"
+#include "tests/common/memory.hpp"
 #include "tests/panel/page_client.hpp"
 
 using namespace panel_test;
 using Client = spiceloop::test::LineClient;
+using spiceloop::test::rss_kib;
 
 namespace {
 
@@ -37,20 +38,6 @@ bool raw_upgrade(Client& c, std::uint16_t port) {
                                             "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
   return head.rfind("HTTP/1.1 101", 0) == 0;
-}
-
-long rss_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  long value = 0;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      status >> value;
-      return value;
-    }
-    status.ignore(1 << 10, '\n');
-  }
-  return 0;
 }
 
 void instruments_answer(PanelRig& rig) {
