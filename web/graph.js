@@ -89,7 +89,7 @@ export class NetworkView {
       c.addEventListener("mouseleave", () => this.hide());
       if (graph.nodes.length <= 80 || n.role) {
         const t = el("text", { x: n.x + r * 1.3, y: n.y - r * 1.3, "font-size": Math.max(size * 1.1, 0.18) }, labels);
-        t.textContent = n.role === "input" ? `${n.name} in` : n.role === "output" ? `${n.name} out` : n.role === "ground" ? "⏚" : n.name;
+        t.textContent = n.role === "input" ? `${n.name} in` : n.role === "output" ? `${n.name} out` : n.role === "ground" ? "gnd" : n.name;
       }
       return c;
     });
