@@ -11,7 +11,11 @@ namespace spiceloop::test {
 
 // VmRSS from /proc/<pid>/status in KiB; -1 when it cannot be read.
 inline long rss_kib(pid_t pid = ::getpid()) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  // Appended, not "/proc/" + ...: GCC 12 warns falsely on that form (-Wrestrict, GCC bug 105329).
+  std::string path = "/proc/";
+  path += std::to_string(pid);
+  path += "/status";
+  std::ifstream status(path);
   std::string key;
   long value = -1;
   while (status >> key) {
