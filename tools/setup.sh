@@ -9,7 +9,8 @@ packages=(build-essential cmake pkg-config git
   libngspice0-dev ngspice libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libfmt-dev
   libboost-dev libboost-system-dev libopenmpi-dev openmpi-bin
   python3 python3-pyvisa python3-pyvisa-py python3-matplotlib
-  python3-dev python3-numpy pybind11-dev python3-pybind11)
+  python3-dev python3-numpy pybind11-dev python3-pybind11
+  chromium chromium-driver python3-selenium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -56,19 +56,37 @@ std::size_t ServerGroup::add(std::string name, const scpi::CommandTree& tree, sc
 std::size_t ServerGroup::add_protocol(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex,
                                       PortOptions options) {
   auto c = context(std::move(name), std::move(factory), std::move(mutex), options);
-  std::uint16_t port = 0;
-  if (options.port) {
-    port = *options.port;
-  } else if (base_port_ != 0) {
-    const unsigned wanted = base_port_ + numbered_;
-    if (wanted > 65535)
-      throw BindError("server.bind: base port " + std::to_string(base_port_) + " leaves no port for '" + c->name +
-                      "'; choose a lower base port");
-    port = static_cast<std::uint16_t>(wanted);
-  }
+  const std::uint16_t port = next_port(options, c->name);
   auto p = std::make_unique<InstrumentPort>(io_, options.host.empty() ? host_ : options.host, port, std::move(c));
   if (!options.port) ++numbered_;
   return install(std::move(p));
+}
+
+std::size_t ServerGroup::add_port(std::string name, const PortMaker& make, PortOptions options) {
+  options.pausable = false;
+  options.logged = false;
+  auto c = context(std::move(name), {}, {}, options);
+  const std::uint16_t port = next_port(options, c->name);
+  auto p = make(io_, std::move(c), options.host.empty() ? host_ : options.host, port);
+  if (!options.port) ++numbered_;
+  return install(std::move(p));
+}
+
+std::uint16_t ServerGroup::next_port(const PortOptions& options, const std::string& name) {
+  if (options.port) return *options.port;
+  if (base_port_ == 0) return 0;
+  const unsigned wanted = base_port_ + numbered_;
+  if (wanted > 65535)
+    throw BindError("server.bind: base port " + std::to_string(base_port_) + " leaves no port for '" + name +
+                    "'; choose a lower base port");
+  return static_cast<std::uint16_t>(wanted);
+}
+
+std::size_t ServerGroup::error_count(std::size_t index) {
+  PortContext& c = ports_.at(index)->context();
+  if (!c.status) return 0;
+  std::lock_guard lock(*c.mutex);
+  return c.status->errors().size();
 }
 
 std::size_t ServerGroup::add_pty(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex,

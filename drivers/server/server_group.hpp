@@ -15,6 +15,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,12 @@ class ServerGroup {
   // options.host and options.port do not apply to a terminal.
   std::size_t add_pty(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex = {},
                       PortOptions options = {});
+  // A port of another kind on the group's io thread (the front panel's HTTP server, drivers/panel):
+  // make(io, context, host, port) binds it. It is numbered, started, stopped and listed like the
+  // others; its context has no endpoint factory and is neither pausable nor logged.
+  using PortMaker = std::function<std::unique_ptr<Port>(boost::asio::io_context&, std::shared_ptr<PortContext>,
+                                                        const std::string& host, std::uint16_t port)>;
+  std::size_t add_port(std::string name, const PortMaker& make, PortOptions options = {});
   void start();
   void stop() noexcept;
 
@@ -66,6 +73,8 @@ class ServerGroup {
   // Closes the port's connections now (asynchronously, on the io thread); the port keeps accepting.
   void drop(std::size_t index);
   bool has_error_queue(std::size_t index) const { return ports_.at(index)->context().status != nullptr; }
+  // Entries in the port's SCPI error queue (0 without one), read under the port's mutex.
+  std::size_t error_count(std::size_t index);
   // Queues a SCPI error in the port's instrument, under the port's mutex (so never call it while
   // holding that mutex). Throws std::invalid_argument for a port without an error queue.
   void inject_error(std::size_t index, int code, std::string detail = {});
@@ -79,6 +88,7 @@ class ServerGroup {
  private:
   std::shared_ptr<PortContext> context(std::string name, EndpointFactory factory, std::shared_ptr<std::mutex> mutex,
                                        const PortOptions& options);
+  std::uint16_t next_port(const PortOptions& options, const std::string& name);
   std::size_t install(std::unique_ptr<Port> port);
   void run() noexcept;
 

@@ -183,7 +183,13 @@ double Bench::measure_scanner_volts(int channel) {
   const auto p = static_cast<std::size_t>(c->plus), m = static_cast<std::size_t>(c->minus);
   const double exact = s.node_volts.at(p) - s.node_volts.at(m);
   const double before = before_ ? before_->node_volts.at(p) - before_->node_volts.at(m) : exact;
-  return read_volts(exact, before);
+  return scanner_shown_[channel] = read_volts(exact, before);
+}
+
+std::optional<double> Bench::last_scanner_volts(int channel) const {
+  const auto it = scanner_shown_.find(channel);
+  if (it == scanner_shown_.end()) return std::nullopt;
+  return it->second;
 }
 
 void Bench::set_digipot_code(int channel, int code) {

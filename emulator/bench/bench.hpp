@@ -34,6 +34,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -97,6 +98,8 @@ class Bench {
   const ScannerChannel* find_scanner_channel(int channel) const;
   const DigipotChannel* find_digipot_channel(int channel) const;
   double measure_scanner_volts(int channel);  // V(plus) - V(minus)
+  // The channel's last reading, as the scanner's display shows it (none before its first).
+  std::optional<double> last_scanner_volts(int channel) const;
   // Digipot codes in 0..taps-1 of the edge; throws std::invalid_argument outside.
   void set_digipot_code(int channel, int code);
   int digipot_code(int channel) const;  // the true wiper position
@@ -164,6 +167,7 @@ class Bench {
   SplitMixRng rng_{1};
   bool conductances_stale_ = true;  // the simulator's conductances lag the network's
   std::uint64_t solves_ = 0;
+  std::map<int, double> scanner_shown_;  // per scanner channel: its last reading
 };
 
 }  // namespace spiceloop

@@ -165,6 +165,7 @@ StepReport Trainer::step() {
     }
   }
   if (!std::isfinite(rep.loss)) non_finite(rep.step, "the loss");
+  rep.free_volts = free.front().node_volts;
   if (!all_finite(rep.signal)) non_finite(rep.step, "the update signal");
 
   const double alpha = config_.alpha;

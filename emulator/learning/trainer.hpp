@@ -38,6 +38,7 @@ struct StepReport {
   std::optional<double> identity_s, identity_residual, identity_relative;
   std::vector<double> signal;   // mean g per edge
   std::vector<double> dk;       // applied, per edge
+  std::vector<double> free_volts;  // the free state of the batch's first sample, per node (live views)
 };
 
 class Trainer {

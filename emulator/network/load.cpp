@@ -279,8 +279,7 @@ J edge_to_json(const Network& net, const Edge& e) {
   j["name"] = e.name;
   j["a"] = net.node_names.at(e.a);
   j["b"] = net.node_names.at(e.b);
-  constexpr const char* kKindNames[] = {"resistor", "digipot", "diode"};  // ElementKind order
-  j["kind"] = kKindNames[static_cast<int>(e.kind)];
+  j["kind"] = element_kind_name(e.kind);
   if (e.is_linear()) j["trainable"] = e.trainable;  // diodes are never trainable
   switch (e.kind) {
     case ElementKind::Resistor: {

@@ -5,6 +5,15 @@
 
 namespace spiceloop {
 
+const char* element_kind_name(ElementKind kind) {
+  switch (kind) {
+    case ElementKind::Resistor: return "resistor";
+    case ElementKind::Digipot: return "digipot";
+    case ElementKind::Diode: return "diode";
+  }
+  return "?";
+}
+
 std::optional<int> Network::find_node(const std::string& n) const {
   for (int i = 0; i < node_count(); ++i)
     if (node_names[i] == n) return i;

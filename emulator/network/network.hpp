@@ -11,6 +11,8 @@
 namespace spiceloop {
 
 enum class ElementKind { Resistor, Digipot, Diode };
+// The word a network file uses for the kind: "resistor", "digipot", "diode".
+const char* element_kind_name(ElementKind kind);
 
 struct Edge {
   std::string name;  // plain identifier, unique among edges

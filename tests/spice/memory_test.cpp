@@ -4,32 +4,19 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <random>
 #include <string>
 
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tests/common/memory.hpp"
 #include "tests/common/networks.hpp"
 #include "tests/spice/reference_solver.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::WithinAbs;
+using spiceloop::test::rss_kib;
 
 namespace {
-
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string key;
-  long value = -1;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      status >> value;
-      return value;
-    }
-    status.ignore(4096, '\n');
-  }
-  return value;
-}
 
 // Runs `solves` solves, each after updating every conductance; every `reload_every`-th solve is
 // a clamped one (a reload each way). Checks an answer now and then against the reference.

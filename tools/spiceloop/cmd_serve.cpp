@@ -1,18 +1,22 @@
 // spiceloop serve BENCH.json: the emulated lab table on sockets. Prints the VISA address of every
 // instrument (and the pty of the digipot board, the control port), optionally writes them to an
 // addresses file for `spiceloop train --backend hil --instruments ADDRS.json`, prints "ready", and
-// serves until SIGINT or SIGTERM.
-#include <csignal>
+// serves until SIGINT or SIGTERM. With --panel, also the front panel (drivers/panel) on 127.0.0.1,
+// its address printed with a fresh token that lets the page pause, fault and reseed.
 #include <cstdio>
 #include <fstream>
 
 #include <fmt/format.h>
 
+#include "drivers/panel/token.hpp"
 #include "drivers/standins/lab/lab.hpp"
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/core/error.hpp"
 #include "emulator/core/atomic_file.hpp"
 #include "tools/spiceloop/commands.hpp"
+#include "tools/spiceloop/lab_panel.hpp"
+#include "tools/spiceloop/run_panel.hpp"
+#include "tools/spiceloop/stop_signals.hpp"
 
 namespace spiceloop::cli {
 
@@ -24,6 +28,8 @@ struct ServeArgs {
   int port = 5025;
   std::string addresses;
   bool no_pty = false;
+  bool panel = false;
+  int panel_port = -1;  // -1: the next port after the instruments'
   BackendChoice backend;
 };
 
@@ -33,12 +39,8 @@ void run(const ServeArgs& args) {
   BenchConfig config = load_bench_file(args.bench);
   auto sim = make_simulator(args.backend);
 
-  // Block the stop signals before any thread starts, so only sigwait below sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before any thread starts, so only the wait below sees them.
+  StopSignals stop_signals;
 
   standins::LabOptions options;
   options.host = args.host;
@@ -46,13 +48,24 @@ void run(const ServeArgs& args) {
   options.pty = !args.no_pty;
   const std::string name = config.name;
   const std::string network = config.network.name;
+  const std::optional<std::uint16_t> panel_port = panel_port_option(args.panel_port, "--panel");
+  std::unique_ptr<LabPanel> front_panel;  // before the lab: it must outlive the lab's io thread
   standins::Lab lab(std::move(config), *sim, options);
+  if (args.panel) {
+    panel::PanelOptions po;
+    po.token = panel::make_token();
+    front_panel = std::make_unique<LabPanel>(lab, po, panel_port);
+  }
   lab.start();
 
   fmt::print("spiceloop serve: bench {} (network {}, {} backend)\n", name, network, args.backend.backend);
-  for (const auto& a : lab.addresses())
+  for (const auto& a : lab.addresses()) {
+    if (a.name == "panel") continue;
     fmt::print("  {:<14} {}{}\n", a.name, a.address,
                a.name == "control" ? "  (JSON lines)" : a.name == "digipots-pty" ? "  (serial line protocol)" : "");
+  }
+  if (front_panel)
+    fmt::print("  panel          {}  (web page; the token after # lets it pause, fault and reseed)\n", front_panel->url());
   if (!lab.pty_error().empty()) fmt::print("  (no pseudo-terminal for the digipot board: {})\n", lab.pty_error());
   if (!args.addresses.empty()) {
     write_file_atomically(args.addresses, lab.addresses_json(args.bench).dump(2) + "\n");
@@ -61,8 +74,7 @@ void run(const ServeArgs& args) {
   fmt::print("ready (Ctrl-C stops)\n");
   std::fflush(stdout);
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  const int signal = stop_signals.wait();
   fmt::print("stopping on signal {}\n", signal);
   lab.stop();
 }
@@ -77,8 +89,14 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--port", args->port, "First TCP port; the others follow it (0: free ports)")->capture_default_str();
   cmd->add_option("--addresses", args->addresses, "Write the instruments' addresses to this JSON file");
   cmd->add_flag("--no-pty", args->no_pty, "Do not offer the digipot line protocol on a pseudo-terminal");
+  cmd->add_option("--panel", args->panel_port,
+                  "Serve the front panel (a web page) on 127.0.0.1, on PORT if given (0: a free one)")
+      ->expected(0, 1);
   add_backend_options(*cmd, args->backend);
-  cmd->callback([args] { run(*args); });
+  cmd->callback([args, cmd] {
+    args->panel = cmd->count("--panel") > 0;
+    run(*args);
+  });
 }
 
 }  // namespace spiceloop::cli

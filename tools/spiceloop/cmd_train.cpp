@@ -1,14 +1,19 @@
 // spiceloop train [EXPERIMENT.json]: a training run on either backend. With no experiment it runs
 // the bundled default (netlists/experiments/default.json) on embedded ngspice: the README's main job.
+// With --panel [PORT], the front panel shows the run live (charts, network) on 127.0.0.1 and stays
+// up after the run until Ctrl-C.
 #include <fmt/format.h>
 
 #include <filesystem>
 
 #include "emulator/core/error.hpp"
 #include "emulator/learning/run/run.hpp"
+#include "drivers/panel/run_feed.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
+#include "tools/spiceloop/run_panel.hpp"
+#include "tools/spiceloop/stop_signals.hpp"
 
 namespace spiceloop::cli {
 
@@ -26,6 +31,8 @@ struct TrainArgs {
   std::string progress = "auto";
   std::int64_t max_steps = -1;
   std::int64_t seed = -1;  // -1: the experiment's own
+  bool panel = false;
+  int panel_port = -1;
 };
 
 ProgressMode progress_mode(const std::string& s) {
@@ -46,6 +53,9 @@ void run(const TrainArgs& a) {
   if (!a.instruments.empty() && a.backend != "hil")
     throw InputError("cli.instruments", "--instruments",
                      "--instruments names the instruments for --backend hil; add --backend hil");
+  const std::optional<std::uint16_t> panel_port = panel_port_option(a.panel_port, "--panel");
+  std::optional<StopSignals> stop_signals;  // before any thread starts; Ctrl-C still stops the run
+  if (a.panel) stop_signals.emplace(true);
   // hil: the bench's stand-ins or real instruments, whose tolerances are their own.
   const std::unique_ptr<Simulator> sim = make_simulator({a.backend, config.tolerances, a.instruments});
   IdealSimulator oracle(config.tolerances);
@@ -58,7 +68,15 @@ void run(const TrainArgs& a) {
   opt.oracle = a.no_oracle ? nullptr : &oracle;
   opt.max_steps = a.max_steps;
   opt.plot = !a.no_plot;
+  std::unique_ptr<panel::RunFeed> feed;
+  std::unique_ptr<RunPanel> front_panel;
+  if (a.panel) {
+    feed = std::make_unique<panel::RunFeed>(file.stem().string(), resolve_network(config));
+    front_panel = std::make_unique<RunPanel>(*feed, panel_port);
+    opt.observe = [&feed](const RunUpdate& u) { feed->record(u.record, u.siemens, u.dk, u.free_volts); };
+  }
   fmt::print("training {} on {} ({})\n", file.string(), sim->name(), a.resume ? "resuming" : "fresh run");
+  if (front_panel) fmt::print("panel: {}\n", front_panel->url());
   std::fflush(stdout);
   const TrainResult r = run_training(config, *sim, opt);
 
@@ -81,6 +99,12 @@ void run(const TrainArgs& a) {
   if (r.identity_max_relative)
     fmt::print("identity residual |2 k.dk + alpha nu S| / scale, max over steps: {:.2e}\n", *r.identity_max_relative);
   fmt::print("results in {}\n", r.out_dir.string());
+  if (front_panel) {
+    feed->set_status(r.completed ? "finished" : "stopped");
+    fmt::print("the panel stays up at {} (Ctrl-C ends)\n", front_panel->url());
+    std::fflush(stdout);
+    stop_signals->wait();
+  }
 }
 
 }  // namespace
@@ -109,7 +133,12 @@ void add_train(CLI::App& app) {
   cmd->add_option("--seed", args->seed, "Replace the experiment's seed (the data split, shuffles, drawn targets)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-steps", args->max_steps, "Stop after this many steps, as if killed (for tests)");
-  cmd->callback([args] { run(*args); });
+  cmd->add_option("--panel", args->panel_port, "Show the run live in the front panel (a web page on 127.0.0.1, PORT if given)")
+      ->expected(0, 1);
+  cmd->callback([args, cmd] {
+    args->panel = cmd->count("--panel") > 0;
+    run(*args);
+  });
 }
 
 }  // namespace spiceloop::cli

@@ -1,6 +1,8 @@
 // spiceloop perf scpi: query round trips to the instrument stand-ins on loopback (median, p99,
 // queries per second) for *IDN?, a 64-channel scan and a digipot write, 64 clients at once, and
-// hardware-in-the-loop training steps per second against the in-process run.
+// hardware-in-the-loop training steps per second against the in-process run. With --panels N, the
+// same instruments' latency with N front-panel pages open (and one that never reads) beside a lab
+// without a panel, in one run, and their ratio.
 #include <algorithm>
 #include <barrier>
 #include <chrono>
@@ -23,6 +25,8 @@
 #include "emulator/network/load.hpp"
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
+#include "tools/spiceloop/lab_panel.hpp"
+#include "tools/spiceloop/panel_load.hpp"
 #include "tools/spiceloop/perf.hpp"
 
 namespace spiceloop::cli {
@@ -34,6 +38,7 @@ struct PerfScpiArgs {
   int clients = 64;
   int queries_per_client = 200;
   int hil_steps = 300;
+  int panels = 0;
   BackendChoice backend;
 };
 
@@ -79,6 +84,74 @@ std::string visa(const standins::Lab& lab, std::string_view name) {
 
 void expect(bool ok, const std::string& what) {
   if (!ok) throw SimulationError("perf.scpi_answer", "perf scpi", what);
+}
+
+// The round trips a lab is timed on with and without panels: *IDN? and a digipot write followed by
+// a 9-channel scan (a re-solve), each on its own connection.
+struct LatencyPair {
+  Stats idn, write_scan;
+};
+
+LatencyPair time_lab(standins::Lab& lab, int n) {
+  client::ScpiClient source(visa(lab, "source"));
+  client::ScpiClient pots(visa(lab, "digipots"));
+  client::ScpiClient scanner(visa(lab, "scanner"));
+  scanner.write("*RST;CONF:VOLT:DC (@101:109);:FORM:DATA REAL,64");
+  LatencyPair r;
+  r.idn = time_queries([&] { expect(!source.query("*IDN?").empty(), "*IDN?"); }, n);
+  int code = 10;
+  r.write_scan = time_queries([&] {
+    code = code == 10 ? 11 : 10;
+    pots.write(fmt::format("DPOT:CODE {},(@1)", code));
+    expect(scanner.query_real64("READ?").size() == 9, "9 readings");
+  }, n / 4);
+  return r;
+}
+
+// Two labs on the same bench, one with a panel that N pages (and one stuck page) watch; timed in
+// alternating rounds so that both see the same machine.
+void panels_section(const PerfScpiArgs& a) {
+  auto plain_sim = make_simulator(a.backend);
+  auto panel_sim = make_simulator(a.backend);
+  standins::LabOptions options;
+  options.pty = false;
+  const std::string bench = bundled_file("netlists/benches/lab16_hil.json").string();
+  standins::Lab plain(load_bench_file(bench), *plain_sim, options);
+  std::unique_ptr<LabPanel> front_panel;  // before the lab: it outlives the lab's io thread
+  standins::Lab watched(load_bench_file(bench), *panel_sim, options);
+  front_panel = std::make_unique<LabPanel>(watched, panel::PanelOptions{}, 0);
+  plain.start();
+  watched.start();
+  auto load = std::make_unique<PanelLoad>(front_panel->port(), a.panels);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<double> idn[2], write_scan[2];
+  for (int round = 0; round < 4; ++round)
+    for (int k = 0; k < 2; ++k) {
+      const int which = (round + k) % 2;  // ABBA...: neither lab always goes first
+      const LatencyPair p = time_lab(which == 0 ? plain : watched, a.repetitions / 2);
+      idn[which].push_back(p.idn.median_us), write_scan[which].push_back(p.write_scan.median_us);
+    }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  fmt::print("\nThe same instruments with {} panel pages open and one that never reads (lab16_hil, medians of "
+             "4 alternating rounds of per-round medians, us):\n",
+             a.panels);
+  fmt::print("{:<44} {:>11} {:>11} {:>7}\n", "round trip", "no panel", "panels", "ratio");
+  fmt::print("{:<44} {:>11.1f} {:>11.1f} {:>7.2f}\n", "*IDN? (source)", median(idn[0]), median(idn[1]),
+             median(idn[1]) / median(idn[0]));
+  fmt::print("{:<44} {:>11.1f} {:>11.1f} {:>7.2f}\n", "digipot write + READ? 9 channels (re-solve)",
+             median(write_scan[0]), median(write_scan[1]), median(write_scan[1]) / median(write_scan[0]));
+  fmt::print("pages: {} of {} still open, {:.1f} frames/s each, {:.0f} kB/s in all; panel connections now {} "
+             "(the stuck page is dropped after 5 s)\n",
+             load->open_pages(), a.panels, static_cast<double>(load->frames()) / seconds / a.panels,
+             static_cast<double>(load->bytes()) / seconds / 1e3,
+             static_cast<unsigned>(watched.group().connection_count(*watched.group().find("panel"))));
+  load.reset();
+  watched.stop();
+  plain.stop();
 }
 
 void run(const PerfScpiArgs& a) {
@@ -173,6 +246,7 @@ void run(const PerfScpiArgs& a) {
   fmt::print("\nHIL training (sign_rule, twin CL on lab16_hil, {} steps): {:.0f} steps/s through the sockets, "
              "{:.0f} steps/s in-process ({}), ratio {:.2f}\n",
              a.hil_steps, over_sockets, in_process, a.backend.backend, over_sockets / in_process);
+  if (a.panels > 0) panels_section(a);
 }
 
 }  // namespace
@@ -185,6 +259,9 @@ void add_perf_scpi(CLI::App& perf) {
   cmd->add_option("--queries-per-client", args->queries_per_client, "Queries each of those clients sends")
       ->capture_default_str();
   cmd->add_option("--hil-steps", args->hil_steps, "Training steps timed through the sockets and in-process")
+      ->capture_default_str();
+  cmd->add_option("--panels", args->panels, "Also time the instruments with this many front-panel pages open")
+      ->check(CLI::Range(0, 100))
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   cmd->callback([args] { run(*args); });

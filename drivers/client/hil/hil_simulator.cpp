@@ -16,15 +16,6 @@ namespace spiceloop::hil {
 
 namespace {
 
-const char* kind_name(ElementKind k) {
-  switch (k) {
-    case ElementKind::Resistor: return "resistor";
-    case ElementKind::Digipot: return "digipot";
-    case ElementKind::Diode: return "diode";
-  }
-  return "?";
-}
-
 // A driver failure becomes a SimulationError, which the trainer treats like a failed solve
 // (stops with the last checkpoint intact) and the CLI prints with its id.
 template <class F>
@@ -107,7 +98,7 @@ void HilSimulator::Impl::check_match(const Network& n) const {
     if (x.a != y.a || x.b != y.b)
       mismatch(fmt::format("{} joins {}-{} here and {}-{} on the bench", edge, n.node_names[x.a], n.node_names[x.b],
                            b.node_names[y.a], b.node_names[y.b]));
-    if (x.kind != y.kind) mismatch(fmt::format("{} is a {} here and a {} on the bench", edge, kind_name(x.kind), kind_name(y.kind)));
+    if (x.kind != y.kind) mismatch(fmt::format("{} is a {} here and a {} on the bench", edge, element_kind_name(x.kind), element_kind_name(y.kind)));
     if (x.kind == ElementKind::Digipot &&
         (x.taps != y.taps || x.r_ab_ohms != y.r_ab_ohms || x.r_wiper_ohms != y.r_wiper_ohms))
       mismatch(fmt::format("{}: digipot {} taps, {} + {} ohm here and {} taps, {} + {} ohm on the bench (codes would "

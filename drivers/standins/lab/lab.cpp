@@ -71,6 +71,8 @@ std::vector<LabAddress> Lab::addresses() const {
       out.push_back({name, g.pty_path(i)});
     else if (name == "control")
       out.push_back({name, "127.0.0.1:" + std::to_string(g.port(i))});
+    else if (name == "panel")
+      out.push_back({name, "http://127.0.0.1:" + std::to_string(g.port(i)) + "/"});
     else
       out.push_back({name, "TCPIP0::" + g.host() + "::" + std::to_string(g.port(i)) + "::SOCKET"});
   }

@@ -60,6 +60,9 @@ class Lab {
   Bench& bench() { return bench_; }
   std::mutex& bench_mutex() { return *mutex_; }
   server::ServerGroup& group() { return *group_; }
+  // What the front panel shows beside the bench (null when the bench has no digipots).
+  const DigipotBoard* digipot_board() const { return digipots_ ? &digipots_->board() : nullptr; }
+  LearningClock& learning_clock() { return learning_network_.clock(); }
   std::vector<LabAddress> addresses() const;
   // Why the digipot board's pseudo-terminal could not be opened ("" when it was, or not asked).
   const std::string& pty_error() const { return pty_error_; }

@@ -106,6 +106,16 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     initial = trainer.evaluate();
     metrics->write(epoch_record(0, 0, initial, trainer.invariants(), std::nullopt, convention));
   }
+  const auto observe = [&](const json& record, const StepReport* step) {
+    if (!opt.observe) return;
+    const std::vector<double> k = trainer.network().conductances();
+    opt.observe(RunUpdate{record, k, step ? std::span<const double>(step->dk) : std::span<const double>(),
+                          step ? std::span<const double>(step->free_volts) : std::span<const double>()});
+  };
+  if (opt.observe) {
+    observe(header_record(trainer, sim, opt.oracle), nullptr);
+    if (!opt.resume) observe(epoch_record(0, 0, initial, trainer.invariants(), std::nullopt, convention), nullptr);
+  }
   res.initial = initial;
 
   const auto checkpoint = [&](bool complete) {
@@ -139,7 +149,11 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     const double dt = seconds_since(t);
     step_seconds += dt, epoch_seconds += dt;
     ++steps_here, ++epoch_steps;
-    if (config.metrics_every == MetricsEvery::Step) metrics->write(step_record(rep, convention, rate_weighted));
+    if (config.metrics_every == MetricsEvery::Step || opt.observe) {
+      const json record = step_record(rep, convention, rate_weighted);
+      if (config.metrics_every == MetricsEvery::Step) metrics->write(record);
+      observe(record, &rep);
+    }
     progress.step(trainer.epochs_done() + (trainer.epoch_just_ended() ? 0 : 1), trainer.steps_done(),
                   step_seconds > 0 ? steps_here / step_seconds : 0.0);
     if (trainer.epoch_just_ended() &&
@@ -148,7 +162,9 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
       res.last_evaluation = e;
       res.last_evaluation_epoch = trainer.epochs_done();
       const double rate = epoch_seconds > 0 ? epoch_steps / epoch_seconds : 0.0;
-      metrics->write(epoch_record(trainer.epochs_done(), trainer.steps_done(), e, trainer.invariants(), rate, convention));
+      const json record = epoch_record(trainer.epochs_done(), trainer.steps_done(), e, trainer.invariants(), rate, convention);
+      metrics->write(record);
+      observe(record, nullptr);
       progress.epoch(trainer.epochs_done(), e.train_loss, e.test_loss, e.test_accuracy, rate);
       epoch_seconds = 0.0, epoch_steps = 0;
     }

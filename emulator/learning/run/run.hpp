@@ -12,6 +12,9 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
+
+#include <nlohmann/json.hpp>
 
 #include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
@@ -21,6 +24,17 @@
 #include "emulator/sim/simulator.hpp"
 
 namespace spiceloop {
+
+// What a live view (the front panel) is told after each step and each evaluation, on the training
+// thread: the metrics record (written to metrics.jsonl or, for steps under metrics "epoch", not),
+// the conductances now, the step's applied update (empty after an evaluation) and the free state
+// of its batch's first sample (empty after an evaluation).
+struct RunUpdate {
+  const nlohmann::ordered_json& record;
+  std::span<const double> siemens;
+  std::span<const double> dk;
+  std::span<const double> free_volts;
+};
 
 struct TrainRunOptions {
   std::filesystem::path out_dir;      // empty: the config's output_dir
@@ -34,6 +48,8 @@ struct TrainRunOptions {
   // Called at the end of each step (record and due checkpoint written): the Python module's per-step
   // callback and Ctrl-C check. An exception from it stops the run as a kill would: the last checkpoint stays.
   std::function<void(const StepReport&)> on_step;
+  // Called after each step with the step's record and the network state: the front panel's feed. Must not throw.
+  std::function<void(const RunUpdate&)> observe;
 };
 
 struct TrainResult {
