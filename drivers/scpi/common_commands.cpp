@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "drivers/scpi/error.hpp"
+#include "drivers/scpi/parameters.hpp"
 #include "drivers/scpi/response.hpp"
 
 namespace spiceloop::scpi {
@@ -43,6 +44,22 @@ void add_common_commands(CommandTree& tree, Status& status, Identity identity, C
   tree.add("SYSTem:ERRor[:NEXT]?", [s](Call& c) { c.respond(s->errors().pop_formatted()); });
   tree.add("SYSTem:ERRor:COUNt?", [s](Call& c) { c.respond(nr1(static_cast<std::int64_t>(s->errors().size()))); });
   tree.add("SYSTem:VERSion?", [](Call& c) { c.respond("1999.0"); });
+}
+
+bool is_reset_message(std::string_view message) {
+  while (!message.empty()) {
+    const std::size_t end = message.find(';');
+    std::string_view unit = message.substr(0, end);
+    while (!unit.empty() && (is_space(unit.front()) || unit.front() == '\r')) unit.remove_prefix(1);
+    while (!unit.empty() && (is_space(unit.back()) || unit.back() == '\r')) unit.remove_suffix(1);
+    if (!unit.empty() && unit.front() == ':') unit.remove_prefix(1);
+    if (unit.size() == 4 && unit[0] == '*' && (unit[1] | 0x20) == 'r' && (unit[2] | 0x20) == 's' &&
+        (unit[3] | 0x20) == 't')
+      return true;
+    if (end == std::string_view::npos) break;
+    message.remove_prefix(end + 1);
+  }
+  return false;
 }
 
 }  // namespace spiceloop::scpi

@@ -8,6 +8,7 @@
 // The handlers keep references: `status` must outlive the tree.
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "drivers/scpi/command_tree.hpp"
 #include "drivers/scpi/status.hpp"
@@ -29,5 +30,10 @@ struct CommonHooks {
 };
 
 void add_common_commands(CommandTree& tree, Status& status, Identity identity, CommonHooks hooks = {});
+
+// True when a program message (a line without its `\n`) has a `*RST` unit (`*rst`, `:*RST`,
+// `*CLS;*RST`): the line that aborts what the instrument runs (IEEE 488.2 *RST ends pending
+// operations). Units are split at every `;`, quoted or not: a false match only ends a long command.
+bool is_reset_message(std::string_view message);
 
 }  // namespace spiceloop::scpi

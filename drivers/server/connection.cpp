@@ -1,12 +1,15 @@
 #include "drivers/server/connection.hpp"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "drivers/server/connection_manager.hpp"
+#include "drivers/server/port_work.hpp"
 
 namespace spiceloop::server {
 
@@ -66,8 +69,20 @@ void BasicConnection<Stream>::stop() noexcept {
 
 template <class Stream>
 void BasicConnection<Stream>::resume() {
-  if (held_bytes_ > 0) run_held();
-  else read_if_room();
+  next();
+}
+
+// Whenever something finished: run what waits, close once the peer is done and nothing is owed,
+// or read on.
+template <class Stream>
+void BasicConnection<Stream>::next() {
+  if (stopped_) return;
+  run_held();
+  if (peer_done_ && !running_ && !delaying_ && inbox_.empty() && unsent_bytes() == 0) {
+    manager_.stop(this->shared_from_this());
+    return;
+  }
+  read_if_room();
 }
 
 template <class Stream>
@@ -79,9 +94,11 @@ void BasicConnection<Stream>::fail(const boost::system::error_code& ec) {
 
 template <class Stream>
 void BasicConnection<Stream>::read_if_room() {
-  if (reading_ || delaying_ || held_bytes_ > 0 || peer_done_ || stopped_ ||
-      unsent_bytes() > port_->limits.max_pending_output_bytes)
+  if (reading_ || delaying_ || peer_done_ || stopped_ || unsent_bytes() > port_->limits.max_pending_output_bytes)
     return;
+  // Input held while paused stays the only input; while a command runs, read on for an abort line.
+  if (!running_ && !inbox_.empty()) return;
+  if (inbox_.size() >= port_->limits.session.max_line_bytes) return;
   reading_ = true;
   stream_.async_read_some(boost::asio::buffer(read_buffer_),
                           [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
@@ -94,41 +111,79 @@ void BasicConnection<Stream>::on_read(const boost::system::error_code& ec, std::
   reading_ = false;
   if (ec == boost::asio::error::eof && !stopped_) {
     peer_done_ = true;
-    if (unsent_bytes() == 0) manager_.stop(this->shared_from_this());
-    return;
+    return next();
   }
   if (ec) return fail(ec);
-  held_bytes_ = bytes;
-  run_held();
+  inbox_.append(read_buffer_.data(), bytes);
+  look_for_abort();
+  next();
+}
+
+// Lines completed by this read that ask for an abort stop the command the port runs now (or this
+// connection's batch waiting for the worker).
+template <class Stream>
+void BasicConnection<Stream>::look_for_abort() {
+  for (;;) {
+    const std::size_t nl = inbox_.find('\n', unscanned_);
+    if (nl == std::string::npos) return;
+    const std::string_view line = std::string_view(inbox_).substr(unscanned_, nl - unscanned_);
+    if ((running_ || port_->busy.load()) && port_->is_abort_line && port_->is_abort_line(line)) {
+      if (running_) abort_batch_ = true;       // ours, even if it has not started yet
+      if (port_->busy.load()) port_->abort_requested = true;  // whatever the port runs now
+    }
+    unscanned_ = nl + 1;
+  }
+}
+
+// The inbox up to the first complete line after the first that asks for an abort, or all of it.
+template <class Stream>
+std::size_t BasicConnection<Stream>::batch_bytes() const {
+  if (!port_->is_abort_line) return inbox_.size();
+  std::size_t start = inbox_.find('\n');
+  while (start != std::string::npos && start + 1 < inbox_.size()) {
+    ++start;
+    const std::size_t nl = inbox_.find('\n', start);
+    if (nl == std::string::npos) break;
+    if (port_->is_abort_line(std::string_view(inbox_).substr(start, nl - start))) return start;
+    start = nl;
+  }
+  return inbox_.size();
 }
 
 template <class Stream>
 void BasicConnection<Stream>::run_held() {
-  if (stopped_ || held_bytes_ == 0 || delaying_) return;
+  if (stopped_ || running_ || delaying_ || inbox_.empty()) return;
   // Paused: keep the bytes and read no more; the kernel buffers whatever else the client sends.
   if (port_->pausable && port_->group->paused.load()) return;
-  const std::string_view bytes(read_buffer_.data(), std::exchange(held_bytes_, 0));
-  log_input(bytes);
-  std::string answers;
-  {
-    std::lock_guard lock(*port_->mutex);
-    try {
-      endpoint_->feed(bytes);
-      answers = endpoint_->take_output();
-    } catch (...) {
-      // Endpoints do not throw; if one ever did, this client keeps its connection and gets no answer.
-    }
-  }
-  deliver(std::move(answers));
+  // At most one read's worth at a time, as before there was an inbox (the Session's output limit
+  // is per feed).
+  const std::size_t abort_at = batch_bytes();
+  const std::size_t cut = std::min(abort_at, read_buffer_.size());
+  std::string batch = inbox_.substr(0, cut);
+  inbox_.erase(0, cut);
+  unscanned_ = unscanned_ > cut ? unscanned_ - cut : 0;
+  if (inbox_.empty()) release_if_large(inbox_);
+  log_input(batch);
+  running_ = true;
+  // Cut before an abort line: that line aborts this batch's command, whenever it starts.
+  abort_batch_ = cut == abort_at && !inbox_.empty();
+  boost::asio::post(*port_->worker, [self = this->shared_from_this(), batch = std::move(batch),
+                                     io = stream_.get_executor()]() mutable {
+    std::string answers = run_commands(*self->port_, *self->endpoint_, batch, self->abort_batch_);
+    boost::asio::post(io, [self = std::move(self), answers = std::move(answers)]() mutable {
+      self->running_ = false;
+      self->deliver(std::move(answers));
+    });
+  });
 }
 
 template <class Stream>
 void BasicConnection<Stream>::deliver(std::string answers) {
-  if (answers.empty()) return read_if_room();
+  if (answers.empty()) return next();
   const FaultState faults = port_->faults.state();
   if (faults.silence) {
     port_->log(id_, Direction::Event, "silenced " + std::to_string(answers.size()) + " bytes");
-    return read_if_room();
+    return next();
   }
   if (const auto wait = faults.latency + faults.delay; wait.count() > 0) {
     // No input is read while the answer waits, so later answers cannot overtake it.
@@ -139,12 +194,12 @@ void BasicConnection<Stream>::deliver(std::string answers) {
       self->delaying_ = false;
       if (ec || self->stopped_) return;
       self->send(std::move(answers));
-      self->read_if_room();
+      self->next();
     });
     return;
   }
   send(std::move(answers));
-  read_if_room();
+  next();
 }
 
 template <class Stream>
@@ -175,11 +230,7 @@ void BasicConnection<Stream>::on_write(const boost::system::error_code& ec) {
   release_if_large(writing_);
   if (ec) return fail(ec);
   write_if_idle();
-  if (peer_done_ && unsent_bytes() == 0) {
-    if (!stopped_) manager_.stop(this->shared_from_this());
-    return;
-  }
-  read_if_room();
+  next();
 }
 
 template <class Stream>

@@ -4,6 +4,12 @@
 // and one write are outstanding; reading pauses while the unsent answers exceed
 // max_pending_output_bytes and resumes as they drain. Bad input never closes the connection; only
 // the peer closing, a socket error, stop() or the fault "drop" does.
+// Commands run on the port's worker (port_work.hpp), never on the io thread: the bytes read wait
+// in the inbox, are handed over, and nothing more of this connection runs until the answers are
+// back. Meanwhile the connection keeps reading (up to max_line_bytes held), so that a line asking
+// for an abort (the port's is_abort_line: SCPI *RST) stops the running command at its next step;
+// it then runs in order like any other line. A batch is cut before such a line, so that it aborts
+// even the command sent just before it in the same write.
 // Hooks, in order, for each read: while the group is paused the bytes are held (and no more read)
 // until resume(); each received line and each answer line is logged; the answers of one read wait
 // the port's delay (no further input is read meanwhile, so answers keep their order), are swallowed
@@ -11,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -48,6 +55,9 @@ class BasicConnection : public ConnectionBase, public std::enable_shared_from_th
   void read_if_room();
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
   void run_held();
+  void next();
+  void look_for_abort();
+  std::size_t batch_bytes() const;
   void deliver(std::string answers);
   void send(std::string answers);
   void write_if_idle();
@@ -64,12 +74,15 @@ class BasicConnection : public ConnectionBase, public std::enable_shared_from_th
   boost::asio::steady_timer delay_timer_;
   std::uint64_t id_;
   std::vector<char> read_buffer_;
-  std::size_t held_bytes_ = 0;  // read but not yet run (the group is paused)
+  std::string inbox_;           // read, not yet run (a command runs, or the group is paused)
+  std::size_t unscanned_ = 0;   // where in inbox_ the line not yet checked for an abort starts
   std::string log_partial_;     // the unfinished received line (cut), for the traffic log
   std::size_t log_partial_bytes_ = 0;
   std::string writing_;         // the bytes of the write in flight
   std::string pending_;         // answers produced while a write was in flight
   bool reading_ = false;
+  bool running_ = false;  // a batch is at the port's worker
+  std::atomic<bool> abort_batch_{false};  // that batch should stop at its next step (port_work.hpp)
   bool delaying_ = false;
   bool peer_done_ = false;  // the client shut down its side; answer what is left, then close
   bool stopped_ = false;

@@ -5,8 +5,10 @@
 // max_pending_output_bytes of answers wait for a client that does not read them.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "drivers/scpi/session.hpp"
 
@@ -36,6 +38,8 @@ struct PortOptions {
   scpi::Status* status = nullptr;     // error queue for the "error" fault (add() sets it)
   bool pausable = true;               // false: keeps serving while the group is paused (control)
   bool logged = true;                 // false: kept out of the traffic log (control)
+  // A line (without its terminator) that aborts the command the port runs (add(): SCPI *RST).
+  std::function<bool(std::string_view)> abort_line;
 };
 
 }  // namespace spiceloop::server

@@ -2,12 +2,15 @@
 // What every port of a group shares with its connections (PortContext: name, protocol, mutex,
 // limits, faults, hooks into the group) and the interface the group drives a port through (Port:
 // a TCP acceptor, InstrumentPort, or a pseudo-terminal, PtyPort). Port members other than the
-// accessors run on the group's io thread.
+// accessors run on the group's io thread; commands run on the port's worker (port_work.hpp).
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "drivers/scpi/status.hpp"
 #include "drivers/server/endpoint.hpp"
@@ -21,6 +24,7 @@ namespace spiceloop::server {
 struct GroupState {
   TrafficLog traffic;
   std::atomic<bool> paused{false};
+  std::atomic<bool> stopping{false};  // long commands stop at their next step (yield_port)
   std::atomic<std::uint64_t> next_connection_id{1};
 };
 
@@ -28,6 +32,11 @@ struct PortContext {
   std::string name;
   EndpointFactory make_endpoint;
   std::shared_ptr<std::mutex> mutex;  // held while an Endpoint runs
+  std::shared_ptr<std::atomic<int>> waiting;  // threads waiting for `mutex` (one count per mutex)
+  boost::asio::thread_pool* worker = nullptr;  // one thread: the port's commands (owned by the group)
+  std::atomic<bool> busy{false};             // a command of the port runs now
+  std::atomic<bool> abort_requested{false};  // until that command ends (yield_port)
+  std::function<bool(std::string_view)> is_abort_line;  // a line that aborts it (SCPI: *RST); may be empty
   ConnectionLimits limits;
   PortFaults faults;
   scpi::Status* status = nullptr;  // the instrument's error queue, for ServerGroup::inject_error

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "drivers/scpi/common_commands.hpp"
+#include "drivers/server/port_work.hpp"
 #include "drivers/server/pty_port.hpp"
 
 namespace spiceloop::server {
@@ -27,6 +29,12 @@ std::shared_ptr<PortContext> ServerGroup::context(std::string name, EndpointFact
   c->name = std::move(name);
   c->make_endpoint = std::move(factory);
   c->mutex = mutex ? std::move(mutex) : std::make_shared<std::mutex>();
+  auto& waiting = waiting_[c->mutex.get()];
+  if (!waiting) waiting = std::make_shared<std::atomic<int>>(0);
+  c->waiting = waiting;
+  workers_.push_back(std::make_unique<boost::asio::thread_pool>(1));
+  c->worker = workers_.back().get();
+  c->is_abort_line = options.abort_line;
   c->limits = limits_;
   c->status = options.status;
   c->pausable = options.pausable;
@@ -50,6 +58,7 @@ std::size_t ServerGroup::add(std::string name, const scpi::CommandTree& tree, sc
                              std::shared_ptr<std::mutex> mutex) {
   PortOptions options;
   options.status = &status;
+  options.abort_line = scpi::is_reset_message;
   return add_protocol(std::move(name), scpi_endpoints(tree, status, limits_.session), std::move(mutex), options);
 }
 
@@ -102,8 +111,21 @@ void ServerGroup::drop(std::size_t index) {
 void ServerGroup::inject_error(std::size_t index, int code, std::string detail) {
   PortContext& c = ports_.at(index)->context();
   if (!c.status) throw std::invalid_argument("server.fault: port '" + c.name + "' has no SCPI error queue");
-  std::lock_guard lock(*c.mutex);
+  std::unique_lock locked = lock(*c.mutex);
   c.status->report(code, std::move(detail));
+}
+
+bool ServerGroup::abort(std::size_t index) {
+  PortContext& c = ports_.at(index)->context();
+  if (!c.busy.load()) return false;
+  c.abort_requested = true;
+  return true;
+}
+
+std::unique_lock<std::mutex> ServerGroup::lock(std::mutex& mutex) {
+  const auto found = waiting_.find(&mutex);
+  if (found == waiting_.end()) return std::unique_lock(mutex);
+  return lock_counted(mutex, *found->second);
 }
 
 void ServerGroup::pause() { state_.paused = true; }
@@ -136,6 +158,7 @@ void ServerGroup::run() noexcept {
 void ServerGroup::stop() noexcept {
   if (stopped_) return;
   stopped_ = true;
+  state_.stopping = true;  // a long command ends at its next step, so the workers can be joined
   try {
     std::vector<Port*> ports;
     for (auto& p : ports_) ports.push_back(p.get());
@@ -154,6 +177,9 @@ void ServerGroup::stop() noexcept {
   } else {
     for (auto& p : ports_) p->stop();
   }
+  // After the io thread: what the workers finish is posted to it and never run, and the
+  // instruments they run commands on may go once stop() returns.
+  for (auto& w : workers_) w->join();
 }
 
 }  // namespace spiceloop::server

@@ -10,12 +10,19 @@
 // thread; the destructor stops and never throws. Trees, Statuses and whatever the factories capture
 // must outlive the group.
 //
-// Hooks, callable from any thread (the control port calls them from the io thread): faults(i)
-// (delay, silence, garbage), drop(i), inject_error(i, code), pause()/resume(), traffic().
+// Hooks, callable from any thread (the control port calls them from its worker): faults(i)
+// (delay, silence, garbage), drop(i), inject_error(i, code), pause()/resume(), traffic(), busy(i),
+// abort(i), lock(mutex).
+//
+// Each port runs its commands on a worker thread of its own, never on the io thread (port_work.hpp):
+// a long command on one port (a learning clock) delays no other port beyond one of its steps.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -83,6 +90,15 @@ class ServerGroup {
   void pause();
   void resume();
   bool paused() const { return state_.paused.load(); }
+  // A command of the port runs now.
+  bool busy(std::size_t index) const { return ports_.at(index)->context().busy.load(); }
+  // Asks the command the port runs now to stop at its next step (yield_port in port_work.hpp); it
+  // lasts until that command ends. False, and nothing asked, when none runs.
+  bool abort(std::size_t index);
+  // Locks a mutex of this group's ports as a counted waiter, so that a long command holding it
+  // hands it over between its steps at once (the control port locks the bench this way). A mutex
+  // no port uses is locked plainly.
+  std::unique_lock<std::mutex> lock(std::mutex& mutex);
   TrafficLog& traffic() { return state_.traffic; }
 
  private:
@@ -99,6 +115,8 @@ class ServerGroup {
   boost::asio::io_context io_{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::unique_ptr<Port>> ports_;
+  std::map<const std::mutex*, std::shared_ptr<std::atomic<int>>> waiting_;  // per mutex: counted waiters
+  std::vector<std::unique_ptr<boost::asio::thread_pool>> workers_;  // one per port; joined by stop()
   unsigned numbered_ = 0;  // TCP ports numbered from the base so far
   std::thread thread_;
   bool stopped_ = false;

@@ -164,9 +164,10 @@ const TwinState& LearningClock::twin() {
   return *twin_;
 }
 
-void LearningClock::tick(int cycles) {
+int LearningClock::tick(int cycles, const std::function<bool()>& interrupted) {
   if (cycles < 1) throw std::invalid_argument("learning clock: cycles must be >= 1");
   for (int i = 0; i < cycles; ++i) {
+    if (interrupted && interrupted()) return i;
     // Always a fresh twin: the cached one is the previous clock's, taken before its update.
     twin_ = solve_twin();
     const TwinState& t = *twin_;
@@ -190,6 +191,7 @@ void LearningClock::tick(int cycles) {
     // The twin of this clock answers twin() until something changes.
     twin_key_ = key();
   }
+  return cycles;
 }
 
 double LearningClock::cost() {

@@ -20,10 +20,13 @@
 // S^2/V^2; the sign rule ignores it); targets volts within +/-kMaxAbsVolts. A refused setting is
 // ClockRefused (nothing changes); a failed solve SimulationError; a non-finite voltage or update
 // SimulationError "network.non_finite" before any edge changes (the cycles before it stand).
-// Not thread-safe: one call at a time.
+// Not thread-safe: one call at a time. tick() may be interrupted between cycles: each cycle (twin
+// solve and the update of every edge) is whole, so whoever holds the bench between two cycles
+// sees the edges of the last one; `interrupted` may release and retake the caller's lock there.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -84,8 +87,9 @@ class LearningClock {
   void set_target(int output, double volts);  // output 1..n
   const std::vector<double>& targets() const { return targets_; }
 
-  // Runs `cycles` (>= 1) clock cycles.
-  void tick(int cycles = 1);
+  // Runs `cycles` (>= 1) clock cycles; before each, `interrupted` (if given) may stop the clock
+  // there. Returns the cycles run: fewer than asked only when interrupted.
+  int tick(int cycles = 1, const std::function<bool()>& interrupted = {});
   std::int64_t count() const { return clocks_; }
   // Sum over outputs of (V_F - T)^2 / 2 at the present edges and inputs.
   double cost();

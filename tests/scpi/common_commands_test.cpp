@@ -68,3 +68,11 @@ TEST_CASE("common commands: *OPC? waits for pending simulation work") {
   CHECK(pending == 0);
   CHECK(s.take_output() == "1\n");
 }
+
+TEST_CASE("common commands: a message with a *RST unit is a reset message, whatever its case and spacing") {
+  using spiceloop::scpi::is_reset_message;
+  for (const char* yes : {"*RST", "*rst", " :*Rst ", "*RST\r", "*CLS;*RST", "*RST;*OPC?", "VOLT 1; *RST ;"})
+    CHECK(is_reset_message(yes));
+  for (const char* no : {"", "*RST?", "*RSTX", "RST", "*RS", "*CLS", "SYST:PRES", "VOLT *RST", "**RST"})
+    CHECK_FALSE(is_reset_message(no));
+}

@@ -1,12 +1,14 @@
 // spiceloop perf scpi: query round trips to the instrument stand-ins on loopback (median, p99,
 // queries per second) for *IDN?, a 64-channel scan and a digipot write, 64 clients at once, and
-// hardware-in-the-loop training steps per second against the in-process run. With --panels N, the
-// same instruments' latency with N front-panel pages open (and one that never reads) beside a lab
-// without a panel, in one run, and their ratio.
+// hardware-in-the-loop training steps per second against the in-process run; *IDN? on every other
+// port while the learning network runs a long clock, beside the same without it, and the abort.
+// With --panels N, the same instruments' latency with N front-panel pages open (and one that never
+// reads) beside a lab without a panel, in one run, and their ratio.
 #include <algorithm>
 #include <barrier>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,6 +41,7 @@ struct PerfScpiArgs {
   int queries_per_client = 200;
   int hil_steps = 300;
   int panels = 0;
+  double clock_seconds = 30;
   BackendChoice backend;
 };
 
@@ -154,6 +157,105 @@ void panels_section(const PerfScpiArgs& a) {
   plain.stop();
 }
 
+std::string control_visa(const standins::Lab& lab) {
+  const std::string address = visa(lab, "control");  // host:port
+  return "TCPIP0::" + address.substr(0, address.find(':')) + "::" + address.substr(address.find(':') + 1) + "::SOCKET";
+}
+
+// *IDN? round trips on every other SCPI port of the lab, and the control port's "ports", first
+// with the lab idle, then while the network port runs learning clocks for `seconds` (the control
+// port then aborts them): median and p99 side by side, the clock's rate, and how long the abort took.
+void clock_rows(standins::Lab& lab, double seconds, int repetitions) {
+  struct Target {
+    std::string name;
+    std::unique_ptr<client::ScpiClient> client;
+    std::string ask;
+    std::vector<double> idle, clocked;
+  };
+  std::vector<Target> targets;
+  for (const auto& a : lab.addresses())
+    if (const auto i = lab.group().find(a.name); a.name != "network" && lab.group().has_error_queue(*i))
+      targets.push_back({a.name + " *IDN?", std::make_unique<client::ScpiClient>(a.address), "*IDN?", {}, {}});
+  targets.push_back({"control {\"cmd\":\"ports\"}", std::make_unique<client::ScpiClient>(control_visa(lab)),
+                     R"({"cmd":"ports"})", {}, {}});
+  const auto round = [&](bool clocked) {
+    for (Target& t : targets) {
+      const auto t0 = std::chrono::steady_clock::now();
+      expect(!t.client->query(t.ask).empty(), t.name);
+      (clocked ? t.clocked : t.idle).push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+  };
+  for (int i = 0; i < 20; ++i) round(false);
+  for (Target& t : targets) t.idle.clear();
+  for (int i = 0; i < repetitions; ++i) round(false);
+
+  client::ScpiClient network(visa(lab, "network"));
+  network.write("*RST;*CLS");
+  auto t0 = std::chrono::steady_clock::now();
+  expect(network.query("LEARN:CLOCK 500;*OPC?") == "1", "a short clock");
+  const double alone_per_second = 500 / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // More clocks than the time allows (LEARn:CLOCk takes at most 100000 a command); the abort ends them.
+  const int commands = std::clamp(static_cast<int>(2 * alone_per_second * seconds / 100000) + 2, 2, 1000);
+  std::string clocks;
+  for (int i = 0; i < commands; ++i) clocks += ":LEARN:CLOCK 100000;";
+  network.set_timeout(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)) + std::chrono::minutes(2));
+  const long long before = static_cast<long long>(network.query_numbers("LEARN:CLOCK:COUNT?").at(0));
+  std::chrono::steady_clock::time_point clock_done;
+  std::string opc;
+  std::thread clocking([&] {
+    opc = network.query(clocks + "*OPC?");
+    clock_done = std::chrono::steady_clock::now();
+  });
+  Target& control = targets.back();
+  const auto network_busy = [&] {
+    const auto ports = nlohmann::json::parse(control.client->query(R"({"cmd":"ports"})"));
+    for (const auto& p : ports.at("ports"))
+      if (p.at("name") == "network") return p.at("busy").get<bool>();
+    return false;
+  };
+  const auto abort_clock = [&] {
+    return nlohmann::json::parse(control.client->query(R"({"cmd":"abort","port":"network"})")).at("running") == true;
+  };
+  double window = 0;
+  bool running_at_end = false, aborted = false;
+  std::chrono::steady_clock::time_point abort_at;
+  try {
+    while (!network_busy()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    t0 = std::chrono::steady_clock::now();
+    const auto until = t0 + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) round(true);
+    window = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    running_at_end = network_busy();
+    abort_at = std::chrono::steady_clock::now();
+    aborted = abort_clock();
+  } catch (...) {
+    abort_clock();
+    clocking.join();
+    throw;
+  }
+  clocking.join();
+  expect(running_at_end && aborted, "the clock still runs when the window ends, and the control port aborts it");
+  expect(opc == "1", "*OPC? after the aborted clock");
+  const double abort_ms = std::chrono::duration<double, std::milli>(clock_done - abort_at).count();
+  const long long cycles = static_cast<long long>(network.query_numbers("LEARN:CLOCK:COUNT?").at(0)) - before;
+  const auto errors = network.read_errors();
+  expect(!errors.empty(), "the aborted clock queued an error");
+
+  fmt::print("\nWhile the network port runs a learning clock ({:.0f} s, then aborted through the control port): "
+             "round trips on the other ports\n",
+             seconds);
+  fmt::print("{:<44} {:>7} {:>11} {:>10} {:>7} {:>11} {:>10}\n", "round trip", "n idle", "median us", "p99 us",
+             "n clock", "median us", "p99 us");
+  for (Target& t : targets) {
+    const Stats idle = summarise(std::move(t.idle), 1), clocked = summarise(std::move(t.clocked), 1);
+    fmt::print("{:<44} {:>7} {:>11.1f} {:>10.1f} {:>7} {:>11.1f} {:>10.1f}\n", t.name, idle.n, idle.median_us,
+               idle.p99_us, clocked.n, clocked.median_us, clocked.p99_us);
+  }
+  fmt::print("clock: {} cycles in {:.1f} s while probed ({:.0f} cycles/s; {:.0f} cycles/s alone before); "
+             "abort to *OPC? answer: {:.1f} ms; error queued: {}\n",
+             cycles, window, cycles / window, alone_per_second, abort_ms, errors.front().text);
+}
+
 void run(const PerfScpiArgs& a) {
   auto sim = make_simulator(a.backend);
   auto scan_sim = make_simulator(a.backend);
@@ -223,6 +325,7 @@ void run(const PerfScpiArgs& a) {
   row(fmt::format("*IDN?, {} clients at once", a.clients), summarise(std::move(all), wall));
   fmt::print("\nA bench instrument answers in milliseconds; the stand-ins' medians above are what a loopback "
              "round trip costs.\n");
+  if (a.clock_seconds > 0) clock_rows(lab, a.clock_seconds, a.repetitions / 4);
 
   // Hardware in the loop: the sign-rule experiment trained through the sockets (sources, scanner,
   // digipot bank of the lab above) against the same run in-process on the lab's backend kind.
@@ -262,6 +365,9 @@ void add_perf_scpi(CLI::App& perf) {
       ->capture_default_str();
   cmd->add_option("--panels", args->panels, "Also time the instruments with this many front-panel pages open")
       ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  cmd->add_option("--clock-seconds", args->clock_seconds,
+                  "How long the learning clock runs while the other ports are probed (0: skip that part)")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   cmd->callback([args] { run(*args); });

@@ -49,6 +49,7 @@ const std::vector<CommandSpec>& commands() {
       {"reseed", {"seed"}, "restart the bench's realism generator from seed (redraws tolerances)"},
       {"reset", {}, "source setpoints 0 V and every output off, as at power-on"},
       {"traffic", {"since", "max"}, "traffic log entries with sequence >= since (default 0), at most max"},
+      {"abort", {"port"}, "stop the command the port runs now at its next step (a learning clock between cycles)"},
   };
   return table;
 }
@@ -191,14 +192,19 @@ json ControlPort::run(const JsonObject& request) {
     return out;
   }
   if (cmd == "fault") return fault(request);
+  if (cmd == "abort") {
+    json out = ok();
+    out["running"] = group_.abort(port_index(request));
+    return out;
+  }
   if (cmd == "reseed") {
     const std::uint64_t seed = request.unsigned_integer("seed");
-    std::lock_guard lock(bench_mutex_);
+    const auto lock = group_.lock(bench_mutex_);
     bench_.reseed(seed);
     return ok();
   }
   if (cmd == "reset") {
-    std::lock_guard lock(bench_mutex_);
+    const auto lock = group_.lock(bench_mutex_);
     bench_.reset_sources();
     return ok();
   }
@@ -209,7 +215,7 @@ json ControlPort::truth() {
   json node_volts = json::object(), edge_ohms = json::object(), edge_codes = json::object();
   std::uint64_t solves = 0;
   {
-    std::lock_guard lock(bench_mutex_);
+    const auto lock = group_.lock(bench_mutex_);
     const State& state = bench_.truth();
     const Network& net = bench_.network();
     const std::vector<double> siemens = bench_.true_conductances();
@@ -238,6 +244,7 @@ json ControlPort::ports() {
     json p{{"name", group_.name(i)},
            {"connections", group_.connection_count(i)},
            {"error_queue", group_.has_error_queue(i)},
+           {"busy", group_.busy(i)},
            {"faults",
             {{"latency_ms", std::chrono::duration<double, std::milli>(f.latency).count()},
              {"delay_ms", std::chrono::duration<double, std::milli>(f.delay).count()},
@@ -253,12 +260,17 @@ json ControlPort::ports() {
   return out;
 }
 
-json ControlPort::fault(const JsonObject& request) {
+std::size_t ControlPort::port_index(const JsonObject& request) {
   std::vector<std::string> port_names;
   for (std::size_t i = 0; i < group_.size(); ++i) port_names.push_back(group_.name(i));
   const std::string port_name =
       request.member("port").choice(std::vector<std::string_view>(port_names.begin(), port_names.end()), "unknown_port");
-  const auto index = group_.find(port_name);
+  return *group_.find(port_name);
+}
+
+json ControlPort::fault(const JsonObject& request) {
+  const std::size_t index = port_index(request);
+  const std::string& port_name = group_.name(index);
   const auto& kinds = fault_kinds();
   std::vector<std::string_view> kind_names;
   for (const auto& k : kinds) kind_names.push_back(k.name);
@@ -269,7 +281,7 @@ json ControlPort::fault(const JsonObject& request) {
   allowed.insert(allowed.end(), kind->optional.begin(), kind->optional.end());
   request.allow_only(allowed);
 
-  server::PortFaults& faults = group_.faults(*index);
+  server::PortFaults& faults = group_.faults(index);
   if (kind_name == "delay") {
     const double max_ms = std::chrono::duration<double, std::milli>(server::PortFaults::max_delay).count();
     const double ms = number_field(request, "ms", 0.0, max_ms);
@@ -277,14 +289,14 @@ json ControlPort::fault(const JsonObject& request) {
   } else if (kind_name == "silence") {
     faults.set_silence(request.boolean("on", true));
   } else if (kind_name == "drop") {
-    group_.drop(*index);
+    group_.drop(index);
   } else if (kind_name == "error") {
     const auto code = static_cast<int>(integer_field(request, "code", -32768, 32767));
     if (code == 0) request.fail("out_of_range", "code", "field \"code\" must not be 0 (\"No error\")");
     const std::string detail = request.string("detail", "");
-    if (!group_.has_error_queue(*index))
+    if (!group_.has_error_queue(index))
       request.fail("no_error_queue", "port", "port \"" + port_name + "\" does not speak SCPI; it has no error queue");
-    group_.inject_error(*index, code, detail);
+    group_.inject_error(index, code, detail);
   } else if (kind_name == "garbage") {
     const auto bytes = static_cast<std::size_t>(
         integer_field(request, "bytes", 1, static_cast<std::int64_t>(server::PortFaults::max_garbage_bytes)));

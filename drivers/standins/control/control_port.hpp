@@ -2,15 +2,16 @@
 // The control port, the emulator's back door (INSTRUMENTS.md "Control port"): JSON lines for tests
 // and experiments, never for lab code. One JSON object per line in, one per line out:
 //   {"cmd":"truth"} -> {"ok":true,"node_volts":{...},"edge_ohms":{...},"edge_codes":{...},"solves":N}
-// and help, ports, pause, resume, fault, reseed, reset, traffic (README.md beside this file).
+// and help, ports, pause, resume, fault, abort, reseed, reset, traffic (README.md beside this file).
 // A failure answers {"ok":false,"error":"control.<id>","detail":"<where>: ..."} (requests are read by
 // emulator/core/json_reader.hpp, located as "request#/<field>"); bad input never closes the
 // connection. Lines are bounded (max_line_bytes; longer: control.line_too_long) and so is one
 // read's output (max_output_bytes; beyond: control.output_overrun).
 //
-// Pure: an Endpoint the server feeds on its io thread, one per connection. It locks the bench mutex
+// Pure: an Endpoint the server feeds on the port's worker, one per connection. It locks the bench
+// mutex (through ServerGroup::lock, so a running learning clock hands it over at its next cycle)
 // while touching the Bench, so the port must NOT be given that mutex as its own (add_control_port
-// does it right). Faults, pause and the traffic log go through the ServerGroup. Prints nothing.
+// does it right). Faults, pause, abort and the traffic log go through the ServerGroup. Prints nothing.
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -47,6 +48,7 @@ class ControlPort : public server::Endpoint {
   nlohmann::json truth();
   nlohmann::json ports();
   nlohmann::json fault(const JsonObject& request);
+  std::size_t port_index(const JsonObject& request);
   nlohmann::json traffic(const JsonObject& request);
   void answer(std::string_view line);
 

@@ -9,6 +9,7 @@
 #include "drivers/scpi/common_commands.hpp"
 #include "drivers/scpi/error.hpp"
 #include "drivers/scpi/response.hpp"
+#include "drivers/server/port_work.hpp"
 #include "emulator/network/validate.hpp"
 
 namespace spiceloop::standins {
@@ -114,9 +115,14 @@ void LearningNetwork::register_learning() {
     c.respond(scpi::nr1(static_cast<std::int64_t>(clock_.targets().size())));
   });
 
+  // Under a server the bench is handed to the other ports between cycles, and an abort (*RST on
+  // this port, the control port) stops the clock there; the cycles run stand.
   tree_.add("LEARn:CLOCk", [this](scpi::Call& c) {
     const int n = c.has(0) ? static_cast<int>(c.integer(0, 1, options_.max_clocks, 1)) : 1;
-    clocked([&] { clock_.tick(n); });
+    const int done = clocked([&] { return clock_.tick(n, server::yield_port); });
+    if (done < n)
+      throw scpi::Error(scpi::err::execution, "learning clock aborted after " + std::to_string(done) + " of " +
+                                                  std::to_string(n) + " cycles");
   }, {.min_params = 0, .max_params = 1});
   tree_.add("LEARn:CLOCk:COUNt?", [this](scpi::Call& c) { c.respond(scpi::nr1(clock_.count())); });
   tree_.add("LEARn:COST?", [this](scpi::Call& c) { c.respond(number(clocked([&] { return clock_.cost(); }))); });

@@ -16,7 +16,10 @@
 //   LEARn:TARGet <volts>[,(@outputs)]    and ?   |T| <= 1000 V
 //   LEARn:TARGet:COUNt?                          the number of outputs
 //   LEARn:CLOCk [<n>]                            n update cycles (1..max_clocks, default 1), run
-//                                                synchronously inside the command
+//                                                inside the command; under a server the bench is
+//                                                handed to other ports between cycles, and *RST or
+//                                                the control port's abort stops it there (-200
+//                                                "learning clock aborted after k of n cycles")
 //   LEARn:CLOCk:COUNt?                           cycles since *RST
 //   LEARn:COST?                                  sum over outputs of (V_F - T)^2 / 2 at the present state
 //   EDGE:CODE <code>[,(@edges)]          and ?   digipot codes 0..taps-1; a resistor edge is -221
