@@ -58,6 +58,10 @@ Network every_kind() {
   net.edges[0].siemens = 1.0 / 3.0;
   net.edges[0].trainable = false;
   net.edges[2].min_siemens = std::numeric_limits<double>::denorm_min();
+  Edge& t = net.edges[3];  // a transistor with every model value off its default
+  t.kind = ElementKind::Transistor;
+  t.gate_volts = 4.0 / 3.0, t.min_gate_volts = 0.8, t.max_gate_volts = 7.5;
+  t.k_amps_per_volt2 = 5.2e-4, t.threshold_volts = 0.7, t.lambda_per_volt = 0.01;
   return net;
 }
 

@@ -58,7 +58,8 @@ void run(const TrainArgs& a) {
   fmt::print("test  loss {:.4e} -> {:.4e}\n", r.initial.test_loss, r.final.test_loss);
   if (r.final.test_accuracy >= 0.0)
     fmt::print("test accuracy {:.1f} % -> {:.1f} %\n", 100.0 * r.initial.test_accuracy, 100.0 * r.final.test_accuracy);
-  fmt::print("Q = sum k^2: {:.6e} -> {:.6e} S^2\n", r.q_initial, r.q_final);
+  if (r.q_initial > 0.0)  // transistor networks learn gates: their candidates are in metrics.jsonl
+    fmt::print("Q = sum k^2: {:.6e} -> {:.6e} S^2\n", r.q_initial, r.q_final);
   if (r.identity_max_relative)
     fmt::print("identity residual |2 k.dk + alpha nu S| / scale, max over steps: {:.2e}\n", *r.identity_max_relative);
   fmt::print("results in {}\n", r.out_dir.string());

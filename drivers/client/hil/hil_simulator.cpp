@@ -21,6 +21,7 @@ const char* kind_name(ElementKind k) {
     case ElementKind::Resistor: return "resistor";
     case ElementKind::Digipot: return "digipot";
     case ElementKind::Diode: return "diode";
+    case ElementKind::Transistor: return "transistor";
   }
   return "?";
 }
