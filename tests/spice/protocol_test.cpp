@@ -177,6 +177,7 @@ TEST_CASE("ngspice protocol: the byte layout of every payload is the documented 
                            .u32(1).str("R1").i32(1).i32(2).u32(0).u32(1)
                            .f64(e.siemens).f64(e.min_siemens).f64(e.max_siemens)
                            .i32(0).f64(0.0).f64(0.0).i32(0).f64(0.0).f64(1.0)
+                           .f64(0.0).f64(0.0).f64(0.0).f64(0.0).f64(0.0).f64(0.0)  // transistor fields
                            .u32(1).i32(1).f64(1.0)
                            .u32(1).i32(2)
                            .out);
@@ -198,7 +199,7 @@ TEST_CASE("ngspice protocol: a malformed payload is a ProtocolError", "[protocol
     CHECK_THROWS_WITH(decode<WorkerFault>(Bytes().u32(4).out), "bad worker fault");
     CHECK_THROWS_WITH(decode<ErrorReply>(Bytes().u32(2).str("").str("").str("").out), "bad error class");
     Network net = test::divider();
-    net.edges[0].kind = static_cast<ElementKind>(3);
+    net.edges[0].kind = static_cast<ElementKind>(4);  // one past Transistor
     CHECK_THROWS_WITH(decode<Network>(encode(net)), "bad element kind");
   }
   SECTION("a node index out of range") {
