@@ -37,7 +37,8 @@ void bind_networks(py::module_& m) {
   py::enum_<ElementKind>(m, "ElementKind")
       .value("resistor", ElementKind::Resistor)
       .value("digipot", ElementKind::Digipot)
-      .value("diode", ElementKind::Diode);
+      .value("diode", ElementKind::Diode)
+      .value("transistor", ElementKind::Transistor);
 
   py::class_<Edge>(m, "Edge", "One edge (read-only view; change values through Network)")
       .def_readonly("name", &Edge::name)
@@ -56,7 +57,7 @@ void bind_networks(py::module_& m) {
       .def_readonly("emission", &Edge::emission)
       .def("__repr__", [](const Edge& e) {
         return fmt::format("<Edge {} {}-{} {} {:.6g} S{}>", e.name, e.a, e.b,
-                           e.kind == ElementKind::Diode ? "diode" : e.kind == ElementKind::Digipot ? "digipot" : "resistor",
+                           element_kind_name(e.kind),
                            e.siemens, e.trainable ? " trainable" : "");
       });
 

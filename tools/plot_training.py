@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Plot a spiceloop training run: loss, accuracy (classification tasks) and Q = sum k^2 over training.
+"""Plot a spiceloop training run: loss, accuracy (classification tasks) and Q = sum k^2 over training
+(for transistor networks, learning gate voltages: sum (V_G - V_T)^2); for curve tasks also the output
+error's Legendre modes (mean, slope, curvature) per epoch.
 
 Usage: plot_training.py DIR/metrics.jsonl DIR/loss.png
 
@@ -51,9 +53,12 @@ def main(argv):
     # markers over the solid train loss, so that close curves both show (equal ones, allostery's, are
     # one curve named as both).
     acc = [(e["step"], e["test_accuracy"], e.get("train_accuracy")) for e in epochs if e.get("test_accuracy") is not None]
-    rows = 3 if acc else 2
+    modes = [e for e in epochs if "error_modes" in e]
+    gates = header.get("parameter") == "gate_voltage"
+    q_key, q_label = ("sum_overdrive2", "sum (V_G - V_T)^2") if gates else ("Q", "Q = sum k^2")
+    rows = 2 + bool(acc) + bool(modes)
     fig, axes = plt.subplots(rows, 1, sharex=True, figsize=(7, 3 + 2.3 * rows))
-    ax_loss, ax_q = axes[0], axes[-1]
+    ax_loss, ax_q = axes[0], axes[1 + bool(acc)]
     if steps:
         ax_loss.plot([s["step"] for s in steps], [s["loss"] for s in steps], color="0.75", lw=0.6,
                      label="batch loss (before step)", zorder=1)
@@ -83,17 +88,26 @@ def main(argv):
         ax_acc.set_ylim(0, 105)
         ax_acc.legend(loc="lower right", fontsize=8)
 
-    series = steps if steps else epochs
+    series = [r for r in (steps if steps else epochs) if q_key in r]
+    q_epochs = [e for e in epochs if q_key in e]
     if series:
-        q0 = epochs[0]["Q"] if epochs else series[0]["Q"]
+        q0 = q_epochs[0][q_key] if q_epochs else series[0][q_key]
         x = [r["step"] for r in series]
-        y = [r["Q"] / q0 - 1 for r in series]
+        y = [r[q_key] / q0 - 1 for r in series]
         if steps and epochs and epochs[0]["step"] == 0:  # start from the untrained network
             x, y = [0] + x, [0.0] + y
         ax_q.plot(x, y, color="tab:red")
-    ax_q.set_ylabel("Q / Q0 - 1   (Q = sum k^2)")
-    ax_q.set_xlabel("step")
+    ax_q.set_ylabel("Q / Q0 - 1   ({})".format(q_label))
     ax_q.axhline(0, color="0.5", lw=0.5)
+    if modes:
+        ax_m = axes[-1]
+        x = [e["step"] for e in modes]
+        for name, style in (("mean", "o-"), ("slope", "s-"), ("curvature", "^-")):
+            ax_m.plot(x, [max(abs(e["error_modes"][name]), 1e-12) for e in modes], style, ms=2.5, label=name)
+        ax_m.set_yscale("log")
+        ax_m.set_ylabel("|error mode| (V), Legendre P0 P1 P2")
+        ax_m.legend(loc="upper right", fontsize=8)
+    axes[-1].set_xlabel("step")
 
     rule = header.get("rule", "?")
     nudge = {"cl": "eta {:g}", "ep": "beta {:g} S", "ep_centered": "beta {:g} S"}.get(rule, "nudge {:g}")

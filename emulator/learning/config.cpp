@@ -37,7 +37,7 @@ int positive_int(const JsonObject& o, std::string_view key, std::int64_t fallbac
 
 TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
   TaskSpec s;
-  const std::string kind = t.choice("kind", {"allostery", "regression", "iris", "xor"});
+  const std::string kind = t.choice("kind", {"allostery", "regression", "iris", "xor", "curve"});
   const auto input = [&](std::pair<double, double> fb) {
     const auto r = volts_pair(t, "input_volts", fb);
     s.input_lo_volts = r.first;
@@ -77,6 +77,14 @@ TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
       }
     }
     if (t.has("offset_volts")) s.offset_volts = t.numbers("offset_volts");
+  } else if (kind == "curve") {
+    t.allow_only({"kind", "samples", "input_volts", "coefficients"});
+    s.kind = TaskKind::Curve;
+    s.samples = positive_int(t, "samples", 16, 3);
+    input({0.0, 0.45});
+    const std::vector<double> abc = t.has("coefficients") ? t.numbers("coefficients") : std::vector<double>{0.05, 0.1, 0.8};
+    if (abc.size() != 3) t.fail("invalid", "coefficients", "expected [a, b, c] for the target a + b x + c x^2 (volts)");
+    s.coefficients = {abc};
   } else if (kind == "iris") {
     t.allow_only({"kind", "data", "train_samples", "input_volts", "encoding", "readout", "target_volts",
                   "class_targets_volts"});
@@ -146,8 +154,12 @@ UpdateSpec parse_update(const JsonObject& u) {
   if (u.has("rounding") && s.mode != UpdateMode::Quantised)
     u.fail("invalid", "rounding", "rounding applies to mode \"quantised\" only");
   s.rounding = u.choice("rounding", {"nearest", "stochastic"}, "nearest") == "nearest" ? Rounding::Nearest : Rounding::Stochastic;
-  const std::string p = u.choice("parameter", {"conductance", "resistance", "log_conductance"}, "conductance");
-  s.parameter = p == "conductance" ? Parameter::Conductance : p == "resistance" ? Parameter::Resistance : Parameter::LogConductance;
+  const std::string p =
+      u.choice("parameter", {"conductance", "resistance", "log_conductance", "gate_voltage"}, "conductance");
+  s.parameter = p == "conductance"       ? Parameter::Conductance
+                : p == "resistance"      ? Parameter::Resistance
+                : p == "log_conductance" ? Parameter::LogConductance
+                                         : Parameter::GateVoltage;
   s.rate_spread = u.number("rate_spread", 0.0);
   if (!(s.rate_spread >= 0.0 && s.rate_spread < 1.0))
     u.fail("invalid", "rate_spread", "rate_spread must lie in [0, 1)");
@@ -241,16 +253,31 @@ TrainConfig load_train_config_file(const std::filesystem::path& path) {
 void validate_against_network(const TrainConfig& c, const Network& net) {
   const JsonOrigin origin{c.source, ""};
   bool has_trainable = false;
+  const bool gates = c.update.parameter == Parameter::GateVoltage;
   for (const Edge& e : net.edges) {
-    if (!e.trainable || !e.is_linear()) continue;
+    if (!e.trainable || !e.has_value()) continue;
     has_trainable = true;
+    const bool transistor = e.kind == ElementKind::Transistor;
+    if (transistor != gates)
+      kConfigDocument.fail("invalid", origin.where("/update/parameter"),
+                           transistor ? "trainable edge " + e.name + " is a transistor, whose learned value is its gate "
+                                        "voltage: set \"parameter\": \"gate_voltage\""
+                                      : "parameter \"gate_voltage\" learns transistor gates, but trainable edge " +
+                                            e.name + " is not a transistor");
+    if (transistor) {
+      if (c.update.mode == UpdateMode::Quantised)
+        kConfigDocument.fail("invalid", origin.where("/update/mode"),
+                             "mode \"quantised\" moves digipot taps; a transistor's gate takes \"continuous\" or "
+                             "\"sign\" (alpha volts per clock)");
+      continue;
+    }
     if (c.update.mode != UpdateMode::Continuous && e.kind != ElementKind::Digipot)
       kConfigDocument.fail("invalid", origin.where("/update/mode"),
                            std::string("mode \"") + update_mode_name(c.update.mode) +
                                "\" moves digipot taps, but trainable edge " + e.name + " is a resistor");
   }
   if (!has_trainable)
-    kConfigDocument.fail("invalid", origin.where("/network"), "the network has no trainable resistor or digipot edge");
+    kConfigDocument.fail("invalid", origin.where("/network"), "the network has no trainable resistor, digipot or transistor edge");
   // Every evaluation solves the whole data set at once: one state (nodes + 2 edges values) per sample.
   const double values = static_cast<double>(c.task.samples) * (net.node_count() + 2.0 * net.edge_count());
   if (c.task.kind == TaskKind::Regression && values > experiment_limits::kMaxEvaluationValues)

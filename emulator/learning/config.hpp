@@ -12,12 +12,15 @@
 //                   "encoding" ["plain"] | "complementary" (features on inputs 0-3, and 1 - feature on 4-7),
 //                   "readout": "argmax" ["target_volts": [low, high]] | "nearest" ["class_targets_volts"]}
 //                  {"kind": "xor", "encoding" ["complementary"] | "plain", "input_volts", "target_volts"}
+//                  {"kind": "curve", "samples" [16], "input_volts" [[0, 0.45]], "coefficients" [[0.05, 0.1, 0.8]]:
+//                   a 1-D curved target a + b x + c x^2 on the first input (tasks/curve.cpp)}
 //   "rule"         {"kind": "cl", "eta", "convention" ["code"] | "half", "twin" [false]}
 //                  {"kind": "ep" | "ep_centered", "beta" (siemens), "convention"}
 //   "alpha"        learning rate (> 0), in the learned parameter's units (required; the sign rule,
 //                  one tap per clock, does not use it)
 //   "update"       {"mode" ["continuous"] | "quantised" | "sign", "rounding" ["nearest"] | "stochastic",
-//                   "parameter" ["conductance"] | "resistance" | "log_conductance", "rate_spread" [0],
+//                   "parameter" ["conductance"] | "resistance" | "log_conductance" | "gate_voltage"
+//                   (transistor networks: dV_G = alpha g, update.hpp), "rate_spread" [0],
 //                   "desync_fraction" [1], "sign_deadband" [0]}
 //   "epochs"       required, >= 1
 //   "batch_size"   [1], at most the training set

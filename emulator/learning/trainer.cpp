@@ -91,13 +91,16 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
   sim_.load(net_);
   identity_applies_ = oracle_ != nullptr && net_.is_linear() &&
                       config_.rule.kind != RuleKind::CenteredEquilibriumPropagation;
-  if (identity_applies_) oracle_->load(net_);
+  transistors_ = std::any_of(net_.edges.begin(), net_.edges.end(),
+                             [](const Edge& e) { return e.kind == ElementKind::Transistor; });
+  if (transistors_ && oracle_ != nullptr) gradient_ = dynamic_cast<GradientSource*>(oracle_);
+  if (identity_applies_ || gradient_) oracle_->load(net_);
 }
 
 void Trainer::push_conductances() {
   const std::vector<double> k = net_.conductances();
   sim_.set_conductances(k);
-  if (identity_applies_) oracle_->set_conductances(k);
+  if (identity_applies_ || gradient_) oracle_->set_conductances(k);
 }
 
 std::vector<State> Trainer::nudged_states(const std::vector<Drive>& free_drives, std::vector<State>& free,
@@ -164,6 +167,18 @@ StepReport Trainer::step() {
       s_sum += weight * oracle_->solve(identity_drive(config_.rule, net_, r)).power_watts;
     }
   }
+  std::vector<double> gradient;
+  if (transistors_) {
+    rep.sum_effective_siemens2 = 0.0;
+    for (std::size_t i = 0; i < batch.size(); ++i) *rep.sum_effective_siemens2 += weight * sum_effective_siemens2(net_, free[i]);
+  }
+  if (gradient_) {
+    gradient.assign(net_.edges.size(), 0.0);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const std::vector<double> g = gradient_->loss_gradient(free_drives[i], batch[i]->targets);
+      for (std::size_t j = 0; j < g.size(); ++j) gradient[j] += weight * g[j];
+    }
+  }
   if (!std::isfinite(rep.loss)) non_finite(rep.step, "the loss");
   rep.free_volts = free.front().node_volts;
   if (!all_finite(rep.signal)) non_finite(rep.step, "the update signal");
@@ -184,6 +199,13 @@ StepReport Trainer::step() {
     rep.identity_relative = scale > 0.0 ? std::abs(*rep.identity_residual) / scale : 0.0;
   }
 
+  if (gradient_) {
+    // The rule's own step (before mode, rates and clipping) against steepest descent.
+    const double dot = dot_trainable(net_, rep.signal, gradient);
+    const double norms = std::sqrt(dot_trainable(net_, rep.signal, rep.signal) * dot_trainable(net_, gradient, gradient));
+    rep.cos_gradient = norms > 0.0 ? -dot / norms : 0.0;
+  }
+
   rep.before = invariants();
   std::vector<int> codes;
   for (const Edge& e : net_.edges) codes.push_back(e.code);
@@ -192,6 +214,7 @@ StepReport Trainer::step() {
     for (std::size_t j = 0; j < net_.edges.size(); ++j) {
       Edge& e = net_.edges[j];
       if (e.is_linear()) e.siemens = k[j];
+      if (e.kind == ElementKind::Transistor) e.gate_volts = k[j];
       e.code = codes[j];
     }
     non_finite(rep.step, "an updated conductance");
@@ -209,7 +232,8 @@ StepReport Trainer::step() {
 }
 
 EvalRecord Trainer::evaluate() {
-  const auto measure = [&](const std::vector<Sample>& samples, double& loss, double& accuracy) {
+  EvalRecord e;
+  const auto measure = [&](const std::vector<Sample>& samples, double& loss, double& accuracy, bool modes) {
     std::vector<Drive> drives;
     for (const Sample& s : samples) drives.push_back(free_drive(s));
     const std::vector<State> states = sim_.solve_batch(drives);
@@ -221,10 +245,10 @@ EvalRecord Trainer::evaluate() {
     }
     loss /= static_cast<double>(samples.size());
     accuracy = data_.readout == Readout::None ? -1.0 : static_cast<double>(correct) / static_cast<double>(samples.size());
+    if (modes) e.error_modes = error_modes(data_, net_, samples, states);
   };
-  EvalRecord e;
-  measure(data_.train, e.train_loss, e.train_accuracy);
-  measure(data_.test, e.test_loss, e.test_accuracy);
+  measure(data_.train, e.train_loss, e.train_accuracy, true);
+  measure(data_.test, e.test_loss, e.test_accuracy, false);
   if (!std::isfinite(e.train_loss) || !std::isfinite(e.test_loss)) non_finite(step_, "the evaluation loss");
   return e;
 }
@@ -244,7 +268,7 @@ Checkpoint Trainer::save() const {
   if (batch_ > 0) c.order = order_;
   c.rng = rng_.state();
   for (const Edge& e : net_.edges) {
-    c.siemens.push_back(e.siemens);
+    c.siemens.push_back(e.value());  // gate volts for a transistor
     c.codes.push_back(e.code);
   }
   return c;
@@ -265,6 +289,7 @@ void Trainer::restore(const Checkpoint& c) {
   order_ = c.order;
   for (std::size_t j = 0; j < net_.edges.size(); ++j) {
     Edge& e = net_.edges[j];
+    if (e.kind == ElementKind::Transistor) e.gate_volts = c.siemens[j];
     if (!e.is_linear()) continue;
     e.siemens = c.siemens[j];
     e.code = c.codes[j];

@@ -6,6 +6,9 @@
 // descent signal g, the update (update.hpp), and the identity check of DOMAIN.md section 3 against
 // the oracle: an exact backend (IdealSimulator) solving the same network, from which
 // S = r^T H r (CL) or r^T H^-1 r (EP) is the power of the phase of rule.hpp's identity_drive.
+// Transistor networks have no exact identity; with an oracle that is a GradientSource the step
+// reports instead the cosine of the rule's step to minus the exact gradient (dL/dV_G, averaged
+// over the batch like the signal), and both conserved-quantity candidates (invariants.hpp).
 // Every non-finite value stops the step with SimulationError "train.non_finite" before the network
 // changes.
 #pragma once
@@ -21,6 +24,7 @@
 #include "emulator/core/random.hpp"
 #include "emulator/learning/tasks/task.hpp"
 #include "emulator/learning/rules/update.hpp"
+#include "emulator/sim/gradient_source.hpp"
 #include "emulator/sim/simulator.hpp"
 
 namespace spiceloop {
@@ -36,6 +40,9 @@ struct StepReport {
   // residual = 2 k . dk_rule + identity_factor alpha nu S, relative = |residual| / (identity_factor alpha nu S),
   // or, for centered EP where S = 0, |residual| / (2 |k| |dk_rule|).
   std::optional<double> identity_s, identity_residual, identity_relative;
+  // Transistor networks: cos(alpha g, -dL/dp) over the trainable edges (with a GradientSource
+  // oracle), and the batch mean of sum g_eff^2 at the free states before the update.
+  std::optional<double> cos_gradient, sum_effective_siemens2;
   std::vector<double> signal;   // mean g per edge
   std::vector<double> dk;       // applied, per edge
   std::vector<double> free_volts;  // the free state of the batch's first sample, per node (live views)
@@ -89,6 +96,8 @@ class Trainer {
   int epoch_ = 0, batch_ = 0;
   std::vector<int> order_;
   bool identity_applies_ = false;
+  bool transistors_ = false;
+  GradientSource* gradient_ = nullptr;  // the oracle, when it can give the exact gradient
 };
 
 }  // namespace spiceloop

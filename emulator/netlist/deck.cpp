@@ -27,6 +27,12 @@ double input_volts(const Network& net, const Drive& d, size_t i) {
 void write_copy(std::string& deck, const Network& net, const Drive& d, int copy) {
   for (int j = 0; j < net.edge_count(); ++j) {
     const Edge& e = net.edges[j];
+    if (e.kind == ElementKind::Transistor) {
+      // W = L (both 100 um, the ngspice default), so beta = KP exactly.
+      deck += spice_element(net, j, copy) + ' ' + spice_node(net, e.a, copy) + ' ' + spice_gate_node(net, j) + ' ' +
+              spice_node(net, e.b, copy) + " 0 " + spice_transistor_model(net, j) + " w=100u l=100u\n";
+      continue;
+    }
     deck += spice_element(net, j, copy) + ' ' + spice_node(net, e.a, copy) + ' ' +
             spice_node(net, e.b, copy) + ' ';
     deck += e.kind == ElementKind::Diode ? spice_diode_model(net, j) : num(deck_ohms(e));
@@ -66,8 +72,21 @@ std::string spice_node(const Network& net, int node, int copy) {
 
 std::string spice_element(const Network& net, int edge, int copy) {
   const Edge& e = net.edges[edge];
-  const char* prefix = e.kind == ElementKind::Diode ? (copy == 0 ? "d_" : "dc_") : (copy == 0 ? "r_" : "rc_");
-  return prefix + e.name;
+  switch (e.kind) {
+    case ElementKind::Diode: return (copy == 0 ? "d_" : "dc_") + e.name;
+    case ElementKind::Transistor: return (copy == 0 ? "m_" : "mc_") + e.name;
+    default: return (copy == 0 ? "r_" : "rc_") + e.name;
+  }
+}
+
+std::string spice_gate_node(const Network& net, int edge) { return "g_" + net.edges[edge].name; }
+std::string spice_gate_source(const Network& net, int edge) { return "vg_" + net.edges[edge].name; }
+std::string spice_transistor_model(const Network& net, int edge) { return "mm_" + net.edges[edge].name; }
+
+std::string spice_transistor_model_card(const Network& net, int edge) {
+  const Edge& e = net.edges[edge];
+  return ".model " + spice_transistor_model(net, edge) + " nmos(level=1 kp=" + num(e.k_amps_per_volt2) +
+         " vto=" + num(e.threshold_volts) + " lambda=" + num(e.lambda_per_volt) + " gamma=0 is=0)";
 }
 
 std::string spice_input_source(int input, int copy) {
@@ -98,6 +117,9 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
   deck += d.phase == Phase::Twin ? ", c_<name> (clamped copy)\n" : "\n";
 
   write_copy(deck, net, d, 0);
+  for (int j = 0; j < net.edge_count(); ++j)
+    if (net.edges[j].kind == ElementKind::Transistor)
+      deck += spice_gate_source(net, j) + ' ' + spice_gate_node(net, j) + " 0 dc " + num(net.edges[j].gate_volts) + '\n';
   switch (d.phase) {
     case Phase::Free:
     case Phase::Nudged:
@@ -135,6 +157,7 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
     const Edge& e = net.edges[j];
     if (e.kind == ElementKind::Diode)
       deck += ".model " + spice_diode_model(net, j) + " d(is=" + num(e.is_amps) + " n=" + num(e.emission) + ")\n";
+    if (e.kind == ElementKind::Transistor) deck += spice_transistor_model_card(net, j) + '\n';
   }
   const SolverOptions& t = options.tolerances;
   deck += ".options reltol=" + num(t.reltol) + " abstol=" + num(t.abstol_amps) + " vntol=" +

@@ -25,6 +25,15 @@ std::string spice_input_source(int input, int copy = 0);
 std::string spice_clamp_source(int output);   // Clamped phase
 std::string spice_nudge_source(int output);   // Nudged phase
 std::string spice_diode_model(const Network& net, int edge);
+// A transistor edge is an NMOS (drain a, source b, body at ground) with its gate on its own node,
+// held by a DC source the worker alters; the twin's two copies of an edge share that gate node,
+// as the lab's paired edges share one gate capacitor.
+std::string spice_gate_node(const Network& net, int edge);
+std::string spice_gate_source(const Network& net, int edge);
+std::string spice_transistor_model(const Network& net, int edge);
+// The .model card: level 1 with KP = K (W = L), VTO = V_T, LAMBDA, GAMMA = 0, and no junction
+// current (IS = 0), so the device is transistor.hpp's law exactly (ngspice keeps gmin to the body).
+std::string spice_transistor_model_card(const Network& net, int edge);
 // Twin clamp of output o: a VCVS of gain 1 - eta in series with a DC source of eta * target.
 std::string spice_twin_gain_source(int output);
 std::string spice_twin_target_source(int output);

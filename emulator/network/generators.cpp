@@ -59,6 +59,17 @@ Edge diode_edge(std::string name, int a, int b, double is_amps, double emission)
   return e;
 }
 
+Edge transistor_edge(std::string name, int a, int b, double gate_volts, bool trainable) {
+  Edge e = placed(std::move(name), a, b, ElementKind::Transistor, trainable);
+  e.gate_volts = gate_volts;
+  e.min_gate_volts = nl::kDefaultMinGateVolts;
+  e.max_gate_volts = nl::kDefaultMaxGateVolts;
+  e.k_amps_per_volt2 = nl::kDefaultKAmpsPerVolt2;
+  e.threshold_volts = nl::kDefaultThresholdVolts;
+  e.lambda_per_volt = nl::kDefaultLambdaPerVolt;
+  return e;
+}
+
 namespace {
 
 [[noreturn]] void fail(const std::string& id, const std::string& where, const std::string& message) {
@@ -78,8 +89,16 @@ void check_template(const EdgeTemplate& t, const JsonOrigin& o) {
       fail("bounds_inverted", o.where("/edge/code"), "the lowest initial code is above the highest");
     return;
   }
+  if (t.kind == ElementKind::Transistor) {
+    const Edge& p = t.transistor;
+    check_transistor_k(p.k_amps_per_volt2, o.where("/edge/k_amps_per_volt2"));
+    if (t.low > t.high) fail("bounds_inverted", o.where("/edge/gate_volts"), "the initial gate range has min above max");
+    for (double gate : {t.low, t.high})
+      check_gate(gate, p.min_gate_volts, p.max_gate_volts, o.where("/edge/gate_volts"), o.where("/edge/min_gate_volts"));
+    return;
+  }
   if (t.kind != ElementKind::Resistor)
-    fail("unknown_kind", o.where("/edge/kind"), "generated edges are trainable: resistors or digipots");
+    fail("unknown_kind", o.where("/edge/kind"), "generated edges are trainable: resistors, digipots or transistors");
   const std::string value_at = o.where(t.draw_ohms ? "/edge/ohms" : "/edge/siemens");
   if (t.draw_ohms) {
     check_ohms(t.low, value_at, "lowest initial resistance");
@@ -101,6 +120,12 @@ void check_template(const EdgeTemplate& t, const JsonOrigin& o) {
 }
 
 Edge draw_edge(const EdgeTemplate& t, Rng& rng, std::string name, int a, int b) {
+  if (t.kind == ElementKind::Transistor) {
+    Edge e = t.transistor;
+    e.name = std::move(name), e.a = a, e.b = b, e.trainable = true;
+    e.gate_volts = rng.uniform_closed(t.low, t.high);
+    return e;
+  }
   if (t.kind == ElementKind::Digipot) {
     const int code = t.code_low + static_cast<int>(rng.below(static_cast<std::uint64_t>(t.code_high - t.code_low) + 1,
                                                              Rejection::Bottom));
@@ -385,7 +410,7 @@ EdgeTemplate read_template(const JsonObject& s) {
   const std::string at = s.pointer("edge");
   const JsonObject obj(*tj, s.kind(), s.origin(), at, "an edge template");
   json low = *tj, high = *tj;
-  for (const char* key : {"siemens", "ohms", "code"}) {
+  for (const char* key : {"siemens", "ohms", "code", "gate_volts"}) {
     const json* v = obj.find(key);
     if (!v || !v->is_object()) continue;
     const JsonObject range(*v, s.kind(), s.origin(), obj.pointer(key), "a range");
@@ -393,6 +418,9 @@ EdgeTemplate read_template(const JsonObject& s) {
     if (std::string_view(key) == "code") {
       low[key] = range.integer("min");
       high[key] = range.integer("max");
+    } else if (std::string_view(key) == "gate_volts") {
+      low[key] = range.number("min");  // each end is checked against the bounds as an edge's gate
+      high[key] = range.number("max");
     } else {
       const bool ohms = std::string_view(key) == "ohms";
       for (const char* end : {"min", "max"}) {
@@ -414,6 +442,10 @@ EdgeTemplate read_template(const JsonObject& s) {
     t.r_wiper_ohms = lo.r_wiper_ohms;
     t.code_low = lo.code;
     t.code_high = hi.code;
+  } else if (t.kind == ElementKind::Transistor) {
+    t.transistor = lo;
+    t.low = lo.gate_volts;
+    t.high = hi.gate_volts;
   } else {
     t.draw_ohms = obj.has("ohms");
     t.low = low[t.draw_ohms ? "ohms" : "siemens"].get<double>();

@@ -21,10 +21,13 @@
 
 namespace spiceloop {
 
+Edge transistor_edge(std::string name, int a, int b, double gate_volts, bool trainable);
+
 // How generated trainable edges start. One draw per edge, in edge order.
 struct EdgeTemplate {
-  ElementKind kind = ElementKind::Resistor;  // Resistor or Digipot
+  ElementKind kind = ElementKind::Resistor;  // Resistor, Digipot or Transistor
   // Resistor: initial value uniform in [low, high], in siemens, or in ohms when draw_ohms.
+  // Transistor: initial gate voltage uniform in [low, high] volts; the rest from `transistor`.
   double low = 1e-3;
   double high = 1e-3;
   bool draw_ohms = false;
@@ -36,6 +39,8 @@ struct EdgeTemplate {
   double r_wiper_ohms = 50.0;
   int code_low = 64;
   int code_high = 64;
+  // Transistor: K, V_T, lambda and gate bounds (its name, nodes and gate voltage are replaced).
+  Edge transistor = transistor_edge("t", 0, 0, 5.0, true);
 };
 
 // M x N crossbar. Row i is driven by input i; column j is output j, loaded to ground by a fixed
@@ -109,5 +114,7 @@ Edge resistor_edge(std::string name, int a, int b, double siemens, bool trainabl
 Edge digipot_edge(std::string name, int a, int b, int taps, double r_ab_ohms, double r_wiper_ohms, int code,
                   bool trainable = false);
 Edge diode_edge(std::string name, int a, int b, double is_amps = 1e-14, double emission = 1.0);
+// A transistor with the lab's defaults (validate.hpp network_limits) and the given gate voltage.
+Edge transistor_edge(std::string name, int a, int b, double gate_volts, bool trainable = false);
 
 }  // namespace spiceloop

@@ -19,6 +19,8 @@ namespace {
 constexpr std::string_view kResistorKeys[] = {"ohms", "siemens", "min_ohms", "max_ohms", "min_siemens", "max_siemens"};
 constexpr std::string_view kDigipotKeys[] = {"taps", "r_ab_ohms", "r_wiper_ohms", "code"};
 constexpr std::string_view kDiodeKeys[] = {"is_amps", "emission"};
+constexpr std::string_view kTransistorKeys[] = {"gate_volts", "min_gate_volts", "max_gate_volts",
+                                                "k_amps_per_volt2", "threshold_volts", "lambda_per_volt"};
 constexpr std::string_view kPlacementKeys[] = {"name", "a", "b", "trainable"};
 
 template <class... Lists>
@@ -121,6 +123,28 @@ void read_diode(const JsonObject& k, Edge& e) {
     k.fail("diode_not_trainable", "trainable", "diodes are fixed elements; remove \"trainable\" or set it to false");
 }
 
+void read_transistor(const JsonObject& k, Edge& e) {
+  if (!k.has("gate_volts"))
+    k.fail("missing_key", "gate_volts",
+           fmt::format("a transistor needs its gate voltage \"gate_volts\" (the learned value; the lab starts near "
+                       "5 V, inside [{}, {}] V by default)",
+                       nl::kDefaultMinGateVolts, nl::kDefaultMaxGateVolts));
+  e.k_amps_per_volt2 = k.number("k_amps_per_volt2", nl::kDefaultKAmpsPerVolt2);
+  check_transistor_k(e.k_amps_per_volt2, k.where("k_amps_per_volt2"));
+  e.threshold_volts = k.number("threshold_volts", nl::kDefaultThresholdVolts);
+  check_in_range(e.threshold_volts, -nl::kMaxAbsThresholdVolts, nl::kMaxAbsThresholdVolts, k.where("threshold_volts"),
+                 "threshold voltage", "V");
+  e.lambda_per_volt = k.number("lambda_per_volt", nl::kDefaultLambdaPerVolt);
+  check_in_range(e.lambda_per_volt, 0.0, nl::kMaxLambdaPerVolt, k.where("lambda_per_volt"),
+                 "channel-length modulation lambda", "1/V");
+  e.min_gate_volts = k.number("min_gate_volts", nl::kDefaultMinGateVolts);
+  e.max_gate_volts = k.number("max_gate_volts", nl::kDefaultMaxGateVolts);
+  e.gate_volts = k.number("gate_volts");
+  const bool bounds_given = k.has("min_gate_volts") || k.has("max_gate_volts");
+  check_gate(e.gate_volts, e.min_gate_volts, e.max_gate_volts, k.where("gate_volts"),
+             k.where(k.has("min_gate_volts") || !bounds_given ? "min_gate_volts" : "max_gate_volts"));
+}
+
 }  // namespace
 
 Edge parse_element(const JsonObject& obj, ElementUse use) {
@@ -129,8 +153,8 @@ Edge parse_element(const JsonObject& obj, ElementUse use) {
       in_network ? std::vector<std::string_view>(std::begin(kPlacementKeys), std::end(kPlacementKeys))
                  : std::vector<std::string_view>{};
   // Typos first, against every key an edge may have, so that "ohm" is told about "ohms".
-  obj.allow_only(in_network ? keys(placement, kResistorKeys, kDigipotKeys, kDiodeKeys)
-                            : keys(kResistorKeys, kDigipotKeys));
+  obj.allow_only(in_network ? keys(placement, kResistorKeys, kDigipotKeys, kDiodeKeys, kTransistorKeys)
+                            : keys(kResistorKeys, kDigipotKeys, kTransistorKeys));
 
   const std::string kind = in_network || obj.has("kind") ? obj.string("kind") : "resistor";
   const std::string noun = in_network ? "edge" : "edge template";
@@ -151,11 +175,16 @@ Edge parse_element(const JsonObject& obj, ElementUse use) {
     k.allow_only(keys(placement, kDiodeKeys));
     e.kind = ElementKind::Diode;
     read_diode(k, e);
+  } else if (kind == "transistor") {
+    const JsonObject k(obj.json(), obj.kind(), obj.origin(), obj.pointer(), "a transistor " + noun);
+    k.allow_only(keys(placement, kTransistorKeys));
+    e.kind = ElementKind::Transistor;
+    read_transistor(k, e);
   } else {
     obj.fail("unknown_kind", "kind",
              fmt::format("kind {} is not one of {}", json_quote(kind),
-                         in_network ? "\"resistor\", \"digipot\", \"diode\""
-                                    : "\"resistor\", \"digipot\" (generated edges are trainable)"));
+                         in_network ? "\"resistor\", \"digipot\", \"diode\", \"transistor\""
+                                    : "\"resistor\", \"digipot\", \"transistor\" (generated edges are trainable)"));
   }
   return e;
 }
@@ -280,7 +309,7 @@ J edge_to_json(const Network& net, const Edge& e) {
   j["a"] = net.node_names.at(e.a);
   j["b"] = net.node_names.at(e.b);
   j["kind"] = element_kind_name(e.kind);
-  if (e.is_linear()) j["trainable"] = e.trainable;  // diodes are never trainable
+  if (e.has_value()) j["trainable"] = e.trainable;  // diodes are never trainable
   switch (e.kind) {
     case ElementKind::Resistor: {
       j["siemens"] = e.siemens;
@@ -298,6 +327,14 @@ J edge_to_json(const Network& net, const Edge& e) {
       break;
     case ElementKind::Diode:
       j.update(J{{"is_amps", e.is_amps}, {"emission", e.emission}});
+      break;
+    case ElementKind::Transistor:
+      j.update(J{{"gate_volts", e.gate_volts},
+                 {"min_gate_volts", e.min_gate_volts},
+                 {"max_gate_volts", e.max_gate_volts},
+                 {"k_amps_per_volt2", e.k_amps_per_volt2},
+                 {"threshold_volts", e.threshold_volts},
+                 {"lambda_per_volt", e.lambda_per_volt}});
       break;
   }
   return j;

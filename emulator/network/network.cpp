@@ -10,6 +10,7 @@ const char* element_kind_name(ElementKind kind) {
     case ElementKind::Resistor: return "resistor";
     case ElementKind::Digipot: return "digipot";
     case ElementKind::Diode: return "diode";
+    case ElementKind::Transistor: return "transistor";
   }
   return "?";
 }
@@ -32,8 +33,7 @@ bool Network::is_linear() const {
 
 std::vector<double> Network::conductances() const {
   std::vector<double> k(edges.size(), 0.0);
-  for (size_t j = 0; j < edges.size(); ++j)
-    if (edges[j].is_linear()) k[j] = edges[j].siemens;
+  for (size_t j = 0; j < edges.size(); ++j) k[j] = edges[j].value();
   return k;
 }
 
@@ -45,6 +45,8 @@ void Network::set_conductances(const std::vector<double>& siemens) {
     } else if (e.kind == ElementKind::Digipot) {
       e.code = digipot_nearest_code(e, siemens[j]);
       e.siemens = digipot_siemens(e, e.code);
+    } else if (e.kind == ElementKind::Transistor) {
+      e.gate_volts = siemens[j];
     }
   }
 }

@@ -1,6 +1,7 @@
 // The network: nodes, edges and boundary, in memory. Node 0 is always the ground (0 V).
 // Units: siemens, ohms, volts, amperes. Edge j = (a, b) has voltage drop dV_j = V_a - V_b and
-// current a -> b. A diode edge conducts from anode a to cathode b.
+// current a -> b. A diode edge conducts from anode a to cathode b. A transistor edge is an NMOS
+// channel between a and b whose gate voltage is its learned value (transistor.hpp).
 // Loading and validation live in load.hpp; generators in generators.hpp.
 #pragma once
 
@@ -10,8 +11,8 @@
 
 namespace spiceloop {
 
-enum class ElementKind { Resistor, Digipot, Diode };
-// The word a network file uses for the kind: "resistor", "digipot", "diode".
+enum class ElementKind { Resistor, Digipot, Diode, Transistor };
+// The word a network file uses for the kind: "resistor", "digipot", "diode", "transistor".
 const char* element_kind_name(ElementKind kind);
 
 struct Edge {
@@ -37,7 +38,22 @@ struct Edge {
   double is_amps = 0.0;
   double emission = 1.0;
 
-  bool is_linear() const { return kind != ElementKind::Diode; }
+  // Transistor (kind Transistor, law in transistor.hpp): the gate voltage is the learned value,
+  // clipped to [min_gate_volts, max_gate_volts]. Defaults are the lab's (netlists/README.md).
+  double gate_volts = 0.0;
+  double min_gate_volts = 0.0;
+  double max_gate_volts = 0.0;
+  double k_amps_per_volt2 = 0.0;  // K = KP W / L
+  double threshold_volts = 0.0;   // V_T (ngspice VTO)
+  double lambda_per_volt = 0.0;   // channel-length modulation
+
+  bool is_linear() const { return kind == ElementKind::Resistor || kind == ElementKind::Digipot; }
+  // Whether the edge has a value a learning rule can set: a conductance or a gate voltage.
+  bool has_value() const { return kind != ElementKind::Diode; }
+  // That value: siemens for a resistor or digipot, gate volts for a transistor, 0 for a diode.
+  double value() const {
+    return kind == ElementKind::Transistor ? gate_volts : kind == ElementKind::Diode ? 0.0 : siemens;
+  }
 };
 
 struct Input {
@@ -58,10 +74,11 @@ struct Network {
   std::optional<int> find_edge(const std::string& name) const;
   bool is_linear() const;
 
-  // Conductances of every edge (0 for diodes), in edge order.
+  // The value of every edge (Edge::value: siemens, or gate volts for transistors; 0 for diodes),
+  // in edge order. The name is historical: every backend's set_conductances takes this vector.
   std::vector<double> conductances() const;
-  // Sets resistor and digipot conductances (diode entries ignored). Digipots snap to the nearest
-  // code, so the stored conductance is always one the device can take.
+  // Sets resistor and digipot conductances and transistor gate voltages (diode entries ignored).
+  // Digipots snap to the nearest code, so the stored conductance is always one the device can take.
   void set_conductances(const std::vector<double>& siemens);
 };
 

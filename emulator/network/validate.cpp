@@ -74,6 +74,30 @@ void check_code(std::int64_t code, std::int64_t taps, const std::string& where) 
     raise("out_of_range", where, fmt::format("code {} is outside 0..{} (0..taps-1)", code, taps - 1));
 }
 
+void check_transistor_k(double k, const std::string& where) {
+  if (!std::isfinite(k)) raise("not_finite", where, fmt::format("K must be finite, not {}", g(k)));
+  if (k <= 0.0)
+    raise("not_positive", where,
+         fmt::format("K = {} A/V^2 must be positive (K = KP W / L of the NMOS; the lab's fit is {} A/V^2)", g(k),
+                     g(nl::kDefaultKAmpsPerVolt2)));
+  check_in_range(k, nl::kMinKAmpsPerVolt2, nl::kMaxKAmpsPerVolt2, where, "K", "A/V^2");
+}
+
+void check_gate(double gate, double lo, double hi, const std::string& where_gate, const std::string& where_bounds) {
+  check_in_range(lo, -nl::kMaxAbsGateVolts, nl::kMaxAbsGateVolts, where_bounds, "lower gate bound", "V");
+  check_in_range(hi, -nl::kMaxAbsGateVolts, nl::kMaxAbsGateVolts, where_bounds, "upper gate bound", "V");
+  if (lo > hi)
+    raise("bounds_inverted", where_bounds,
+         fmt::format("the gate bounds allow no value: min_gate_volts {} V is above max_gate_volts {} V; swap them",
+                     g(lo), g(hi)));
+  if (!std::isfinite(gate)) raise("not_finite", where_gate, fmt::format("gate voltage must be finite, not {}", g(gate)));
+  if (gate < lo || gate > hi)
+    raise("outside_bounds", where_gate,
+         fmt::format("gate voltage {} V is outside its bounds [{}, {}] V; move it inside or widen "
+                     "min_gate_volts/max_gate_volts",
+                     g(gate), g(lo), g(hi)));
+}
+
 void check_ohms(double ohms, const std::string& where, std::string_view what) {
   if (!std::isfinite(ohms)) raise("not_finite", where, fmt::format("{} must be finite, not {}", what, g(ohms)));
   if (ohms <= 0.0)
@@ -187,6 +211,16 @@ void check_diode(const Edge& e, const std::string& at, const JsonOrigin& o) {
          "diodes are fixed elements; remove \"trainable\" or set it to false");
 }
 
+void check_transistor(const Edge& e, const std::string& at, const JsonOrigin& o) {
+  check_transistor_k(e.k_amps_per_volt2, o.where(at + "/k_amps_per_volt2"));
+  check_in_range(e.threshold_volts, -nl::kMaxAbsThresholdVolts, nl::kMaxAbsThresholdVolts,
+                 o.where(at + "/threshold_volts"), "threshold voltage", "V");
+  check_in_range(e.lambda_per_volt, 0.0, nl::kMaxLambdaPerVolt, o.where(at + "/lambda_per_volt"),
+                 "channel-length modulation lambda", "1/V");
+  check_gate(e.gate_volts, e.min_gate_volts, e.max_gate_volts, o.where(at + "/gate_volts"),
+             o.where(at + "/min_gate_volts"));
+}
+
 // Breadth-first search from ground through edges. Inputs do not count as paths: an island held
 // only by a source has no current to learn from, and is almost surely a wiring mistake.
 void check_connected(const Network& net, const NetworkLocations& loc) {
@@ -258,6 +292,7 @@ void validate_network(const Network& net, const NetworkLocations& loc) {
       case ElementKind::Resistor: check_resistor(e, at, o); break;
       case ElementKind::Digipot: check_digipot(e, at, o); break;
       case ElementKind::Diode: check_diode(e, at, o); break;
+      case ElementKind::Transistor: check_transistor(e, at, o); break;
     }
   }
   check_unique_names(edge_names, "edge", "duplicate_edge",

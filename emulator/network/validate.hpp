@@ -37,6 +37,17 @@ inline constexpr double kMaxIsAmps = 1e-3;
 inline constexpr double kMinEmission = 0.5;
 inline constexpr double kMaxEmission = 10.0;
 inline constexpr double kMaxAbsVolts = 1e3;
+// Transistor edges: the lab's NMOS (Dillavou et al., PNAS 2024; netlists/README.md) by default.
+inline constexpr double kDefaultKAmpsPerVolt2 = 8.5e-4;
+inline constexpr double kDefaultThresholdVolts = 0.62;
+inline constexpr double kDefaultLambdaPerVolt = 0.02;
+inline constexpr double kDefaultMinGateVolts = 0.75;
+inline constexpr double kDefaultMaxGateVolts = 8.0;
+inline constexpr double kMinKAmpsPerVolt2 = 1e-9;
+inline constexpr double kMaxKAmpsPerVolt2 = 10.0;
+inline constexpr double kMaxAbsThresholdVolts = 10.0;
+inline constexpr double kMaxLambdaPerVolt = 1.0;
+inline constexpr double kMaxAbsGateVolts = 100.0;
 inline constexpr std::size_t kMaxNodes = 1'000'000;
 inline constexpr std::size_t kMaxEdges = 1'000'000;
 inline constexpr std::size_t kMaxNameLength = 64;
@@ -62,6 +73,11 @@ void check_volts(double volts, const std::string& where);
 void check_name(std::string_view name, const std::string& where, std::string_view what);
 void check_taps(std::int64_t taps, const std::string& where);
 void check_code(std::int64_t code, std::int64_t taps, const std::string& where);
+// A transistor's K: positive ("not_positive" names the edge's key), then in range.
+void check_transistor_k(double k_amps_per_volt2, const std::string& where);
+// A gate voltage inside its bounds ("outside_bounds"), the bounds ordered ("bounds_inverted").
+void check_gate(double gate_volts, double min_volts, double max_volts, const std::string& where_gate,
+                const std::string& where_bounds);
 
 // Where each part of a Network was written, as JSON pointers (without origin). Empty vectors mean
 // the layout network_to_json writes: node 0 at "/ground", node i at "/nodes/i", edge j at

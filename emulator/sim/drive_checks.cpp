@@ -38,6 +38,7 @@ NetworkShape NetworkShape::of(const Network& net) {
   for (const Edge& e : net.edges) {
     s.edge_names.push_back(e.name);
     s.linear.push_back(e.is_linear() ? 1 : 0);
+    s.transistor.push_back(e.kind == ElementKind::Transistor ? 1 : 0);
   }
   return s;
 }
@@ -55,6 +56,11 @@ void check_network(const Network& net) {
     if (e.kind == ElementKind::Diode) {
       if (!(e.is_amps > 0.0 && std::isfinite(e.is_amps)) || !(e.emission > 0.0 && std::isfinite(e.emission)))
         throw InputError("drive.network", where, "a diode needs a finite positive is_amps and emission");
+    } else if (e.kind == ElementKind::Transistor) {
+      if (!(e.k_amps_per_volt2 > 0.0 && std::isfinite(e.k_amps_per_volt2)) || !std::isfinite(e.threshold_volts) ||
+          !(e.lambda_per_volt >= 0.0 && std::isfinite(e.lambda_per_volt)) || !std::isfinite(e.gate_volts))
+        throw InputError("drive.network", where,
+                         "a transistor needs a finite positive K, finite threshold and gate voltages and lambda >= 0");
     } else if (!(e.siemens >= 0.0 && std::isfinite(e.siemens))) {
       throw InputError("drive.network", where, fmt::format("conductance {} S must be finite and >= 0", e.siemens));
     }
@@ -83,8 +89,10 @@ void check_network(const Network& net) {
 void check_conductances(const NetworkShape& shape, std::span<const double> siemens) {
   check_size("conductances", siemens.size(), shape.edge_names.size(), "edge");
   for (std::size_t j = 0; j < siemens.size(); ++j) {
-    if (!shape.linear[j]) continue;
     const std::string where = fmt::format("edges[{}] '{}'", j, shape.edge_names[j]);
+    if (shape.transistor[j] && !std::isfinite(siemens[j]))
+      throw InputError("drive.not_finite", where, fmt::format("gate voltage {} V is not finite", siemens[j]));
+    if (!shape.linear[j]) continue;
     if (!std::isfinite(siemens[j]))
       throw InputError("drive.not_finite", where, fmt::format("conductance {} S is not finite", siemens[j]));
     if (siemens[j] < 0.0)

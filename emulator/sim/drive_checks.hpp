@@ -9,6 +9,8 @@
 //                       twin_targets: one per network input or output; conductances: one per edge)
 //   drive.not_finite    a NaN or infinite value
 //   drive.out_of_range  twin_eta outside (0, 1]; a negative conductance
+// The per-edge values of set_conductances are conductances (S) of resistors and digipots and gate
+// voltages (V) of transistors (Network::conductances); a diode's entry is unread.
 // The location names the field ("drive.clamp_volts[1]", "conductances", "edges[3] 'r3'").
 // Backends add only what is theirs (ngspice: names and values SPICE would change; HIL: what the
 // bench can set), under their own ids.
@@ -31,6 +33,7 @@ struct NetworkShape {
   std::size_t outputs = 0;
   std::vector<std::string> edge_names;
   std::vector<char> linear;  // per edge: resistor or digipot (a diode's conductance entry is unread)
+  std::vector<char> transistor;  // per edge: its entry is a gate voltage (any finite volts)
 
   static NetworkShape of(const Network& net);
 };

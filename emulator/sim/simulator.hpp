@@ -40,7 +40,8 @@ struct SolverOptions {
   double reltol = 1e-9;
   double abstol_amps = 1e-15;
   double vntol_volts = 1e-12;
-  double gmin_siemens = 1e-12;  // ngspice adds gmin across every pn junction; 0 in the ideal solver
+  double gmin_siemens = 1e-12;  // ngspice adds gmin across every pn junction; the ideal solver only
+                                // at transistor bodies, as ngspice (device_newton.hpp)
   int newton_max_iterations = 200;
   double kcl_tolerance = 1e-6;  // physics check: max |KCL residual| / max |edge current|
   // ngspice only: solve by stepping a halted transient one timepoint at a time, which keeps the
@@ -62,7 +63,8 @@ class Simulator {
   // backend cannot solve; the previous network, if any, stays loaded then.
   void load(const Network& net);
 
-  // Sets every resistor and digipot conductance (siemens, one per edge; diode entries ignored).
+  // Sets every resistor and digipot conductance (siemens) and transistor gate voltage (volts), one
+  // value per edge as Network::conductances lists them; diode entries ignored.
   void set_conductances(std::span<const double> siemens);
 
   // Solves one phase. Twin drives are answered by solve_twin; solve() throws for them.

@@ -3,11 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
+#include "emulator/network/transistor.hpp"
+
 namespace spiceloop {
 
-double edge_current(const Edge& e, double dv) {
-  if (e.kind == ElementKind::Diode) return e.is_amps * std::expm1(dv / (e.emission * kThermalVolts));
-  return e.siemens * dv;
+double edge_current(const Edge& e, double volts_a, double volts_b) {
+  const double dv = volts_a - volts_b;
+  switch (e.kind) {
+    case ElementKind::Diode: return e.is_amps * std::expm1(dv / (e.emission * kThermalVolts));
+    case ElementKind::Transistor: return transistor_point(e, volts_a, volts_b).amps;
+    default: return e.siemens * dv;
+  }
 }
 
 State make_state(const Network& net, std::vector<double> node_volts,
@@ -23,7 +29,7 @@ State make_state(const Network& net, std::vector<double> node_volts,
   for (size_t j = 0; j < net.edges.size(); ++j) {
     const Edge& e = net.edges[j];
     const double dv = s.node_volts[e.a] - s.node_volts[e.b];
-    const double i = edge_current(e, dv);
+    const double i = edge_current(e, s.node_volts[e.a], s.node_volts[e.b]);
     s.edge_volts[j] = dv;
     s.edge_amps[j] = i;
     s.power_watts += i * dv;

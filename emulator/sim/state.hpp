@@ -25,8 +25,9 @@ struct TwinState {
   State clamped;
 };
 
-// Edge currents of one edge at drop dv (diodes by their exponential law).
-double edge_current(const Edge& e, double dv);
+// The current a -> b of one edge at its end voltages (diodes by their exponential law,
+// transistors by emulator/network/transistor.hpp).
+double edge_current(const Edge& e, double volts_a, double volts_b);
 
 // Fills every field from node voltages. Currents at held nodes (inputs, clamped outputs) come
 // from KCL; held[] marks nodes whose source current is not constrained to zero.

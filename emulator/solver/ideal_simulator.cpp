@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "emulator/core/error.hpp"
@@ -19,14 +20,19 @@ const Network& IdealSimulator::network() const {
 void IdealSimulator::do_load(const Network& net) {
   net_ = net;
   linear_ = net.is_linear();
+  transistors_ = std::any_of(net.edges.begin(), net.edges.end(),
+                             [](const Edge& e) { return e.kind == ElementKind::Transistor; });
   free_system_.reset();
   clamped_system_.reset();
+  free_newton_.reset();
+  clamped_newton_.reset();
   free_stale_ = clamped_stale_ = true;
 }
 
 void IdealSimulator::do_set_conductances(std::span<const double> siemens) {
   for (int j = 0; j < net_->edge_count(); ++j)
     if (net_->edges[j].is_linear()) net_->edges[j].siemens = siemens[j];
+    else if (net_->edges[j].kind == ElementKind::Transistor) net_->edges[j].gate_volts = siemens[j];
   free_stale_ = clamped_stale_ = true;
 }
 
@@ -37,6 +43,12 @@ NodalSystem& IdealSimulator::system(bool outputs_held) {
   if (stale && linear_) sys->set_edge_siemens(net_->conductances());
   stale = false;
   return *sys;
+}
+
+DeviceNewton& IdealSimulator::device_newton(bool outputs_held) {
+  std::unique_ptr<DeviceNewton>& n = outputs_held ? clamped_newton_ : free_newton_;
+  if (!n) n = std::make_unique<DeviceNewton>(*net_, held_nodes(*net_, outputs_held));
+  return *n;
 }
 
 std::vector<double> IdealSimulator::solve_nodes(const Drive& drive,
@@ -55,6 +67,11 @@ std::vector<double> IdealSimulator::solve_nodes(const Drive& drive,
     for (size_t o = 0; o < nudge_amps.size(); ++o) inject[net.outputs[o]] += nudge_amps[o];
   }
 
+  if (transistors_) {
+    const std::string where = fmt::format("phase {}", phase_name(drive.phase));
+    last_newton_iterations_ = device_newton(outputs_held).solve(net, volts, inject, options_, where);
+    return volts;
+  }
   NodalSystem& sys = system(outputs_held);
   if (linear_) {
     sys.solve(volts, inject);
@@ -64,6 +81,22 @@ std::vector<double> IdealSimulator::solve_nodes(const Drive& drive,
     last_newton_iterations_ = solve_with_diodes(sys, net, volts, inject, options_, where);
   }
   return volts;
+}
+
+std::vector<double> IdealSimulator::loss_gradient(const Drive& free_drive, std::span<const double> targets) {
+  const Network& net = network();
+  check_drive(NetworkShape::of(net), free_drive, false);
+  if (targets.size() != net.outputs.size())
+    throw InputError("drive.size", "targets", fmt::format("expected {} value(s), one per network output, got {}",
+                                                          net.outputs.size(), targets.size()));
+  if (!linear_ && !transistors_)
+    throw InputError("oracle.nonlinear", "network", "the exact gradient covers linear and transistor networks, not diodes");
+  Drive d = free_drive;
+  d.phase = Phase::Free;
+  const std::vector<double> volts = solve_nodes(d, {}, {});
+  std::vector<double> residual(net.outputs.size());
+  for (std::size_t o = 0; o < residual.size(); ++o) residual[o] = targets[o] - volts[net.outputs[o]];
+  return device_newton(false).loss_gradient(net, volts, residual, options_.gmin_siemens);
 }
 
 State IdealSimulator::checked_state(std::vector<double> volts,

@@ -1,8 +1,11 @@
-// The ideal backend: the network exactly as drawn (ideal sources, no gmin, no wire parasitics
+// The ideal backend: the network exactly as drawn (ideal sources, no gmin but ngspice's at transistor
+// bodies, no wire parasitics
 // beyond the edges given), solved by sparse LDLT of the reduced nodal matrix (nodal_system.hpp).
 // Linear networks are one factorisation per (conductances, held set) and one back-substitution
 // per solve, so solve_batch at fixed conductances costs a solve per drive and no refactorisation.
-// Networks with diode edges are solved by Newton (diode_newton.hpp).
+// Networks with diode edges are solved by Newton (diode_newton.hpp); networks with transistor
+// edges by Newton on a general sparse LU (device_newton.hpp), which also gives the exact loss
+// gradient (GradientSource) with respect to gate voltages and conductances.
 //
 // Held sets: Free, Nudged and the twin's free copy hold ground and inputs; Clamped and the twin's
 // clamped copy also hold the outputs. Signs and units follow emulator/sim/state.hpp: volts,
@@ -21,12 +24,14 @@
 #include <vector>
 
 #include "emulator/network/network.hpp"
+#include "emulator/sim/gradient_source.hpp"
 #include "emulator/sim/simulator.hpp"
+#include "emulator/solver/device_newton.hpp"
 #include "emulator/solver/nodal_system.hpp"
 
 namespace spiceloop {
 
-class IdealSimulator : public Simulator {
+class IdealSimulator : public Simulator, public GradientSource {
  public:
   explicit IdealSimulator(SolverOptions options = {});
 
@@ -37,6 +42,10 @@ class IdealSimulator : public Simulator {
   const SolverOptions& options() const { return options_; }
   // Newton iterations of the most recent phase solved (0 for a linear network).
   int last_newton_iterations() const { return last_newton_iterations_; }
+
+  // dL/dp per edge at the free state (GradientSource). Networks with diodes: InputError
+  // "oracle.nonlinear" (their values are not learned and the companion is not differentiated here).
+  std::vector<double> loss_gradient(const Drive& free_drive, std::span<const double> targets) override;
 
  protected:
   void do_load(const Network& net) override;
@@ -50,16 +59,19 @@ class IdealSimulator : public Simulator {
   std::vector<double> solve_nodes(const Drive& drive, std::span<const double> clamp_volts,
                                   std::span<const double> nudge_amps);
   NodalSystem& system(bool outputs_held);
+  DeviceNewton& device_newton(bool outputs_held);
   State checked_state(std::vector<double> volts, const std::vector<double>& nudge_amps,
                       bool outputs_held, Phase phase) const;
 
   SolverOptions options_;
   std::optional<Network> net_;
   bool linear_ = true;
+  bool transistors_ = false;  // solved by DeviceNewton rather than NodalSystem
   // One system per held set; *_stale_ means its conductances are older than net_'s.
   // Held by pointer: Eigen factorisations cannot move, and the owner should.
   std::unique_ptr<NodalSystem> free_system_, clamped_system_;
   bool free_stale_ = true, clamped_stale_ = true;
+  std::unique_ptr<DeviceNewton> free_newton_, clamped_newton_;
   int last_newton_iterations_ = 0;
 };
 

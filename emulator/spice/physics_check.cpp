@@ -49,6 +49,10 @@ double spice_kcl_residual_amps(const Network& net, const State& s, double gmin_s
                          : s.edge_amps[j];
     out[e.a] += i;
     out[e.b] -= i;
+    if (e.kind == ElementKind::Transistor) {  // gmin across each channel-to-body junction
+      out[e.a] += gmin_siemens * s.node_volts[e.a];
+      out[e.b] += gmin_siemens * s.node_volts[e.b];
+    }
     max_edge = std::max(max_edge, std::abs(i));
   }
   std::vector<char> held(n, 0);

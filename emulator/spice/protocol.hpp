@@ -31,7 +31,7 @@ namespace spiceloop::protocol {
 enum class MessageType : std::uint32_t {
   // parent -> worker
   LoadNetwork = 1,      // Network: stored; ngspice loads a circuit lazily, at the next Solve
-  SetConductances = 2,  // std::vector<double>: siemens per edge (diodes ignored), as Network::set_conductances
+  SetConductances = 2,  // std::vector<double>: per edge siemens or gate volts (diodes ignored), as Network::set_conductances
   SetOptions = 3,       // SolverOptions; the next Solve reloads its circuit
   Solve = 4,            // Drive: sets the sources, runs `op`, replies Result with node voltages
   Fault = 5,            // WorkerFault: test hook
@@ -133,7 +133,8 @@ concept Is = std::same_as<std::remove_const_t<M>, T>;
 template <Is<Edge> M, class V>
 void fields(M& e, V&& v) {
   v(e.name), v(e.a), v(e.b), v(e.kind), v(e.trainable), v(e.siemens), v(e.min_siemens), v(e.max_siemens),
-      v(e.taps), v(e.r_ab_ohms), v(e.r_wiper_ohms), v(e.code), v(e.is_amps), v(e.emission);
+      v(e.taps), v(e.r_ab_ohms), v(e.r_wiper_ohms), v(e.code), v(e.is_amps), v(e.emission), v(e.gate_volts),
+      v(e.min_gate_volts), v(e.max_gate_volts), v(e.k_amps_per_volt2), v(e.threshold_volts), v(e.lambda_per_volt);
 }
 template <Is<Input> M, class V>
 void fields(M& in, V&& v) {
@@ -170,7 +171,9 @@ struct EnumLimit {
   std::uint32_t last;
   const char* name;
 };
-constexpr EnumLimit enum_limit(ElementKind) { return {static_cast<std::uint32_t>(ElementKind::Diode), "element kind"}; }
+constexpr EnumLimit enum_limit(ElementKind) {
+  return {static_cast<std::uint32_t>(ElementKind::Transistor), "element kind"};
+}
 constexpr EnumLimit enum_limit(Phase) { return {static_cast<std::uint32_t>(Phase::Twin), "phase"}; }
 constexpr EnumLimit enum_limit(ErrorClass) { return {static_cast<std::uint32_t>(ErrorClass::Simulation), "error class"}; }
 constexpr EnumLimit enum_limit(WorkerFault) {

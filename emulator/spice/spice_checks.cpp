@@ -62,6 +62,11 @@ void require_edge_values(const Network& net) {
           throw InputError("spice.bad_value", where, "digipot needs taps >= 1, 0 <= code < taps, r_ab > 0, r_wiper >= 0 and a positive resistance");
         break;
       case ElementKind::Diode: break;
+      case ElementKind::Transistor:
+        if (!std::isfinite(e.gate_volts) || !positive_finite(e.k_amps_per_volt2) || !std::isfinite(e.threshold_volts) ||
+            !(std::isfinite(e.lambda_per_volt) && e.lambda_per_volt >= 0.0))
+          throw InputError("spice.bad_value", where, "transistor needs a finite gate voltage, K > 0, a finite V_T and lambda >= 0");
+        break;
     }
   }
 }
@@ -84,7 +89,10 @@ void check_network_for_spice(const Network& net) {
 
 void check_conductances_for_spice(const Network& net, std::span<const double> siemens) {
   for (size_t j = 0; j < siemens.size(); ++j)
-    if (net.edges[j].is_linear() && !usable_siemens(siemens[j]))
+    if (net.edges[j].kind == ElementKind::Transistor && !std::isfinite(siemens[j]))
+      throw InputError("spice.bad_value", "edge '" + net.edges[j].name + "'",
+                       "gate voltage must be finite, got " + format_double(siemens[j]));
+    else if (net.edges[j].is_linear() && !usable_siemens(siemens[j]))
       throw InputError("spice.bad_value", "edge '" + net.edges[j].name + "'",
                        "conductance must be positive and finite, got " + format_double(siemens[j]));
 }

@@ -29,6 +29,7 @@ double mobility(Parameter p, double k) {
     case Parameter::Conductance: return 1.0;
     case Parameter::Resistance: return k * k * k * k;
     case Parameter::LogConductance: return k * k;
+    case Parameter::GateVoltage: return 1.0;  // not a sweep axis (sweep_spec.cpp): dV_G = alpha g
   }
   return 1.0;
 }

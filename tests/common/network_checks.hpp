@@ -37,6 +37,12 @@ inline void require_same_network(const Network& x, const Network& y) {
     CHECK(a.code == b.code);
     CHECK(a.is_amps == b.is_amps);
     CHECK(a.emission == b.emission);
+    CHECK(a.gate_volts == b.gate_volts);
+    CHECK(a.min_gate_volts == b.min_gate_volts);
+    CHECK(a.max_gate_volts == b.max_gate_volts);
+    CHECK(a.k_amps_per_volt2 == b.k_amps_per_volt2);
+    CHECK(a.threshold_volts == b.threshold_volts);
+    CHECK(a.lambda_per_volt == b.lambda_per_volt);
   }
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "emulator/network/generators.hpp"
 #include "emulator/network/network.hpp"
 
 namespace spiceloop::test {
@@ -233,6 +234,23 @@ inline Network diode_circuit() {
 inline std::vector<double> scaled(std::vector<double> k, double c) {
   for (double& x : k) x *= c;
   return k;
+}
+
+// A 4 x 4 periodic lattice of the lab's transistors (the CLLN geometry), gates drawn by seed in
+// [gate_lo, gate_hi] V, inputs and outputs drawn by seed, one input voltage per input.
+inline Network transistor_lattice(std::uint64_t seed, double gate_lo, double gate_hi, int outputs,
+                                  std::vector<double> input_volts) {
+  LatticeOptions o;
+  o.width = o.height = 4;
+  o.periodic = true;
+  o.input_count = static_cast<int>(input_volts.size());
+  o.output_count = outputs;
+  o.input_volts = std::move(input_volts);
+  o.seed = seed;
+  o.edge.kind = ElementKind::Transistor;
+  o.edge.low = gate_lo;
+  o.edge.high = gate_hi;
+  return make_lattice(o);
 }
 
 }  // namespace spiceloop::test

@@ -77,6 +77,11 @@ TEST_CASE("bundled netlists: the generated examples are what their specs give") 
            "inputs":["n1_1","n3_2"],"outputs":["n2_3"],"seed":3,
            "edge":{"ohms":{"min":1000,"max":100000},"min_ohms":1000,"max_ohms":100000}})",
        16, 32, false},
+      {"clln4x4.json",
+       R"({"generator":"lattice","name":"clln4x4","width":4,"height":4,"periodic":true,
+           "inputs":["n1_1","n3_1","n1_3","n3_3"],"outputs":["n2_2"],"seed":11,"input_volts":[0.45,0,0.45,0],
+           "edge":{"kind":"transistor","gate_volts":{"min":4.5,"max":5.5}}})",
+       16, 32, false},
   };
   for (const auto& c : cases) {
     INFO(c.file);

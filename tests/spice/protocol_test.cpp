@@ -58,6 +58,10 @@ Network every_kind() {
   net.edges[0].siemens = 1.0 / 3.0;
   net.edges[0].trainable = false;
   net.edges[2].min_siemens = std::numeric_limits<double>::denorm_min();
+  Edge& t = net.edges[3];  // a transistor with every model value off its default
+  t.kind = ElementKind::Transistor;
+  t.gate_volts = 4.0 / 3.0, t.min_gate_volts = 0.8, t.max_gate_volts = 7.5;
+  t.k_amps_per_volt2 = 5.2e-4, t.threshold_volts = 0.7, t.lambda_per_volt = 0.01;
   return net;
 }
 
@@ -173,6 +177,7 @@ TEST_CASE("ngspice protocol: the byte layout of every payload is the documented 
                            .u32(1).str("R1").i32(1).i32(2).u32(0).u32(1)
                            .f64(e.siemens).f64(e.min_siemens).f64(e.max_siemens)
                            .i32(0).f64(0.0).f64(0.0).i32(0).f64(0.0).f64(1.0)
+                           .f64(0.0).f64(0.0).f64(0.0).f64(0.0).f64(0.0).f64(0.0)  // transistor fields
                            .u32(1).i32(1).f64(1.0)
                            .u32(1).i32(2)
                            .out);
@@ -194,7 +199,7 @@ TEST_CASE("ngspice protocol: a malformed payload is a ProtocolError", "[protocol
     CHECK_THROWS_WITH(decode<WorkerFault>(Bytes().u32(4).out), "bad worker fault");
     CHECK_THROWS_WITH(decode<ErrorReply>(Bytes().u32(2).str("").str("").str("").out), "bad error class");
     Network net = test::divider();
-    net.edges[0].kind = static_cast<ElementKind>(3);
+    net.edges[0].kind = static_cast<ElementKind>(4);  // one past Transistor
     CHECK_THROWS_WITH(decode<Network>(encode(net)), "bad element kind");
   }
   SECTION("a node index out of range") {

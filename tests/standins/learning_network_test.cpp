@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "drivers/standins/learning_network/learning_network.hpp"
 #include "emulator/learning/config.hpp"
@@ -229,7 +230,7 @@ TEST_CASE("learning network: EDGE:CODE sets the bench's wipers and NODE:VOLT? an
   CHECK(rig("EDGE:CODE? (@16,1,2,3,4)") == "+10,+64,+64,+64,+34");
   CHECK(rig.bench.digipot_code(2) == 64);
   rig("EDGE:COND 20 uS,(@5)");
-  CHECK(rig("EDGE:CODE? (@5)") == "+" + std::to_string(digipot_nearest_code(rig.bench.network().edges[4], 20e-6)));
+  CHECK(rig("EDGE:CODE? (@5)") == fmt::format("+{}", digipot_nearest_code(rig.bench.network().edges[4], 20e-6)));
   rig("EDGE:CODE 128,(@1)");
   CHECK(rig("SYST:ERR?") == "-222,\"Data out of range;code 128 outside 0..127 of edge 1 (e0)\"");
   rig("LEAR:ETA 0.4");

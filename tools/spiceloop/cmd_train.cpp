@@ -95,7 +95,8 @@ void run(const TrainArgs& a) {
     fmt::print("train loss {:.4e}, test loss {:.4e} at the start; no evaluation since (--resume continues)\n",
                r.initial.train_loss, r.initial.test_loss);
   }
-  fmt::print("Q = sum k^2: {:.6e} -> {:.6e} S^2\n", r.q_initial, r.q_final);
+  if (r.q_initial > 0.0)  // transistor networks learn gates: their candidates are in metrics.jsonl
+    fmt::print("Q = sum k^2: {:.6e} -> {:.6e} S^2\n", r.q_initial, r.q_final);
   if (r.identity_max_relative)
     fmt::print("identity residual |2 k.dk + alpha nu S| / scale, max over steps: {:.2e}\n", *r.identity_max_relative);
   fmt::print("results in {}\n", r.out_dir.string());

@@ -1,5 +1,6 @@
-// spiceloop perf train: CL steps per second on the 16-edge lab network and on crossbars, on both
-// backends, with the ngspice/ideal ratio and each step's cost against its two bare solves.
+// spiceloop perf train: CL steps per second on the 16-edge lab network, the 4 x 4 transistor
+// lattice (learning gate voltages) and crossbars, on both backends, with the ngspice/ideal ratio
+// and each step's cost against its two bare solves.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -17,19 +18,24 @@ namespace spiceloop::cli {
 namespace {
 
 std::vector<PerfCase> cases(const PerfArgs& a) {
-  std::vector<PerfCase> out{{"lab16 (16 edges)", load_network_file(bundled_file("netlists/lab16.json").string())}};
+  std::vector<PerfCase> out{{"lab16 (16 edges)", load_network_file(bundled_file("netlists/lab16.json").string())},
+                            {"clln4x4 (32 NMOS)", load_network_file(bundled_file("netlists/clln4x4.json").string())}};
   for (int n : a.sizes) out.push_back(crossbar_case(n));
   return out;
 }
 
 // Allostery by CL, one sample per step: the lab's clocked update.
 TrainConfig config_for(const Network& net) {
-  const nlohmann::json doc = {{"network", network_to_json(net)},
-                              {"task", {{"kind", "allostery"}}},
-                              {"rule", {{"kind", "cl"}, {"eta", 0.5}, {"convention", "code"}}},
-                              {"alpha", 1e-7},
-                              {"epochs", 1000000000},
-                              {"seed", 1}};
+  nlohmann::json doc = {{"network", network_to_json(net)},
+                        {"task", {{"kind", "allostery"}}},
+                        {"rule", {{"kind", "cl"}, {"eta", 0.5}, {"convention", "code"}}},
+                        {"alpha", 1e-7},
+                        {"epochs", 1000000000},
+                        {"seed", 1}};
+  if (!net.is_linear() && net.edges.front().kind == ElementKind::Transistor) {
+    doc["update"] = {{"parameter", "gate_voltage"}};
+    doc["alpha"] = 1e-3;  // volts per V^2: gates move by about a millivolt per step
+  }
   return parse_train_config(doc, ".", "perf");
 }
 

@@ -24,7 +24,7 @@ void accumulate(double eta, double c, const Network& net, const State& free, con
   const double scale = -weight * c / eta;
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     const Edge& e = net.edges[j];
-    if (!e.trainable || !e.is_linear()) continue;
+    if (!e.trainable || !e.has_value()) continue;
     const double f = free.edge_volts[j], k = clamped.edge_volts[j];
     // (k - f)(k + f) rather than k^2 - f^2: exact zero for equal states, fewer cancelled digits.
     signal[j] += scale * ((k - f) * (k + f));

@@ -24,7 +24,7 @@ void accumulate(double beta, double c, const Network& net, const State& free, co
   const double scale = -weight * c / beta;
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     const Edge& e = net.edges[j];
-    if (!e.trainable || !e.is_linear()) continue;
+    if (!e.trainable || !e.has_value()) continue;
     const double f = free.edge_volts[j], n = nudged.edge_volts[j];
     signal[j] += scale * ((n - f) * (n + f));
   }
@@ -35,7 +35,7 @@ void accumulate_centered(double beta, double c, const Network& net, const State&
   const double scale = -weight * c / (2.0 * beta);
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     const Edge& e = net.edges[j];
-    if (!e.trainable || !e.is_linear()) continue;
+    if (!e.trainable || !e.has_value()) continue;
     const double p = plus.edge_volts[j], m = minus.edge_volts[j];
     signal[j] += scale * ((p - m) * (p + m));
   }

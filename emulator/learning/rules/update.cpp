@@ -23,6 +23,7 @@ const char* parameter_name(Parameter p) {
     case Parameter::Conductance: return "conductance";
     case Parameter::Resistance: return "resistance";
     case Parameter::LogConductance: return "log_conductance";
+    case Parameter::GateVoltage: return "gate_voltage";
   }
   return "?";
 }
@@ -42,6 +43,7 @@ double step_in_parameter(Parameter p, double k, double alpha_g) {
       return r > 0.0 ? 1.0 / r : std::numeric_limits<double>::infinity();
     }
     case Parameter::LogConductance: return std::exp(std::log(k) + alpha_g * k);
+    case Parameter::GateVoltage: return k + alpha_g;
   }
   return k;
 }
@@ -54,9 +56,14 @@ Updater::Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed)
     const Edge& e = net.edges[j];
     // Draw for every edge, trainable or not, so that a rate does not depend on other edges' flags.
     const double u = rng.uniform01();
-    if (!e.trainable || !e.is_linear()) continue;
+    if (!e.trainable || !e.has_value()) continue;
     if (spec.rate_spread > 0.0) rates_[j] = 1.0 + spec.rate_spread * (2.0 * u - 1.0);
     Bounds& b = bounds_[j];
+    if (e.kind == ElementKind::Transistor) {
+      b.lo_gate_volts = e.min_gate_volts;
+      b.hi_gate_volts = e.max_gate_volts;
+      continue;
+    }
     b.lo_siemens = lower_bound_siemens(e);
     b.hi_siemens = upper_bound_siemens(e);
     if (e.kind == ElementKind::Digipot) {
@@ -82,11 +89,25 @@ std::vector<double> Updater::apply(Network& net, std::span<const double> signal,
   std::vector<double> dk(net.edges.size(), 0.0);
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     Edge& e = net.edges[j];
-    if (!e.trainable || !e.is_linear()) continue;
+    if (!e.trainable || !e.has_value()) continue;
     if (spec_.desync_fraction < 1.0 && !(rng.uniform01() < spec_.desync_fraction)) continue;
     const Bounds& b = bounds_[j];
     const double k = e.siemens;
     const double g = signal[j];
+
+    if (e.kind == ElementKind::Transistor) {
+      const double v = e.gate_volts;
+      double step = 0.0;
+      if (spec_.mode == UpdateMode::Sign) {
+        if (std::abs(g) > spec_.sign_deadband) step = g > 0.0 ? alpha * rates_[j] : -alpha * rates_[j];
+      } else {
+        assert(spec_.mode == UpdateMode::Continuous);
+        step = alpha * rates_[j] * g;
+      }
+      e.gate_volts = std::clamp(v + step, b.lo_gate_volts, b.hi_gate_volts);
+      dk[j] = e.gate_volts - v;
+      continue;
+    }
 
     if (e.kind == ElementKind::Resistor) {
       assert(spec_.mode == UpdateMode::Continuous);

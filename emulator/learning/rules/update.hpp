@@ -7,6 +7,11 @@
 //   Resistance      p = R = 1/k dp = -alpha k^2 g        m = k^4   invariant sum R^2
 //   LogConductance  p = ln k    dp = alpha k g           m = k^2   invariant sum ln k
 // The discrete step is applied in p and mapped back (k = 1/R, k = exp(p)), then clipped.
+//   GateVoltage     p = V_G of a transistor edge: dV_G = alpha g, clipped to the gate bounds. With
+//                   the code convention this is the lab's dV_G = t_learn / (10 V R C) [(dV_F)^2 -
+//                   (dV_C)^2] for alpha = eta t_learn / (10 V R C) (Dillavou et al., PNAS 2024).
+//                   Sign mode moves each gate by alpha volts per clock towards sign(g).
+// Transistor edges learn only GateVoltage, and GateVoltage only transistor edges (config.hpp).
 //
 // Modes: Continuous sets the new conductance (a digipot edge takes its nearest tap); Quantised
 // rounds the new value to a digipot tap (nearest, or stochastically in resistance, which is affine
@@ -29,11 +34,11 @@ namespace spiceloop {
 
 enum class UpdateMode { Continuous, Quantised, Sign };
 enum class Rounding { Nearest, Stochastic };
-enum class Parameter { Conductance, Resistance, LogConductance };
+enum class Parameter { Conductance, Resistance, LogConductance, GateVoltage };
 
 const char* update_mode_name(UpdateMode m);  // "continuous", "quantised", "sign"
 const char* rounding_name(Rounding r);       // "nearest", "stochastic"
-const char* parameter_name(Parameter p);     // "conductance", "resistance", "log_conductance"
+const char* parameter_name(Parameter p);     // "conductance", "resistance", "log_conductance", "gate_voltage"
 
 struct UpdateSpec {
   UpdateMode mode = UpdateMode::Continuous;
@@ -52,7 +57,8 @@ class Updater {
   // Draws the per-edge rate factors from the seed's Rates stream.
   Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed);
 
-  // Applies one step to the trainable edges of net and returns the applied dk (siemens, per edge).
+  // Applies one step to the trainable edges of net and returns the applied change of each edge's
+  // value (siemens; volts for a transistor's gate).
   // Random draws (desync mask, stochastic rounding) come from rng in edge order.
   std::vector<double> apply(Network& net, std::span<const double> signal, double alpha, Rng& rng) const;
 
@@ -65,6 +71,7 @@ class Updater {
   struct Bounds {
     double lo_siemens = 0.0, hi_siemens = 0.0;
     int lo_code = 0, hi_code = 0;  // digipot: codes whose conductance lies within the bounds
+    double lo_gate_volts = 0.0, hi_gate_volts = 0.0;  // transistor
   };
   UpdateSpec spec_;
   std::vector<double> rates_;

@@ -15,6 +15,7 @@ namespace spiceloop {
 
 struct EvalRecord {  // losses and accuracies of one evaluation (accuracy < 0: not a classification)
   double train_loss = 0.0, test_loss = 0.0, train_accuracy = -1.0, test_accuracy = -1.0;
+  std::vector<double> error_modes;  // curve tasks, training set: mean, slope, curvature (V); not checkpointed
 };
 
 struct Checkpoint {
@@ -26,7 +27,7 @@ struct Checkpoint {
   int batch = 0;                  // batches done in the current epoch
   std::vector<int> order;         // the current epoch's sample order (valid when batch > 0)
   std::string rng;                // training Rng state
-  std::vector<double> siemens;    // per edge
+  std::vector<double> siemens;    // per edge: its value (Edge::value; gate volts for a transistor)
   std::vector<int> codes;         // per edge (digipots; 0 otherwise)
   std::uint64_t metrics_offset = 0;  // bytes of metrics.jsonl that belong to this state
   std::string metrics_digest;     // fingerprint of those bytes (metrics.hpp)

@@ -75,11 +75,21 @@ void check_edges(const Checkpoint& c, const CheckpointRun& run, const Checker& k
     const int code = c.codes[j];
     const std::string sj = "/siemens/" + std::to_string(j), cj = "/codes/" + std::to_string(j);
     const std::string edge = "edge " + e.name;
-    if (!e.trainable || !e.is_linear()) {
+    // A transistor's value is its gate voltage (Network::conductances()), every other edge's its siemens.
+    const bool gate = e.kind == ElementKind::Transistor;
+    if (!e.trainable || !e.has_value()) {
       // Training never moves these: any other value is an edit.
-      k.require(same_bits(g, e.siemens), sj,
-                fmt::format("{} is fixed at {} S, not {}", edge, format_double(e.siemens), format_double(g)));
+      const double fixed = gate ? e.gate_volts : e.siemens;
+      k.require(same_bits(g, fixed), sj,
+                fmt::format("{} is fixed at {} {}, not {}", edge, format_double(fixed), gate ? "V" : "S", format_double(g)));
       k.require(code == e.code, cj, fmt::format("{} is fixed at code {}, not {}", edge, e.code, code));
+      continue;
+    }
+    if (gate) {
+      k.require(std::isfinite(g) && g >= e.min_gate_volts && g <= e.max_gate_volts, sj,
+                fmt::format("{}: gate {} V lies outside its bounds [{}, {}] V", edge, format_double(g),
+                            format_double(e.min_gate_volts), format_double(e.max_gate_volts)));
+      k.require(code == e.code, cj, fmt::format("{} is a transistor: its code stays {}, not {}", edge, e.code, code));
       continue;
     }
     k.require(std::isfinite(g) && g > 0.0, sj, fmt::format("{}: conductance {} is not finite and positive", edge,

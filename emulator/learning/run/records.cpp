@@ -39,7 +39,7 @@ std::string identity_formula(const RuleSpec& r) {
 json header_record(const Trainer& t, const Simulator& sim, const Simulator* oracle) {
   const TrainConfig& c = t.config();
   int trainable = 0;
-  for (const Edge& e : t.network().edges) trainable += e.trainable && e.is_linear();
+  for (const Edge& e : t.network().edges) trainable += e.trainable && e.has_value();
   return {{"type", "header"},
           {"format", "spiceloop.metrics.v1"},
           {"rule", rule_name(c.rule.kind)},
@@ -83,12 +83,18 @@ json step_record(const StepReport& r, const char* convention, bool rate_weighted
             {"identity_relative", optional_number(r.identity_relative)},
             {"convention", convention}};
   if (rate_weighted) j["sum_k2_over_rate"] = r.after.sum_k2_over_rate;
+  if (r.sum_effective_siemens2) {  // transistor networks: the conserved-quantity candidates
+    j["sum_overdrive2"] = r.after.sum_overdrive2;
+    j["d_sum_overdrive2"] = r.after.sum_overdrive2 - r.before.sum_overdrive2;
+    j["sum_geff2"] = *r.sum_effective_siemens2;
+    j["cos_grad"] = optional_number(r.cos_gradient);
+  }
   return j;
 }
 
 json epoch_record(int epoch, std::int64_t step, const EvalRecord& e, const Invariants& v, std::optional<double> rate,
                   const char* convention) {
-  return {{"type", "epoch"},
+  json j = {{"type", "epoch"},
           {"epoch", epoch},
           {"step", step},
           {"train_loss", e.train_loss},
@@ -100,6 +106,10 @@ json epoch_record(int epoch, std::int64_t step, const EvalRecord& e, const Invar
           {"sum_ln_k", v.sum_ln_k},
           {"steps_per_s", optional_number(rate)},
           {"convention", convention}};
+  if (v.sum_overdrive2 > 0.0) j["sum_overdrive2"] = v.sum_overdrive2;
+  if (e.error_modes.size() == 3)
+    j["error_modes"] = {{"mean", e.error_modes[0]}, {"slope", e.error_modes[1]}, {"curvature", e.error_modes[2]}};
+  return j;
 }
 
 json eval_json(const EvalRecord& e) {

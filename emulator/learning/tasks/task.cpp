@@ -12,6 +12,7 @@ const char* task_name(TaskKind k) {
     case TaskKind::Regression: return "regression";
     case TaskKind::Iris: return "iris";
     case TaskKind::Xor: return "xor";
+    case TaskKind::Curve: return "curve";
   }
   return "?";
 }
@@ -22,6 +23,7 @@ int TaskSpec::train_size() const {
     case TaskKind::Regression:
     case TaskKind::Iris: return train_samples;
     case TaskKind::Xor: return 4;
+    case TaskKind::Curve: return samples;
   }
   return 0;
 }
@@ -39,6 +41,7 @@ Dataset make_dataset(const TaskSpec& spec, const Network& net, std::uint64_t see
     case TaskKind::Regression: return tasks::regression(spec, net, seed);
     case TaskKind::Iris: return tasks::iris(spec, net, seed);
     case TaskKind::Xor: return tasks::xor_gate(spec, net);
+    case TaskKind::Curve: return tasks::curve(spec, net);
   }
   return {};
 }

@@ -16,13 +16,13 @@
 
 namespace spiceloop {
 
-enum class TaskKind { Allostery, Regression, Iris, Xor };
+enum class TaskKind { Allostery, Regression, Iris, Xor, Curve };
 // Argmax: the class is the highest output. Nearest: the class whose target vector is nearest to
 // the outputs (per-class targets; with ordinal targets this avoids the masking of the middle class
 // that one-hot targets suffer in a linear network). Threshold: one output, class 1 above it.
 enum class Readout { None, Argmax, Nearest, Threshold };
 
-const char* task_name(TaskKind k);  // "allostery", "regression", "iris", "xor"
+const char* task_name(TaskKind k);  // "allostery", "regression", "iris", "xor", "curve"
 
 struct TaskSpec {
   TaskKind kind = TaskKind::Allostery;
@@ -41,6 +41,7 @@ struct TaskSpec {
   std::vector<double> targets_volts;
   // Regression: T_o = sum_i coefficients[o][i] V_i + offset_volts[o] over the two driven inputs;
   // empty means drawn from the seed (coefficients uniform in [0.1, 0.4], offsets 0).
+  // Curve: one row [a, b, c], T = a + b x + c x^2 (volts) for every output, x on the first input.
   std::vector<std::vector<double>> coefficients;
   std::vector<double> offset_volts;
   std::filesystem::path data_path;  // Iris CSV
@@ -64,12 +65,19 @@ struct Dataset {
   Readout readout = Readout::None;
   double threshold_volts = 0.0;     // Threshold readout: class 1 above it
   std::vector<std::vector<double>> class_targets;  // Nearest readout: per class, per output
+  std::optional<std::pair<double, double>> curve_input_volts;  // Curve: the range x sweeps
 };
 
 // Builds the data set; throws InputError (pointer under /task) when the network does not fit.
 Dataset make_dataset(const TaskSpec& spec, const Network& net, std::uint64_t seed);
 
 double sample_loss(const Network& net, const State& free, const Sample& s);
+
+// Curve tasks: the output error V_O - T (mean over outputs) projected by least squares on the
+// Legendre polynomials P0, P1, P2 of the input scaled to [-1, 1]: {mean, slope, curvature} in
+// volts. Empty for other tasks. states[i] is the free state of samples[i].
+std::vector<double> error_modes(const Dataset& d, const Network& net, std::span<const Sample> samples,
+                                std::span<const State> states);
 // Whether the free state reads as the sample's class; Readout::None never counts.
 bool sample_correct(const Dataset& d, const Network& net, const State& free, const Sample& s);
 
@@ -79,6 +87,7 @@ Dataset allostery(const TaskSpec& spec, const Network& net, std::uint64_t seed);
 Dataset regression(const TaskSpec& spec, const Network& net, std::uint64_t seed);
 Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed);
 Dataset xor_gate(const TaskSpec& spec, const Network& net);
+Dataset curve(const TaskSpec& spec, const Network& net);
 
 struct IrisRow { double features[4]; int label; };
 std::vector<IrisRow> read_iris_csv(const std::filesystem::path& path);  // throws InputError

@@ -72,11 +72,14 @@ void Session::set_conductances(const std::vector<double>& siemens) {
   if (!net_) throw InputError(protocol::kBadRequest, "", "no network loaded");
   if (siemens.size() != net_->edges.size())
     throw InputError(protocol::kBadRequest, "conductances", "one value per edge expected");
-  for (size_t j = 0; j < siemens.size(); ++j)
+  for (size_t j = 0; j < siemens.size(); ++j) {
     if (net_->edges[j].is_linear() && !(std::isfinite(siemens[j]) && siemens[j] > 0.0 &&
                                         std::isfinite(1.0 / siemens[j])))
       throw InputError(protocol::kBadRequest, "edge " + net_->edges[j].name,
                        "conductance must be finite and positive");
+    if (net_->edges[j].kind == ElementKind::Transistor && !std::isfinite(siemens[j]))
+      throw InputError(protocol::kBadRequest, "edge " + net_->edges[j].name, "gate voltage must be finite");
+  }
   net_->set_conductances(siemens);
 }
 
@@ -102,8 +105,11 @@ Session::Values Session::values_for(const Drive& d) const {
   const Network& net = *net_;
   Values v;
   v.ohms.resize(net.edges.size(), 0.0);
-  for (size_t j = 0; j < net.edges.size(); ++j)
+  v.gate_volts.resize(net.edges.size(), 0.0);
+  for (size_t j = 0; j < net.edges.size(); ++j) {
     if (net.edges[j].is_linear()) v.ohms[j] = deck_ohms(net.edges[j]);
+    if (net.edges[j].kind == ElementKind::Transistor) v.gate_volts[j] = net.edges[j].gate_volts;
+  }
   v.input_volts.resize(net.inputs.size());
   for (size_t i = 0; i < net.inputs.size(); ++i)
     v.input_volts[i] = d.input_volts.empty() ? net.inputs[i].volts : d.input_volts[i];
@@ -153,6 +159,8 @@ std::uint32_t Session::alter_changed(const Values& want) {
   for (int j = 0; j < net.edge_count(); ++j)
     if (net.edges[j].is_linear() && want.ohms[j] != applied_.ohms[j])
       for (int c = 0; c < copies; ++c) batch.add(spice_element(net, j, c), nullptr, want.ohms[j]);
+  for (int j = 0; j < net.edge_count(); ++j)  // one gate source per edge, shared by the twin copies
+    if (want.gate_volts[j] != applied_.gate_volts[j]) batch.add(spice_gate_source(net, j), nullptr, want.gate_volts[j]);
   for (int i = 0; i < static_cast<int>(want.input_volts.size()); ++i)
     if (want.input_volts[i] != applied_.input_volts[i])
       for (int c = 0; c < copies; ++c) batch.add(spice_input_source(i, c), nullptr, want.input_volts[i]);

@@ -34,7 +34,8 @@ class Session {
  private:
   // Every value a solve may alter, in the units ngspice takes.
   struct Values {
-    std::vector<double> ohms;           // per edge; diode entries unused
+    std::vector<double> ohms;           // per edge; diode and transistor entries unused
+    std::vector<double> gate_volts;     // per edge; transistor entries only
     std::vector<double> input_volts;    // per input
     std::vector<double> output_values;  // per output: clamp volts, nudge amps, or twin eta*target
     double twin_gain = 0.0;             // twin: 1 - eta
