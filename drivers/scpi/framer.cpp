@@ -20,15 +20,16 @@ void LineFramer::end_line(std::vector<Frame>& out) {
   state_ = State::Text;
 }
 
+void LineFramer::overrun(std::vector<Frame>& out) {
+  out.push_back({Frame::Kind::Overrun, {}});
+  buffer_.clear();
+  discarding_ = true;
+  state_ = State::Text;
+}
+
 void LineFramer::append(char c, std::vector<Frame>& out) {
   if (discarding_) return;
-  if (buffer_.size() >= max_line_bytes_) {
-    out.push_back({Frame::Kind::Overrun, {}});
-    buffer_.clear();
-    discarding_ = true;
-    state_ = State::Text;
-    return;
-  }
+  if (buffer_.size() >= max_line_bytes_) return overrun(out);
   buffer_.push_back(c);
 }
 
@@ -45,11 +46,16 @@ void LineFramer::feed(std::string_view bytes, std::vector<Frame>& out) {
         continue;
       case State::BlockDigits:
         if (c >= '0' && c <= '9') {
-          // Saturate: a length beyond the line limit ends in an overrun anyway.
-          if (block_left_ <= max_line_bytes_) block_left_ = block_left_ * 10 + static_cast<std::size_t>(c - '0');
+          block_left_ = block_left_ * 10 + static_cast<std::size_t>(c - '0');
           append(c, out);
-          if (state_ == State::BlockDigits && --digits_left_ == 0)
-            state_ = block_left_ == 0 ? State::Text : State::BlockBytes;
+          if (state_ != State::BlockDigits) continue;
+          // More digits only make the length larger: a block that cannot fit is refused now, so
+          // the lines after it are read as lines, not swallowed as block data.
+          if (buffer_.size() + block_left_ > max_line_bytes_) {
+            overrun(out);
+            continue;
+          }
+          if (--digits_left_ == 0) state_ = block_left_ == 0 ? State::Text : State::BlockBytes;
           continue;
         }
         state_ = State::Text;  // malformed block: the parser reports it

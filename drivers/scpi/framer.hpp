@@ -5,7 +5,10 @@
 // a `#` inside a quoted string starts no block. A `\n` always ends a quoted string.
 // A message longer than max_line_bytes yields one Overrun frame (-363 "Input buffer overrun") and
 // the rest of it, up to the next `\n`, is discarded: the buffer never holds more than
-// max_line_bytes, whatever the input. Pure code: no I/O, no threads.
+// max_line_bytes, whatever the input. A block header announcing more than fits in max_line_bytes
+// overruns as soon as its length digits say so, and framing resumes at the next `\n` (the bytes
+// it announced are not waited for: they would swallow the commands that follow).
+// Pure code: no I/O, no threads.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -36,6 +39,7 @@ class LineFramer {
   enum class State { Text, Quote, Hash, BlockDigits, BlockBytes };
   void append(char c, std::vector<Frame>& out);
   void end_line(std::vector<Frame>& out);
+  void overrun(std::vector<Frame>& out);
 
   std::size_t max_line_bytes_;
   std::string buffer_;

@@ -68,5 +68,25 @@ TEST_CASE("framer: a line of exactly the limit passes, one byte more overruns") 
 TEST_CASE("framer: a block length beyond the limit overruns instead of waiting forever") {
   LineFramer f(64);
   auto frames = f.feed("D #9999999999\n" + std::string(100, 'x') + "\nok\n");
-  CHECK(messages(frames) == std::vector<std::string>{"<overrun>", "ok"});
+  // The header overruns at once; the 100-byte line after it is a line of its own, too long too.
+  CHECK(messages(frames) == std::vector<std::string>{"<overrun>", "<overrun>", "ok"});
+}
+
+TEST_CASE("framer: a block header announcing more than the limit overruns at once and resynchronises at the next newline") {
+  // Regression: #9999999999 used to swallow the next 64 KiB of commands as block data.
+  LineFramer f;
+  std::string bytes = "VOLT #9999999999\n";
+  for (int i = 0; i < 11000; ++i) bytes += "L" + std::to_string(i) + "\n";
+  const auto frames = f.feed(bytes);
+  REQUIRE(frames.size() == 11001);
+  CHECK(frames[0].kind == Frame::Kind::Overrun);
+  for (int i = 0; i < 11000; ++i) REQUIRE(frames[static_cast<std::size_t>(i) + 1].message == "L" + std::to_string(i));
+  CHECK_FALSE(f.discarding());
+}
+
+TEST_CASE("framer: a block that fills the limit exactly passes whole, one byte more overruns") {
+  LineFramer f(12);
+  CHECK(messages(f.feed("D #17abc\ndef\nok\n")) == std::vector<std::string>{"D #17abc\ndef", "ok"});
+  CHECK(messages(f.feed("D #18abc\ndefg\nok\n")) == std::vector<std::string>{"<overrun>", "defg", "ok"});
+  CHECK(messages(f.feed("D #19abcdefghi\nok\n")) == std::vector<std::string>{"<overrun>", "ok"});
 }

@@ -46,6 +46,19 @@ TEST_CASE("robustness: a 1 MB line with no newline overruns once, with bounded m
   CHECK(d.next_error() == "+0,\"No error\"");
 }
 
+TEST_CASE("robustness: an oversized block header answers -363 at once and every following line runs") {
+  // Regression: VOLT #9999999999 announced 10 GB and swallowed 64 KiB of the commands after it.
+  DemoSource d;
+  std::string bytes = "VOLT #9999999999\n";
+  for (int i = 0; i < 11000; ++i) bytes += "*OPC?\n";
+  d.session.feed(bytes);
+  const std::string out = d.session.take_output();
+  CHECK(out.size() == 2 * 11000);
+  CHECK(out.find_first_not_of("1\n") == std::string::npos);
+  CHECK(d.next_error() == "-363,\"Input buffer overrun\"");
+  CHECK(d.next_error() == "+0,\"No error\"");
+}
+
 TEST_CASE("robustness: NUL bytes are an invalid character and the next line still works") {
   DemoSource d;
   d.session.feed(std::string("\0\0\0\n*IDN\0?\nVOLT?\n", 17));
