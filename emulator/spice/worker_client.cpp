@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -35,6 +37,48 @@ std::string describe_status(int status) {
 }
 
 }  // namespace
+
+// What the reaper thread of one worker shares with its client.
+struct WorkerClient::Reaper {
+  std::mutex mutex;
+  std::condition_variable done;
+  bool reaped = false;
+  bool expected = false;  // the client quit or killed it: no warning
+  int status = 0;
+
+  // kill() only while the pid is ours: not yet reaped (a zombie's pid is not reused).
+  void signal(pid_t pid, int sig) {
+    std::lock_guard lock(mutex);
+    if (!reaped) ::kill(pid, sig);
+  }
+
+  static void run(const std::shared_ptr<Reaper>& self, pid_t pid) noexcept {
+    siginfo_t info{};
+    int r = 0;
+    do {
+      r = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT);
+    } while (r < 0 && errno == EINTR);
+    int status = 0;
+    bool expected = false;
+    {
+      std::lock_guard lock(self->mutex);
+      // ECHILD: SIGCHLD is ignored (the kernel reaped it) or someone else waited for it.
+      if (r == 0)
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+      self->reaped = true;
+      self->status = status;
+      expected = self->expected;
+    }
+    self->done.notify_all();
+    if (!expected) {
+      try {
+        log::warn("ngspice worker {} {}; a fresh worker starts with the next request", pid, describe_status(status));
+      } catch (...) {
+      }
+    }
+  }
+};
 
 WorkerClient::WorkerClient(WorkerOptions options) : options_(std::move(options)) {
   if (options_.executable.empty()) options_.executable = ngspice_worker_path();
@@ -70,6 +114,19 @@ void WorkerClient::start() {
   }
   pid_ = pid;
   fd_ = sv[0];
+  reaper_ = std::make_shared<Reaper>();
+  try {
+    reaper_thread_ = std::thread(&Reaper::run, reaper_, pid);
+  } catch (...) {
+    ::kill(pid, SIGKILL);  // no thread to reap it: do it here, so nothing is left behind
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    close(sv[0]);
+    pid_ = -1;
+    fd_ = -1;
+    reaper_.reset();
+    throw SimulationError("spice.worker_start", exe, "cannot start the thread that supervises the ngspice worker");
+  }
   inbuf_.clear();
   lines_.clear();
   ++starts_;
@@ -203,26 +260,27 @@ std::vector<protocol::Frame> WorkerClient::exchange(const std::vector<protocol::
 
 void WorkerClient::reap(bool kill_first) noexcept {
   if (pid_ <= 0) return;
-  if (kill_first) ::kill(pid_, SIGKILL);
+  {
+    std::lock_guard lock(reaper_->mutex);
+    // A worker that had died by itself stays reported (died() names its signal); one we end is not.
+    if (!reaper_->reaped) reaper_->expected = true;
+  }
+  if (kill_first) reaper_->signal(pid_, SIGKILL);
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
   }
-  int status = 0;
-  // After EOF the worker is exiting; give it a moment, then make sure.
-  const Clock::time_point give_up = Clock::now() + std::chrono::seconds(2);
-  for (;;) {
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_ || (r < 0 && errno != EINTR)) break;  // ECHILD: SIGCHLD ignored, already reaped
-    if (r == 0 && Clock::now() > give_up) {
-      ::kill(pid_, SIGKILL);
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-      break;
+  {
+    // After EOF or Quit the worker is exiting; give it a moment, then make sure.
+    std::unique_lock lock(reaper_->mutex);
+    if (!reaper_->done.wait_for(lock, std::chrono::seconds(2), [&] { return reaper_->reaped; })) {
+      ::kill(pid_, SIGKILL);  // under the mutex: not yet reaped, so still our child
+      reaper_->done.wait(lock, [&] { return reaper_->reaped; });
     }
-    if (r == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    exit_status_ = reaper_->status;
   }
-  exit_status_ = status;
+  if (reaper_thread_.joinable()) reaper_thread_.join();
+  reaper_.reset();
   pid_ = -1;
   inbuf_.clear();
 }

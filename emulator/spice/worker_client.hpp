@@ -4,6 +4,11 @@
 // deadline (a hung worker is killed), and a dead worker is reaped (no zombies). The worker runs in
 // its own process group (a terminal's Ctrl-C is the parent's to handle). After a death the client
 // is simply not running; start() makes a fresh one.
+// Reaping: each worker has a reaper thread blocked in waitid() on that one pid, so a worker killed
+// from outside is reaped at once (not when its circuit kind is next used) and its death logged at
+// warn level. No signal handler is installed, SIGCHLD's disposition is left as the program set it,
+// and no other child of the program is waited for. The reaper waits for the exit without reaping
+// (WNOWAIT), then reaps under the mutex every kill() takes: a signal never reaches a reused pid.
 // Failures throw SimulationError: spice.worker_crashed (death, EOF, controlled exit),
 // spice.worker_timeout, spice.worker_start, spice.unsafe_init; error replies rethrow as the
 // InputError or SimulationError the worker reported, with ngspice's lines.
@@ -13,7 +18,9 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "emulator/spice/protocol.hpp"
@@ -55,8 +62,11 @@ class WorkerClient {
   protocol::Frame read_frame(std::chrono::steady_clock::time_point deadline);
   [[noreturn]] void died(const std::string& how);
   void reap(bool kill_first) noexcept;
+  struct Reaper;
 
   WorkerOptions options_;
+  std::shared_ptr<Reaper> reaper_;  // shared with the reaper thread of the running worker
+  std::thread reaper_thread_;
   pid_t pid_ = -1;
   int fd_ = -1;
   int starts_ = 0;

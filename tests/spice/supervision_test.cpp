@@ -85,6 +85,24 @@ TEST_CASE("ngspice: a worker killed with SIGKILL is replaced and keeps the lates
   CHECK(sim.counters().worker_restarts == 1);
 }
 
+TEST_CASE("ngspice: a worker killed from outside is reaped at once, before its circuit kind is used again",
+          "[ngspice]") {
+  // Regression: a killed worker stayed a zombie until the next request of its kind (once 30 minutes).
+  NgspiceSimulator sim;
+  sim.load(test::divider());
+  check_divider_answer(sim, 0.75);
+  const pid_t first = sim.worker_pid();
+  REQUIRE(::kill(first, SIGKILL) == 0);
+  char state = 'R';
+  for (int i = 0; i < 2000 && state != '\0'; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    state = process_state(first);
+  }
+  CHECK(state == '\0');  // gone: not a zombie, and nothing else asked the simulator
+  CHECK(error_id_of(sim, Drive{}) == "spice.worker_crashed");
+  check_divider_answer(sim, 0.75);
+}
+
 TEST_CASE("ngspice: an immediate abort between requests is noticed at the next one", "[ngspice]") {
   NgspiceSimulator sim;
   sim.load(test::divider());
