@@ -256,7 +256,9 @@ struct ScpiClient::Impl {
 
 ScpiClient::ScpiClient(VisaAddress address, ClientOptions options)
     : impl_(std::make_unique<Impl>(std::move(address), options)) {
-  impl_->connect(Clock::now() + options.timeout, "");
+  const auto deadline = Clock::now() + options.timeout;
+  impl_->connect(deadline, "");
+  if (options.clear_on_connect) impl_->send("*CLS", deadline);
 }
 ScpiClient::ScpiClient(std::string_view visa_address, ClientOptions options)
     : ScpiClient(VisaAddress::parse(visa_address), options) {}

@@ -3,7 +3,11 @@
 // answer share one deadline); a call that runs out of time drops the connection, because a late
 // answer would otherwise be read as the answer to the next query. Any dropped connection (timeout,
 // peer closed, garbled block) is re-opened by the next call, so one stuck query costs one error,
-// not the session. The constructor connects at once, so a wrong address fails early.
+// not the session. The constructor connects at once, so a wrong address fails early, and sends
+// *CLS (unless options.clear_on_connect is false): the error queue and event registers are the
+// instrument's, shared by every client, so an error another client left there would otherwise be
+// read as ours by the first check_errors(). A reconnect does not clear: after a refused query times
+// out, check_errors() on the new connection is how its error is found.
 //
 // Messages go out with one trailing "\n"; answers are read up to "\n" (a "\r" before it is
 // dropped). Blocks `#<d><len><bytes>` are read by length, so their bytes may hold "\n".
@@ -29,6 +33,7 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{5000};
   std::size_t max_answer_bytes = 64u << 20;  // a longer line or block is Malformed, memory stays bounded
   std::size_t max_error_reads = 64;          // SYST:ERR? reads per drain (queues hold 20 + overflow)
+  bool clear_on_connect = true;              // *CLS once connected in the constructor
 };
 
 class ScpiClient {

@@ -150,7 +150,7 @@ class RawServer {
   enum class Mode {
     Silent,         // accepts and never reads or answers
     CloseOnAccept,  // accepts and closes at once
-    Reply,          // answers every line it reads with `reply`, verbatim
+    Reply,          // answers every line holding a '?' with `reply`, verbatim (a command: nothing)
   };
 
   explicit RawServer(Mode mode, std::string reply = {})
@@ -187,8 +187,9 @@ class RawServer {
     boost::asio::async_read_until(peer->socket, boost::asio::dynamic_buffer(peer->buffer), '\n',
                                   [this, peer](boost::system::error_code ec, std::size_t n) {
                                     if (ec) return;
+                                    const bool query = peer->buffer.substr(0, n).find('?') != std::string::npos;
                                     peer->buffer.erase(0, n);
-                                    boost::asio::write(peer->socket, boost::asio::buffer(reply_), ec);
+                                    if (query) boost::asio::write(peer->socket, boost::asio::buffer(reply_), ec);
                                     serve(peer);
                                   });
   }

@@ -139,6 +139,22 @@ TEST_CASE("scpi client: a peer that never answers times out naming the address a
   CHECK_FALSE(c.connected());  // dropped, so a late answer cannot pose as the next one
 }
 
+TEST_CASE("scpi client: connecting clears an error another client left in the instrument's queue", "[socket]") {
+  // Regression: HIL training aborted on a stale error, blaming its own command.
+  SourceRig rig;
+  ScpiClient other(rig.address(), ClientOptions{.clear_on_connect = false});
+  other.write("FOO 1");
+  REQUIRE(other.query("SYST:ERR:COUN?") == "+1");
+  ScpiClient c(rig.address());
+  CHECK_NOTHROW(c.write_checked("VOLT 1,(@1)"));
+  CHECK_NOTHROW(c.check_errors());
+  // Without the clear the stale error is read as the new client's own.
+  other.write("FOO 2");
+  ScpiClient keeps(rig.address(), ClientOptions{.clear_on_connect = false});
+  const auto e = client_error([&] { keeps.write_checked("VOLT 1,(@1)"); });
+  CHECK(e.code() == -113);
+}
+
 TEST_CASE("scpi client: after a refused query times out the next call reconnects", "[socket]") {
   SourceRig rig;
   ScpiClient c(rig.address(), ClientOptions{.timeout = 300ms});

@@ -8,6 +8,7 @@
 
 #include "drivers/client/digipot_client.hpp"
 #include "drivers/client/hil/hil_simulator.hpp"
+#include "drivers/client/scpi_client.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "tests/common/experiments.hpp"
@@ -98,5 +99,23 @@ TEST_CASE("hil: continuous CL on digipots (nearest tap) matches in-process", "[h
   HilSimulator hil(rig.addresses.string());
   const Network looped = train(config, hil);
   CHECK(codes_of(in_process) != codes_of(resolve_network(config)));
+  CHECK(codes_of(looped) == codes_of(in_process));
+}
+
+TEST_CASE("hil: errors another client left in the instruments' queues do not abort training", "[hil][socket]") {
+  // Regression: the first checked setting read a stale error as its own and training aborted.
+  ScratchDir scratch("stale_errors");
+  LabRig rig(bundled("benches/lab16_hil.json"), std::make_unique<IdealSimulator>(), scratch.dir);
+  for (const char* name : {"source", "scanner", "digipots"}) {
+    client::ScpiClient other(rig.address(name), client::ClientOptions{.clear_on_connect = false});
+    other.write("NOT:A:COMMAND");
+    REQUIRE(other.query("SYST:ERR:COUN?") == "+1");
+  }
+  const TrainConfig config = test::bundled_experiment("sign_rule.json", {{"epochs", 10}});
+  IdealSimulator ideal;
+  const Network in_process = train(config, ideal);
+  HilSimulator hil(rig.addresses.string());
+  Network looped;
+  REQUIRE_NOTHROW(looped = train(config, hil));
   CHECK(codes_of(looped) == codes_of(in_process));
 }
