@@ -96,3 +96,27 @@ TEST_CASE("lab: the digipot stand-in reports nominal resistances and refuses cod
   }
   CHECK(digipots.codes({1}) == std::vector<int>{20});
 }
+
+TEST_CASE("lab: a digipot write followed by *OPC? is seen by the next scan on another socket", "[socket]") {
+  // Two sockets have no order between them (nor do two instruments): a write on one followed at once
+  // by a scan on the other may or may not be seen. *OPC? answers only once the write has run, so
+  // lab code that waits on it always measures the new circuit.
+  Lab lab;
+  SourceClient source(lab.address(lab.source_port));
+  source.set_volts({1, 2, 3, 4}, std::vector<double>{0.7, 0.3, 1.3, -0.4});
+  source.output({1, 2, 3, 4}, true);
+  ScannerClient scanner(lab.address(lab.scanner_port));
+  scanner.configure_volts_dc({102, 103, 108, 110});
+  ScpiClient pots(lab.address(lab.digipot_port));
+  std::vector<std::vector<double>> expected;
+  for (int code : {10, 100}) {
+    pots.write_checked("DPOT:CODE " + std::to_string(code) + ",(@1:3)");
+    expected.push_back(scanner.read());
+  }
+  REQUIRE(expected[0] != expected[1]);
+  for (int i = 0; i < 200; ++i) {
+    pots.write(i % 2 ? "DPOT:CODE 100,(@1:3)" : "DPOT:CODE 10,(@1:3)");
+    REQUIRE(pots.query("*OPC?") == "1");
+    REQUIRE(scanner.read() == expected[static_cast<std::size_t>(i % 2)]);
+  }
+}
