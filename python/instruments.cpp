@@ -39,8 +39,10 @@ struct LabHandle {
     if (!control) {
       const std::string hostport = address("control");
       const auto colon = hostport.rfind(':');
+      client::ClientOptions options;
+      options.clear_on_connect = false;  // the control port speaks JSON lines, not SCPI: no *CLS
       control = std::make_unique<client::ScpiClient>("TCPIP0::" + hostport.substr(0, colon) + "::" +
-                                                     hostport.substr(colon + 1) + "::SOCKET");
+                                                     hostport.substr(colon + 1) + "::SOCKET", options);
     }
     std::string answer;
     {

@@ -105,6 +105,14 @@ py::dict train(py::handle experiment, py::handle backend, const std::string& out
   return d;
 }
 
+// One step, and at a checkpoint boundary the solver-history reset every run makes there
+// (run/run.cpp), so that steps from Python equal the command's bit for bit on every backend.
+StepReport step_as_a_run_does(Trainer& t, const TrainConfig& config) {
+  StepReport r = t.step();
+  if (config.checkpoint_every > 0 && t.steps_done() % config.checkpoint_every == 0) t.reset_solver_history();
+  return r;
+}
+
 }  // namespace
 
 void bind_training(py::module_& m) {
@@ -115,11 +123,11 @@ void bind_training(py::module_& m) {
            "experiment: a dict (relative paths against base_dir) or a JSON file; backend: ideal, ngspice, hil "
            "or a Simulator; oracle: the Eigen identity check at every step")
       .def("step", [](TrainerHandle& h) {
-        const StepReport r = h.run([](Trainer& t) { return t.step(); });
+        const StepReport r = h.run([&h](Trainer& t) { return step_as_a_run_does(t, h.config); });
         return from_json(step_record(r, h.convention(), h.config.update.rate_spread > 0.0));
       })
       .def("step_report", [](TrainerHandle& h) {
-        const StepReport r = h.run([](Trainer& t) { return t.step(); });
+        const StepReport r = h.run([&h](Trainer& t) { return step_as_a_run_does(t, h.config); });
         py::dict d = from_json(step_record(r, h.convention(), h.config.update.rate_spread > 0.0));
         d["signal"] = to_array(r.signal);
         d["dk"] = to_array(r.dk);

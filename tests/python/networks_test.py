@@ -16,7 +16,7 @@ def test_a_bundled_network_loads_with_its_nodes_edges_and_boundary():
     assert [net.nodes[i] for i in net.inputs] == ["n1", "n4", "n7", "n9"]
     assert [net.nodes[i] for i in net.outputs] == ["n2", "n3", "n8"]
     e0 = net.edges[0]
-    assert (e0.name, net.nodes[e0.a], net.nodes[e0.b], e0.kind, e0.trainable) == ("e0", "n5", "n6", spiceloop.ElementKind.resistor, True)
+    assert (e0.name, net.nodes[e0.a], net.nodes[e0.b], e0.kind, e0.trainable) == ("e0", "n2", "n5", spiceloop.ElementKind.resistor, True)
     assert e0.siemens == 1.0325158433092446e-05 and e0.min_siemens == 1e-05
     assert net.find_edge("e14") == 14 and net.find_node("n8") == 8 and net.find_node("nope") is None
     np.testing.assert_array_equal(net.input_volts(), [1.0, -1.0, 1.0, -1.0])

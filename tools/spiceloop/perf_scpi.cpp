@@ -176,7 +176,9 @@ void clock_rows(standins::Lab& lab, double seconds, int repetitions) {
   for (const auto& a : lab.addresses())
     if (const auto i = lab.group().find(a.name); a.name != "network" && lab.group().has_error_queue(*i))
       targets.push_back({a.name + " *IDN?", std::make_unique<client::ScpiClient>(a.address), "*IDN?", {}, {}});
-  targets.push_back({"control {\"cmd\":\"ports\"}", std::make_unique<client::ScpiClient>(control_visa(lab)),
+  client::ClientOptions json_lines;
+  json_lines.clear_on_connect = false;  // the control port speaks JSON lines, not SCPI: no *CLS
+  targets.push_back({"control {\"cmd\":\"ports\"}", std::make_unique<client::ScpiClient>(control_visa(lab), json_lines),
                      R"({"cmd":"ports"})", {}, {}});
   const auto round = [&](bool clocked) {
     for (Target& t : targets) {

@@ -95,6 +95,10 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
   if (opt.resume) {
     const Checkpoint c = read_checkpoint(checkpoint_file);
     trainer.restore(c);
+    // A run folder's checkpoint covers at least the metrics header (a Python Trainer's covers no file).
+    if (c.metrics_offset == 0)
+      throw InputError("checkpoint.invalid", checkpoint_where(c, "/metrics_offset"),
+                       "metrics.jsonl holds at least its header line");
     metrics = std::make_unique<MetricsWriter>(metrics_file, c.metrics_offset, c.metrics_digest);
     initial = c.initial;
     seconds_before = c.elapsed_seconds;
