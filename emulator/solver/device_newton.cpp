@@ -20,15 +20,10 @@ double diode_nvt(const Edge& e) { return e.emission * kThermalVolts; }
 
 DeviceNewton::DeviceNewton(const Network& net, std::vector<char> held)
     : held_(std::move(held)), node_names_(net.node_names) {
-  const int n = net.node_count();
-  assert(static_cast<int>(held_.size()) == n && n > 0);
-  held_[0] = 1;
-  free_index_.assign(n, -1);
-  for (int v = 0; v < n; ++v)
-    if (!held_[v]) {
-      free_index_[v] = static_cast<int>(free_nodes_.size());
-      free_nodes_.push_back(v);
-    }
+  assert(static_cast<int>(held_.size()) == net.node_count() && net.node_count() > 0);
+  FreeNodes rows = number_free_nodes(held_);
+  free_index_ = std::move(rows.index);
+  free_nodes_ = std::move(rows.nodes);
   const std::size_t m = net.edges.size();
   i0_.assign(m, 0.0), ga_.assign(m, 0.0), gb_.assign(m, 0.0), va0_.assign(m, 0.0), vb0_.assign(m, 0.0);
   rhs_.resize(static_cast<Eigen::Index>(free_nodes_.size()));
@@ -178,9 +173,7 @@ int DeviceNewton::solve(const Network& net, std::vector<double>& node_volts, std
             options.reltol * std::max(std::abs(actual), std::abs(predicted)) + options.abstol_amps))
         converged = false;
     }
-    const bool at_rounding_floor =
-        iteration > 2 && worst_step <= 1e-7 * (1.0 + largest_volts) && worst_step >= 0.25 * previous_step;
-    converged = !limited_any && (converged || at_rounding_floor);
+    converged = !limited_any && (converged || at_rounding_floor(iteration, worst_step, previous_step, largest_volts));
     volts.swap(next);
     if (converged) {
       node_volts = volts;

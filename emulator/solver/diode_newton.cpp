@@ -9,6 +9,10 @@
 
 namespace spiceloop {
 
+bool at_rounding_floor(int iteration, double worst_step, double previous_step, double largest_volts) {
+  return iteration > 2 && worst_step <= 1e-7 * (1.0 + largest_volts) && worst_step >= 0.25 * previous_step;
+}
+
 double limit_junction_volts(double v_new, double v_old, double nvt, double v_crit, bool& limited) {
   limited = false;
   if (v_new > v_crit && std::abs(v_new - v_old) > 2.0 * nvt) {
@@ -105,11 +109,7 @@ int solve_with_diodes(NodalSystem& sys, const Network& net, std::vector<double>&
       junction[j] = limit_junction_volts(raw, junction[j], nvt[j], v_crit[j], limited);
       limited_any = limited_any || limited;
     }
-    // Rounding sets a floor under the steps near the solution (about eps * cond * |V|); tolerances
-    // below it are met by accepting a step that is already tiny and has stopped contracting.
-    const bool at_rounding_floor = iteration > 2 && worst_step <= 1e-7 * (1.0 + largest_volts) &&
-                                   worst_step >= 0.25 * previous_step;
-    converged = !limited_any && (converged || at_rounding_floor);
+    converged = !limited_any && (converged || at_rounding_floor(iteration, worst_step, previous_step, largest_volts));
     volts.swap(next);
     if (converged) {
       node_volts = volts;

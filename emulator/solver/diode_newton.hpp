@@ -36,4 +36,8 @@ int solve_with_diodes(NodalSystem& sys, const Network& net, std::vector<double>&
 // nvt = emission * kThermalVolts.
 double limit_junction_volts(double v_new, double v_old, double nvt, double v_crit, bool& limited);
 
+// Rounding sets a floor under Newton's steps near the solution (about eps * cond * |V|); tolerances
+// below it are met by accepting a step that is already tiny and has stopped contracting.
+bool at_rounding_floor(int iteration, double worst_step, double previous_step, double largest_volts);
+
 }  // namespace spiceloop

@@ -36,17 +36,24 @@ std::vector<char> held_nodes(const Network& net, bool outputs_held) {
   return held;
 }
 
+FreeNodes number_free_nodes(std::vector<char>& held) {
+  held[0] = 1;
+  FreeNodes rows;
+  rows.index.assign(held.size(), -1);
+  for (std::size_t v = 0; v < held.size(); ++v)
+    if (!held[v]) {
+      rows.index[v] = static_cast<int>(rows.nodes.size());
+      rows.nodes.push_back(static_cast<int>(v));
+    }
+  return rows;
+}
+
 NodalSystem::NodalSystem(const Network& net, std::vector<char> held)
     : held_(std::move(held)), node_names_(net.node_names) {
-  const int n = net.node_count();
-  assert(static_cast<int>(held_.size()) == n && n > 0);
-  held_[0] = 1;
-  free_index_.assign(n, -1);
-  for (int v = 0; v < n; ++v)
-    if (!held_[v]) {
-      free_index_[v] = static_cast<int>(free_nodes_.size());
-      free_nodes_.push_back(v);
-    }
+  assert(static_cast<int>(held_.size()) == net.node_count() && net.node_count() > 0);
+  FreeNodes rows = number_free_nodes(held_);
+  free_index_ = std::move(rows.index);
+  free_nodes_ = std::move(rows.nodes);
 
   const int m = net.edge_count();
   edge_a_.resize(m);

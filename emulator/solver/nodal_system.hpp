@@ -21,6 +21,14 @@ namespace spiceloop {
 // The held set of a phase: ground and inputs, plus the outputs when they are clamped.
 std::vector<char> held_nodes(const Network& net, bool outputs_held);
 
+// The rows of a reduced nodal system: ground is always held (held[0] is set), every other node
+// that is not held gets the next row. Shared by the linear system and the transistor Newton.
+struct FreeNodes {
+  std::vector<int> index;  // node -> row, -1 if held
+  std::vector<int> nodes;  // row -> node
+};
+FreeNodes number_free_nodes(std::vector<char>& held);
+
 class NodalSystem {
  public:
   // held[v] != 0 marks a node whose voltage is given; node 0 (ground) is always held.
