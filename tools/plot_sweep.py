@@ -3,8 +3,9 @@
 
 Writes DIR/drift_vs_nudge.png and DIR/drift_vs_alpha.png, log-log, one panel per rule (CL against
 eta, EP against beta in siemens), measured |dQ| per step as markers over the theory
-|nudge_pred + euler_pred| (DOMAIN.md section 3) as dashed lines, for the plain rows (ideal backend,
-continuous conductance updates, no symmetry breaker, first seed).
+|nudge_pred + euler_pred| (DOMAIN.md section 3) as dashed lines, for the plain rows (the ideal
+backend, or without it the tightest ngspice reltol; continuous conductance updates, no symmetry
+breaker, first seed).
 Exits 1 with a message if matplotlib is missing (the sweep then warns and carries on)."""
 import csv
 import sys
@@ -18,8 +19,17 @@ except ImportError:
     sys.exit("matplotlib is missing: apt-get install python3-matplotlib")
 
 
-def plain(r):
-    return (r["backend"] == "ideal" and r["update"] == "continuous" and r["parameter"] == "conductance"
+def reference(rows):
+    """The reference rows' (backend, reltol): the ideal backend when the sweep has it, else (a sweep
+    run with --backend ngspice) the tightest reltol, as the fits in summary.json take them."""
+    if any(r["backend"] == "ideal" for r in rows):
+        return ("ideal", "")
+    r = min(rows, key=lambda r: float(r["reltol"]))
+    return (r["backend"], r["reltol"])
+
+
+def plain(r, ref):
+    return ((r["backend"], r["reltol"]) == ref and r["update"] == "continuous" and r["parameter"] == "conductance"
             and all(float(r[b]) == 0 for b in ("load_ohms", "source_ohms", "wiper_ohms", "clip_margin", "noise_volts")))
 
 
@@ -31,7 +41,7 @@ def label(name, value, unit=""):
     return f"{name} = {float(value):.0e}{unit}"
 
 
-def plot(rows, axis, out):
+def plot(rows, axis, out, ref):
     """One panel per rule (CL's eta is dimensionless, EP's beta in siemens: never on one axis).
     axis "nudge": x = the rule's nudge, one series per alpha; axis "alpha": x = alpha, one series
     per nudge. Measured points are markers on top; theory is a dashed line underneath, same colour."""
@@ -57,7 +67,7 @@ def plot(rows, axis, out):
         ax.set_ylabel("|dQ| per step (S^2)")
         ax.set_title(f"{name}: markers measured, dashed lines theory", fontsize=10)
         ax.legend(fontsize=7, title=f"{name} series", title_fontsize=7)
-    fig.suptitle("|dQ| per step against " + ("the nudge" if axis == "nudge" else "alpha") +
+    fig.suptitle(f"{' '.join(ref).strip()}: |dQ| per step against " + ("the nudge" if axis == "nudge" else "alpha") +
                  "; theory |-f alpha nu S + alpha^2 |g0|^2| (DOMAIN.md section 3)", fontsize=10)
     fig.tight_layout()
     fig.savefig(out, dpi=120)
@@ -68,13 +78,17 @@ def main():
     if len(sys.argv) != 3:
         sys.exit("usage: plot_sweep.py RESULTS.csv OUT_DIR")
     with open(sys.argv[1]) as f:
-        rows = [r for r in csv.DictReader(f) if plain(r)]
+        rows = list(csv.DictReader(f))
     if not rows:
-        return
+        sys.exit(f"{sys.argv[1]} has no rows")
+    ref = reference(rows)
+    rows = [r for r in rows if plain(r, ref)]
+    if not rows:
+        sys.exit(f"{sys.argv[1]}: no continuous conductance rows without a symmetry breaker on {' '.join(ref)}; no plots")
     first_seed = min(r["seed"] for r in rows)
     rows = [r for r in rows if r["seed"] == first_seed and r["rule"] != "ep_centered"]
-    plot(rows, "nudge", f"{sys.argv[2]}/drift_vs_nudge.png")
-    plot(rows, "alpha", f"{sys.argv[2]}/drift_vs_alpha.png")
+    plot(rows, "nudge", f"{sys.argv[2]}/drift_vs_nudge.png", ref)
+    plot(rows, "alpha", f"{sys.argv[2]}/drift_vs_alpha.png", ref)
 
 
 if __name__ == "__main__":

@@ -32,10 +32,30 @@ bool breakers_off(const ResultTable& t, std::size_t r) {
   return true;
 }
 
-// The rows of the plain experiment: exact solver, continuous conductance updates, nothing broken.
-bool clean(const ResultTable& t, std::size_t r) {
-  return t.text(r, "backend") == "ideal" && t.text(r, "update") == "continuous" &&
-         t.text(r, "parameter") == "conductance" && breakers_off(t, r);
+// The reference rows: the ideal backend's when the sweep has any; otherwise (a sweep run with
+// --backend ngspice) the rows of its tightest reltol, so that such a sweep still has its fits.
+struct Reference {
+  std::string backend = "ideal", reltol;
+  explicit Reference(const ResultTable& t) {
+    bool ideal = false;
+    double tightest = 0;
+    for (std::size_t r = 0; r < t.size(); ++r) {
+      if (t.text(r, "backend") == "ideal") ideal = true;
+      else if (!ideal && (reltol.empty() || t.number(r, "reltol") < tightest))
+        backend = t.text(r, "backend"), reltol = t.text(r, "reltol"), tightest = t.number(r, "reltol");
+    }
+    if (ideal) backend = "ideal", reltol.clear();
+  }
+  bool operator()(const ResultTable& t, std::size_t r) const {
+    return t.text(r, "backend") == backend && t.text(r, "reltol") == reltol;
+  }
+};
+
+// The rows of the plain experiment: the reference solver, continuous conductance updates, nothing
+// broken.
+bool clean(const ResultTable& t, std::size_t r, const Reference& ref) {
+  return ref(t, r) && t.text(r, "update") == "continuous" && t.text(r, "parameter") == "conductance" &&
+         breakers_off(t, r);
 }
 
 double median(std::vector<double> v) {
@@ -55,7 +75,7 @@ json stats(const std::vector<double>& v, double theory) {
 
 // A slope fit of log|dq| over one varied axis, per group, restricted by `keep`.
 template <typename Keep>
-json slope_fit(const ResultTable& t, const std::string& axis, double theory, Keep keep) {
+json slope_fit(const ResultTable& t, const Reference& ref, const std::string& axis, double theory, Keep keep) {
   std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> groups;
   std::map<std::string, bool> clean_group;
   for (std::size_t r = 0; r < t.size(); ++r) {
@@ -65,7 +85,7 @@ json slope_fit(const ResultTable& t, const std::string& axis, double theory, Kee
     const std::string key = group_key(t, r, {axis});
     groups[key].first.push_back(std::log(t.number(r, axis)));
     groups[key].second.push_back(std::log(dq));
-    clean_group[key] = clean(t, r);
+    clean_group[key] = clean(t, r, ref);
   }
   json list = json::array();
   std::vector<double> clean_slopes;
@@ -96,6 +116,8 @@ double fit_slope(const std::vector<double>& x, const std::vector<double>& y) {
 nlohmann::json fit_results(const ResultTable& t) {
   json out;
   if (t.size() == 0) return out;
+  const Reference ref(t);
+  out["reference"] = ref.reltol.empty() ? ref.backend : ref.backend + " reltol=" + ref.reltol;
 
   // Smallest alpha and smallest nudge per rule, over the whole sweep.
   std::map<std::string, double> min_alpha, min_nudge;
@@ -108,10 +130,10 @@ nlohmann::json fit_results(const ResultTable& t) {
   const auto nudge_dominates = [&](std::size_t r) {
     return std::abs(t.number(r, "nudge_term")) >= 10.0 * t.number(r, "euler_term");
   };
-  out["eta_slope"] = slope_fit(t, "nudge", 1.0, [&](std::size_t r) {
+  out["eta_slope"] = slope_fit(t, ref, "nudge", 1.0, [&](std::size_t r) {
     return t.number(r, "alpha") == min_alpha[t.text(r, "rule")] && nudge_dominates(r);
   });
-  out["alpha_slope"] = slope_fit(t, "alpha", 2.0, [&](std::size_t r) {
+  out["alpha_slope"] = slope_fit(t, ref, "alpha", 2.0, [&](std::size_t r) {
     return t.number(r, "nudge") == min_nudge[t.text(r, "rule")] &&
            t.number(r, "euler_term") >= 10.0 * std::abs(t.number(r, "nudge_term"));
   });
@@ -134,7 +156,7 @@ nlohmann::json fit_results(const ResultTable& t) {
             std::sqrt(t.number(rows[i - 1], "eta_star_pred") * t.number(rows[i], "eta_star_pred"));
         list.push_back({{"group", key}, {"measured", measured}, {"predicted", predicted},
                         {"ratio", measured / predicted}});
-        if (clean(t, rows[i])) ratios.push_back(measured / predicted);
+        if (clean(t, rows[i], ref)) ratios.push_back(measured / predicted);
         break;
       }
     }
@@ -152,7 +174,7 @@ nlohmann::json fit_results(const ResultTable& t) {
       for (std::size_t r = 0; r < t.size(); ++r) {
         // The small-step limit: the smallest alpha and nudge of the rule.
         const std::string rule = t.text(r, "rule");
-        if (t.text(r, "parameter") != param || t.text(r, "backend") != "ideal" || t.text(r, "update") != "continuous" ||
+        if (t.text(r, "parameter") != param || !ref(t, r) || t.text(r, "update") != "continuous" ||
             !breakers_off(t, r) || t.number(r, "alpha") != min_alpha[rule] || t.number(r, "nudge") != min_nudge[rule])
           continue;
         k2.push_back(t.number(r, "drift_k2")), r2.push_back(t.number(r, "drift_r2")), lnk.push_back(t.number(r, "drift_lnk"));
@@ -180,7 +202,7 @@ nlohmann::json fit_results(const ResultTable& t) {
     json br = json::object();
     std::vector<double> off;
     for (std::size_t r = 0; r < t.size(); ++r)
-      if (t.text(r, "backend") == "ideal" && t.text(r, "update") == "continuous" && breakers_off(t, r))
+      if (ref(t, r) && t.text(r, "update") == "continuous" && breakers_off(t, r))
         off.push_back(t.number(r, "nudge_rel_err"));
     const auto entry = [&](const std::vector<double>& on) {
       return json{{"rows", on.size()},
@@ -190,7 +212,7 @@ nlohmann::json fit_results(const ResultTable& t) {
     for (const auto& b : kBreakers) {
       std::vector<double> on;
       for (std::size_t r = 0; r < t.size(); ++r) {
-        if (t.text(r, "backend") != "ideal" || t.text(r, "update") != "continuous" || t.number(r, b) == 0.0) continue;
+        if (!ref(t, r) || t.text(r, "update") != "continuous" || t.number(r, b) == 0.0) continue;
         int active = 0;
         for (const auto& o : kBreakers) active += t.number(r, o) != 0.0;
         if (active == 1) on.push_back(t.number(r, "nudge_rel_err"));
@@ -200,7 +222,7 @@ nlohmann::json fit_results(const ResultTable& t) {
     for (const std::string mode : {"quantised", "sign"}) {
       std::vector<double> on;
       for (std::size_t r = 0; r < t.size(); ++r)
-        if (t.text(r, "backend") == "ideal" && t.text(r, "update") == mode && breakers_off(t, r))
+        if (ref(t, r) && t.text(r, "update") == mode && breakers_off(t, r))
           on.push_back(t.number(r, "nudge_rel_err"));
       if (!on.empty()) br[mode] = entry(on);
     }
@@ -235,7 +257,7 @@ nlohmann::json fit_results(const ResultTable& t) {
   {
     json list = json::array();
     for (std::size_t r = 0; r < t.size(); ++r) {
-      if (!clean(t, r) || !(t.number(r, "run_steps") > 0) || t.text(r, "rule") == "ep_centered") continue;
+      if (!clean(t, r, ref) || !(t.number(r, "run_steps") > 0) || t.text(r, "rule") == "ep_centered") continue;
       list.push_back({{"rule", t.text(r, "rule")}, {"nudge", t.number(r, "nudge")}, {"alpha", t.number(r, "alpha")},
                       {"seed", t.text(r, "seed")}, {"steps", t.number(r, "run_steps")},
                       {"total_dq", t.number(r, "total_dq")}, {"total_nudge_pred", t.number(r, "total_nudge_pred")},

@@ -11,8 +11,9 @@
 //   backends        per backend and reltol, the identity error against the nudge: where the
 //                   simulator, not physics, dominates.
 //   continuous_limit total dQ over a run to fixed t against the integrated nudge prediction.
-// Only ideal-backend, continuous, conductance, breaker-free rows enter the slopes unless a group
-// has nothing else.
+// The summaries (means, ratios, invariants, breakers, continuous limit) take the reference rows:
+// the ideal backend's, or in a sweep without them (`--backend ngspice`) its tightest reltol's,
+// named in "reference"; continuous, conductance, breaker-free.
 #pragma once
 
 #include <nlohmann/json.hpp>
