@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Plots of a finite-nudging sweep: python3 plot_sweep.py DIR/results.csv DIR.
 
-Writes DIR/drift_vs_nudge.png and DIR/drift_vs_alpha.png, log-log, one panel per rule (CL against
+Writes DIR/drift_signal.png (every network: the update signal's drift from its small-nudge limit
+against the nudge, per network and simulator), DIR/drift_vs_nudge.png and DIR/drift_vs_alpha.png
+(linear networks), log-log, one panel per rule (CL against
 eta, EP against beta in siemens), measured |dQ| per step as markers over the theory
 |nudge_pred + euler_pred| (DOMAIN.md section 3) as dashed lines, for the plain rows (the ideal
 backend, or without it the tightest ngspice reltol; continuous conductance updates, no symmetry
 breaker, first seed).
 Exits 1 with a message if matplotlib is missing (the sweep then warns and carries on)."""
 import csv
+import math
+import statistics
 import sys
 from collections import defaultdict
 
@@ -28,9 +32,54 @@ def reference(rows):
     return (r["backend"], r["reltol"])
 
 
+def unbroken(r):
+    return r["update"] == "continuous" and all(
+        float(r[b]) == 0 for b in ("load_ohms", "source_ohms", "wiper_ohms", "clip_margin", "noise_volts"))
+
+
 def plain(r, ref):
-    return ((r["backend"], r["reltol"]) == ref and r["update"] == "continuous" and r["parameter"] == "conductance"
-            and all(float(r[b]) == 0 for b in ("load_ohms", "source_ohms", "wiper_ohms", "clip_margin", "noise_volts")))
+    """A linear network's row (its identity prediction is a number) on the reference simulator."""
+    return ((r["backend"], r["reltol"]) == ref and r["parameter"] == "conductance" and unbroken(r)
+            and math.isfinite(float(r["nudge_pred"])))
+
+
+def simulator(r):
+    if r["backend"] == "ideal":
+        return "ideal"
+    return f"{r['backend']} reltol {float(r['reltol']):.0e}"
+
+
+def plot_signal(rows, out):
+    """Every network: the first step's signal drift |g - g0| / |g0| from its small-nudge prediction
+    against the nudge, one panel per rule, one series per network and simulator (median over seeds
+    and alphas). Physics gives a line of slope 1 (2 for centered EP); a simulator's tolerances a
+    rise towards small nudges."""
+    rules = [r for r in ("cl", "ep", "ep_centered") if any(row["rule"] == r for row in rows)]
+    fig, axes = plt.subplots(1, len(rules), figsize=(6.2 * len(rules), 5), squeeze=False)
+    for ax, rule in zip(axes[0], rules):
+        series = defaultdict(lambda: defaultdict(list))
+        for r in rows:
+            if r["rule"] == rule and math.isfinite(float(r["signal_rel_err"])):
+                series[(r["network"], simulator(r))][float(r["nudge"])].append(float(r["signal_rel_err"]))
+        nets = sorted({k[0] for k in series})
+        colours = dict(zip(nets, plt.cm.tab10.colors))
+        sims = sorted({k[1] for k in series})
+        for (net, sim), by_nudge in sorted(series.items()):
+            x = sorted(by_nudge)
+            y = [statistics.median(by_nudge[v]) for v in x]
+            ideal = sim == "ideal"
+            ax.plot(x, y, "--" if ideal else "-", marker=None if ideal else MARKERS[sims.index(sim) % len(MARKERS)],
+                    color=colours[net], lw=1.2, ms=5, label=f"{net}, {sim}")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("nudge eta (dimensionless)" if rule == "cl" else "nudge beta (S)")
+        ax.set_ylabel("|g - g0| / |g0|, first step")
+        ax.set_title(f"{rule}: dashed ideal (physics), markers each simulator", fontsize=10)
+        ax.legend(fontsize=7)
+    fig.suptitle("update signal against its small-nudge limit g0 (exact backend)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
 
 
 RULES = [("cl", "CL", "eta", ""), ("ep", "EP", "beta", " S")]  # rule, label, its nudge, the nudge's unit
@@ -81,10 +130,11 @@ def main():
         rows = list(csv.DictReader(f))
     if not rows:
         sys.exit(f"{sys.argv[1]} has no rows")
+    plot_signal([r for r in rows if unbroken(r)], f"{sys.argv[2]}/drift_signal.png")
     ref = reference(rows)
     rows = [r for r in rows if plain(r, ref)]
     if not rows:
-        sys.exit(f"{sys.argv[1]}: no continuous conductance rows without a symmetry breaker on {' '.join(ref)}; no plots")
+        return  # nonlinear networks only: no identity to plot
     first_seed = min(r["seed"] for r in rows)
     rows = [r for r in rows if r["seed"] == first_seed and r["rule"] != "ep_centered"]
     plot(rows, "nudge", f"{sys.argv[2]}/drift_vs_nudge.png", ref)

@@ -89,8 +89,6 @@ std::vector<double> IdealSimulator::loss_gradient(const Drive& free_drive, std::
   if (targets.size() != net.outputs.size())
     throw InputError("drive.size", "targets", fmt::format("expected {} value(s), one per network output, got {}",
                                                           net.outputs.size(), targets.size()));
-  if (!linear_ && !transistors_)
-    throw InputError("oracle.nonlinear", "network", "the exact gradient covers linear and transistor networks, not diodes");
   Drive d = free_drive;
   d.phase = Phase::Free;
   const std::vector<double> volts = solve_nodes(d, {}, {});

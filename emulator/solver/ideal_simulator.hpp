@@ -43,8 +43,8 @@ class IdealSimulator : public Simulator, public GradientSource {
   // Newton iterations of the most recent phase solved (0 for a linear network).
   int last_newton_iterations() const { return last_newton_iterations_; }
 
-  // dL/dp per edge at the free state (GradientSource). Networks with diodes: InputError
-  // "oracle.nonlinear" (their values are not learned and the companion is not differentiated here).
+  // dL/dp per edge at the free state (GradientSource), on any network: diodes enter the Jacobian
+  // at their solution (device_newton.hpp) and have no value of their own (0).
   std::vector<double> loss_gradient(const Drive& free_drive, std::span<const double> targets) override;
 
  protected:

@@ -32,6 +32,9 @@ bool breakers_off(const ResultTable& t, std::size_t r) {
   return true;
 }
 
+// A linear network's row: its identity predictions are numbers (NaN on diodes and transistors).
+bool linear(const ResultTable& t, std::size_t r) { return std::isfinite(t.number(r, "nudge_pred")); }
+
 // The reference rows: the ideal backend's when the sweep has any; otherwise (a sweep run with
 // --backend ngspice) the rows of its tightest reltol, so that such a sweep still has its fits.
 struct Reference {
@@ -55,7 +58,7 @@ struct Reference {
 // broken.
 bool clean(const ResultTable& t, std::size_t r, const Reference& ref) {
   return ref(t, r) && t.text(r, "update") == "continuous" && t.text(r, "parameter") == "conductance" &&
-         breakers_off(t, r);
+         breakers_off(t, r) && linear(t, r);
 }
 
 double median(std::vector<double> v) {
@@ -142,7 +145,7 @@ nlohmann::json fit_results(const ResultTable& t) {
   {
     std::map<std::string, std::vector<std::size_t>> groups;
     for (std::size_t r = 0; r < t.size(); ++r)
-      if (t.text(r, "rule") != "ep_centered") groups[group_key(t, r, {"nudge"})].push_back(r);
+      if (t.text(r, "rule") != "ep_centered" && linear(t, r)) groups[group_key(t, r, {"nudge"})].push_back(r);
     json list = json::array();
     std::vector<double> ratios;
     for (auto& [key, rows] : groups) {
@@ -174,7 +177,7 @@ nlohmann::json fit_results(const ResultTable& t) {
       for (std::size_t r = 0; r < t.size(); ++r) {
         // The small-step limit: the smallest alpha and nudge of the rule.
         const std::string rule = t.text(r, "rule");
-        if (t.text(r, "parameter") != param || !ref(t, r) || t.text(r, "update") != "continuous" ||
+        if (t.text(r, "parameter") != param || !ref(t, r) || !linear(t, r) || t.text(r, "update") != "continuous" ||
             !breakers_off(t, r) || t.number(r, "alpha") != min_alpha[rule] || t.number(r, "nudge") != min_nudge[rule])
           continue;
         k2.push_back(t.number(r, "drift_k2")), r2.push_back(t.number(r, "drift_r2")), lnk.push_back(t.number(r, "drift_lnk"));
@@ -202,7 +205,7 @@ nlohmann::json fit_results(const ResultTable& t) {
     json br = json::object();
     std::vector<double> off;
     for (std::size_t r = 0; r < t.size(); ++r)
-      if (ref(t, r) && t.text(r, "update") == "continuous" && breakers_off(t, r))
+      if (ref(t, r) && linear(t, r) && t.text(r, "update") == "continuous" && breakers_off(t, r))
         off.push_back(t.number(r, "nudge_rel_err"));
     const auto entry = [&](const std::vector<double>& on) {
       return json{{"rows", on.size()},
@@ -212,7 +215,7 @@ nlohmann::json fit_results(const ResultTable& t) {
     for (const auto& b : kBreakers) {
       std::vector<double> on;
       for (std::size_t r = 0; r < t.size(); ++r) {
-        if (!ref(t, r) || t.text(r, "update") != "continuous" || t.number(r, b) == 0.0) continue;
+        if (!ref(t, r) || !linear(t, r) || t.text(r, "update") != "continuous" || t.number(r, b) == 0.0) continue;
         int active = 0;
         for (const auto& o : kBreakers) active += t.number(r, o) != 0.0;
         if (active == 1) on.push_back(t.number(r, "nudge_rel_err"));
@@ -222,7 +225,7 @@ nlohmann::json fit_results(const ResultTable& t) {
     for (const std::string mode : {"quantised", "sign"}) {
       std::vector<double> on;
       for (std::size_t r = 0; r < t.size(); ++r)
-        if (ref(t, r) && t.text(r, "update") == mode && breakers_off(t, r))
+        if (ref(t, r) && linear(t, r) && t.text(r, "update") == mode && breakers_off(t, r))
           on.push_back(t.number(r, "nudge_rel_err"));
       if (!on.empty()) br[mode] = entry(on);
     }
@@ -233,7 +236,7 @@ nlohmann::json fit_results(const ResultTable& t) {
   {
     std::map<std::string, std::map<double, std::vector<double>>> groups;
     for (std::size_t r = 0; r < t.size(); ++r) {
-      if (t.text(r, "update") != "continuous" || !breakers_off(t, r)) continue;
+      if (t.text(r, "update") != "continuous" || !breakers_off(t, r) || !linear(t, r)) continue;
       const std::string key = t.text(r, "backend") + (t.text(r, "reltol").empty() ? "" : " reltol=" + t.text(r, "reltol")) +
                               " rule=" + t.text(r, "rule");
       groups[key][t.number(r, "nudge")].push_back(t.number(r, "nudge_rel_err"));
@@ -264,6 +267,54 @@ nlohmann::json fit_results(const ResultTable& t) {
                       {"ratio", t.number(r, "total_dq") / t.number(r, "total_nudge_pred")}});
     }
     out["continuous_limit"] = list;
+  }
+
+  // Signal drift against the small-nudge prediction (measure.hpp), every network, per network,
+  // rule and simulator (backend and tolerances): the median over the other axes at each nudge.
+  // A simulator group is compared with the ideal group of its network and rule at each nudge:
+  // "simulator_dominates_below" is the largest nudge where its drift exceeds twice the ideal's
+  // (physics), i.e. where the tolerances, not the devices, set the measured drift.
+  {
+    const auto simulator = [&](std::size_t r) {
+      return t.text(r, "backend") + (t.text(r, "reltol").empty() ? ""
+                                      : " reltol=" + t.text(r, "reltol") + " abstol_amps=" + t.text(r, "abstol_amps") +
+                                            " vntol_volts=" + t.text(r, "vntol_volts"));
+    };
+    // (network rule) -> simulator -> nudge -> errors
+    std::map<std::string, std::map<std::string, std::map<double, std::vector<double>>>> groups;
+    for (std::size_t r = 0; r < t.size(); ++r) {
+      if (t.text(r, "update") != "continuous" || !breakers_off(t, r)) continue;
+      const double e = t.number(r, "signal_rel_err");
+      if (!std::isfinite(e)) continue;
+      groups["network=" + t.text(r, "network") + " rule=" + t.text(r, "rule")][simulator(r)][t.number(r, "nudge")].push_back(e);
+    }
+    json list = json::array();
+    for (const auto& [net_rule, sims] : groups) {
+      const auto ideal = sims.find("ideal");
+      for (const auto& [sim, by_nudge] : sims) {
+        json pts = json::array();
+        double dominated_below = 0, best = std::numeric_limits<double>::infinity(), best_nudge = 0;
+        for (const auto& [nudge, errs] : by_nudge) {
+          const double m = median(errs);
+          json pt = {{"nudge", nudge}, {"median_signal_rel_err", m}};
+          if (m < best) best = m, best_nudge = nudge;
+          if (ideal != sims.end() && sim != "ideal") {
+            const auto at = ideal->second.find(nudge);
+            if (at != ideal->second.end()) {
+              const double phys = median(at->second);
+              pt["ideal"] = phys;
+              if (m > 2.0 * phys) dominated_below = std::max(dominated_below, nudge);
+            }
+          }
+          pts.push_back(pt);
+        }
+        json g = {{"group", net_rule + " " + sim}, {"points", pts}, {"smallest_drift_at", best_nudge}};
+        if (sim != "ideal")
+          g["simulator_dominates_below"] = dominated_below > 0 ? json(dominated_below) : json(nullptr);
+        list.push_back(g);
+      }
+    }
+    out["signal"] = list;
   }
   return out;
 }

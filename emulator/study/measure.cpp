@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "emulator/core/error.hpp"
 #include "emulator/learning/rules/invariants.hpp"
@@ -10,9 +11,11 @@
 #include "emulator/learning/rules/update.hpp"
 #include <Eigen/Dense>
 
+#include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/solver/oracle.hpp"
 #include "emulator/study/drift.hpp"
 #include "emulator/study/measurement_noise.hpp"
+#include "emulator/study/small_nudge.hpp"
 
 namespace spiceloop::study {
 
@@ -20,8 +23,21 @@ namespace {
 
 struct StepOut {
   double loss = 0, s_quad = 0, euler_pred = 0, cos_grad = 0;
+  double signal_rel_err = 0;  // first step only (step(true))
   std::vector<double> k, dk;
 };
+
+// cos(dk, -grad) over the trainable edges that have a value.
+double cosine_to_descent(const Network& net, std::span<const double> dk, std::span<const double> grad) {
+  double dot = 0, n_dk = 0, n_gr = 0;
+  for (std::size_t j = 0; j < net.edges.size(); ++j) {
+    if (!net.edges[j].trainable || !net.edges[j].has_value()) continue;
+    dot += -grad[j] * dk[j];
+    n_dk += dk[j] * dk[j];
+    n_gr += grad[j] * grad[j];
+  }
+  return n_dk > 0 && n_gr > 0 ? dot / std::sqrt(n_dk * n_gr) : 0.0;
+}
 
 // m(k) of update.hpp: dk = alpha m(k) g.
 double mobility(Parameter p, double k) {
@@ -43,7 +59,7 @@ void check_finite(const std::vector<double>& v, const char* what) {
 class PointStepper {
  public:
   PointStepper(const PointCircuit& c, const SweepPoint& p, FactorConvention conv, Simulator& sim)
-      : net_(c.net), targets_(c.targets), point_(p), sim_(sim), oracle_(c.net),
+      : net_(c.net), targets_(c.targets), point_(p), sim_(sim), exact_(exact_options()),
         updater_(UpdateSpec{p.mode, Rounding::Nearest, p.parameter, 0.0, 1.0, 0.0}, c.net, p.seed),
         train_rng_(Rng::stream(p.seed, RandomStream::Training)),
         noise_rng_(Rng::stream(p.seed, RandomStream::SweepNoise)) {
@@ -51,9 +67,12 @@ class PointStepper {
     rule_.nudge = p.nudge;
     rule_.convention = conv;
     sim_.load(net_);
+    exact_.load(net_);
+    if (net_.is_linear()) oracle_.emplace(net_);
   }
 
-  StepOut step() {
+  // first: also the drift of the signal from its small-nudge prediction (small_nudge.hpp).
+  StepOut step(bool first = false) {
     StepOut out;
     Drive free_drive;
     free_drive.phase = Phase::Free;
@@ -65,13 +84,16 @@ class PointStepper {
     std::vector<double> g(net_.edges.size(), 0.0);
     accumulate_signal(rule_, net_, free, nudged, 1.0, g);
     check_finite(g, "the update signal");
+    if (first) out.signal_rel_err = signal_rel_err(g, small_nudge_signal(rule_, targets_, exact_));
 
-    const LossGradient lg = oracle_.loss_gradient({}, targets_);
+    if (!oracle_) return nonlinear_step(std::move(out), g, first);
+    Oracle& oracle = *oracle_;
+    const LossGradient lg = oracle.loss_gradient({}, targets_);
     out.loss = lg.loss;
     if (rule_.kind == RuleKind::CoupledLearning)
-      out.s_quad = quadratic_form(oracle_.output_conductance(), lg.residual);
+      out.s_quad = quadratic_form(oracle.output_conductance(), lg.residual);
     else if (rule_.kind == RuleKind::EquilibriumPropagation)
-      out.s_quad = quadratic_form(oracle_.output_resistance(), lg.residual);
+      out.s_quad = quadratic_form(oracle.output_resistance(), lg.residual);
 
     out.k = net_.conductances();
     out.dk = updater_.apply(net_, g, point_.alpha, train_rng_);
@@ -80,8 +102,8 @@ class PointStepper {
     // The nu -> 0 step in the parameterisation: g -> 2c J^T H r (CL) or 2c J^T r = -2c dL/dk (EP).
     const double two_c = 2.0 * rule_.factor();
     Eigen::VectorXd rv = Eigen::Map<const Eigen::VectorXd>(lg.residual.data(), lg.residual.size());
-    if (rule_.kind == RuleKind::CoupledLearning) rv = oracle_.output_conductance() * rv;
-    const Eigen::VectorXd limit = oracle_.output_jacobian().transpose() * rv;
+    if (rule_.kind == RuleKind::CoupledLearning) rv = oracle.output_conductance() * rv;
+    const Eigen::VectorXd limit = oracle.output_jacobian().transpose() * rv;
     double e2 = 0, dot = 0, n_dk = 0, n_gr = 0;
     for (std::size_t j = 0; j < net_.edges.size(); ++j) {
       const Edge& e = net_.edges[j];
@@ -96,22 +118,51 @@ class PointStepper {
     out.euler_pred = e2;
     out.cos_grad = n_dk > 0 && n_gr > 0 ? dot / std::sqrt(n_dk * n_gr) : 0.0;
 
-    const std::vector<double> k = net_.conductances();
-    sim_.set_conductances(k);
-    oracle_.set_conductances(k);
+    advance();
     return out;
   }
 
-  double loss() { return oracle_.loss_gradient({}, targets_).loss; }
+  double loss() { return oracle_ ? oracle_->loss_gradient({}, targets_).loss : exact_loss(); }
   const Network& network() const { return net_; }
   double identity_factor_value() const { return identity_factor(rule_); }
 
  private:
+  // Every backend (and the oracle) moves to the updated values.
+  void advance() {
+    const std::vector<double> k = net_.conductances();
+    sim_.set_conductances(k);
+    exact_.set_conductances(k);
+    if (oracle_) oracle_->set_conductances(k);
+  }
+
+  double exact_loss() {
+    const State free = exact_.solve(Drive{});
+    double l = 0;
+    for (std::size_t o = 0; o < targets_.size(); ++o) l += 0.5 * std::pow(targets_[o] - free.node_volts[net_.outputs[o]], 2);
+    return l;
+  }
+
+  // Diodes or transistors: no linear identity (S, the Euler prediction); the loss and the exact
+  // gradient come from the ideal backend's Newton (GradientSource).
+  // Only the first step reports the loss and cos_grad (they cost two more solves).
+  StepOut nonlinear_step(StepOut out, const std::vector<double>& g, bool first) {
+    std::vector<double> grad;
+    if (first) out.loss = exact_loss(), grad = exact_.loss_gradient(Drive{}, targets_);
+    out.k = net_.conductances();
+    out.dk = updater_.apply(net_, g, point_.alpha, train_rng_);
+    check_finite(net_.conductances(), "an updated value");
+    if (first) out.cos_grad = cosine_to_descent(net_, out.dk, grad);
+    out.s_quad = std::nan("");
+    advance();
+    return out;
+  }
+
   Network net_;
   std::vector<double> targets_;
   SweepPoint point_;
   Simulator& sim_;
-  Oracle oracle_;
+  IdealSimulator exact_;           // the small-nudge reference, and the loss of a nonlinear network
+  std::optional<Oracle> oracle_;   // linear networks only
   RuleSpec rule_;
   Updater updater_;
   Rng train_rng_, noise_rng_;
@@ -129,7 +180,7 @@ PointResult measure_point(const PointCircuit& circuit, const SweepPoint& point, 
   int n = 0;
   for (const Edge& e : circuit.net.edges)
     if (e.trainable && e.is_linear()) k2 += e.siemens * e.siemens, ++n;
-  p.alpha = point.alpha / mobility(point.parameter, std::sqrt(k2 / n));
+  if (n > 0) p.alpha = point.alpha / mobility(point.parameter, std::sqrt(k2 / n));  // transistors: volts
   PointStepper stepper(circuit, p, convention, sim);
   const double f = stepper.identity_factor_value();
   const double nu = p.nudge, alpha = p.alpha;
@@ -137,20 +188,23 @@ PointResult measure_point(const PointCircuit& circuit, const SweepPoint& point, 
   PointResult r;
   const double q0 = measure_invariants(circuit.net, {}).sum_k2;
 
-  const StepOut first = stepper.step();
+  const StepOut first = stepper.step(true);
   const InvariantStep inv = invariant_step(circuit.net, first.k, first.dk);
   r.loss0 = first.loss;
   r.s_quad = first.s_quad;
   r.nudge_term = inv.nudge_k2;
+  // A nonlinear network has no exact identity: s_quad is NaN, and so are the predictions built on it.
   r.nudge_pred = centered ? 0.0 : -f * alpha * nu * first.s_quad;
   const double scale = r.nudge_pred != 0.0 ? std::abs(r.nudge_pred) : std::sqrt(q0 * inv.euler_k2) * 2.0;
   r.nudge_rel_err = scale > 0 ? std::abs(r.nudge_term - r.nudge_pred) / scale : 0.0;
   r.euler_term = inv.euler_k2;
   r.euler_pred = first.euler_pred;
   r.dq = inv.d_k2;
-  r.dq_over_q = inv.d_k2 / q0;
+  r.dq_over_q = q0 > 0 ? inv.d_k2 / q0 : 0.0;  // 0: no trainable resistor (a transistor network)
   r.eta_star_pred = !centered && first.s_quad > 0 ? first.euler_pred / (f * alpha * first.s_quad) : 0.0;
+  if (!stepper.network().is_linear()) r.nudge_pred = r.nudge_rel_err = r.euler_pred = r.eta_star_pred = std::nan("");
   r.cos_grad = first.cos_grad;
+  r.signal_rel_err = first.signal_rel_err;
   r.drift_k2 = normalised(inv.d_k2, inv.scale_k2);
   r.drift_r2 = normalised(inv.d_r2, inv.scale_r2);
   r.drift_lnk = normalised(inv.d_lnk, inv.scale_lnk);
@@ -172,7 +226,7 @@ PointResult measure_point(const PointCircuit& circuit, const SweepPoint& point, 
   }
   r.loss_final = stepper.loss();
   r.total_dq = sum_k2;
-  r.total_dq_rel = sum_k2 / q0;
+  r.total_dq_rel = q0 > 0 ? sum_k2 / q0 : 0.0;
   r.total_nudge_pred = nudge_pred;
   r.total_k2 = normalised(sum_k2, len_k2);
   r.total_r2 = normalised(sum_r2, len_r2);

@@ -12,6 +12,11 @@
 // residual nudge_rel_err therefore holds simulator error as well as physics.
 // nudge_rel_err = |nudge_term - nudge_pred| / |nudge_pred| (or / (2 |k| |dk|) when nudge_pred = 0):
 // the drift a symmetry breaker adds, ~1e-12 on an ideal network without one.
+// signal_rel_err = |g - g0| / |g0|: the first step's update signal against its small-nudge
+// prediction g0 from the exact backend (small_nudge.hpp), on any network. It is the drift measure
+// for nonlinear networks (diodes, transistors), where no exact identity exists: there s_quad,
+// nudge_pred, nudge_rel_err, euler_pred, eta_star_pred and total_nudge_pred are NaN; the invariants
+// cover trainable resistors only (a transistor's gate steps in volts, whatever "parameter" says).
 // alpha is conductance-equivalent: learning R or ln k uses alpha / m(k_rms) (steps of one size).
 // Invariant drifts are normalised, |dI| / (|grad I| |dk|): the fraction of the step that moves I;
 // it is O(nu + alpha) for the invariant the parameterisation conserves and O(1) for the others.
@@ -30,7 +35,7 @@ struct PointResult {
   double loss0 = 0, s_quad = 0;
   double nudge_term = 0, nudge_pred = 0, nudge_rel_err = 0;
   double euler_term = 0, euler_pred = 0;
-  double dq = 0, dq_over_q = 0, eta_star_pred = 0, cos_grad = 0;
+  double dq = 0, dq_over_q = 0, eta_star_pred = 0, cos_grad = 0, signal_rel_err = 0;
   double drift_k2 = 0, drift_r2 = 0, drift_lnk = 0;  // normalised, per step
   // Run to t = alpha x run_steps.
   std::int64_t run_steps = 0;

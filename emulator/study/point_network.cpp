@@ -61,10 +61,14 @@ Network load_sweep_network(const SweepSpec& spec, int index) {
                 : n.contains("generator") ? generate_network(n, spec.source, pointer)
                                           : parse_network(n, spec.source, pointer);
   const bool trainable = std::any_of(net.edges.begin(), net.edges.end(),
-                                     [](const Edge& e) { return e.trainable && e.is_linear(); });
-  if (!trainable) throw InputError("config.invalid", where, "the network has no trainable resistor or digipot");
-  if (!net.is_linear())
-    throw InputError("config.invalid", where, "the sweep measures linear networks (the oracle has no diodes)");
+                                     [](const Edge& e) { return e.trainable && e.has_value(); });
+  if (!trainable)
+    throw InputError("config.invalid", where, "the network has no trainable resistor, digipot or transistor");
+  const bool gates = std::any_of(net.edges.begin(), net.edges.end(),
+                                 [](const Edge& e) { return e.trainable && e.kind == ElementKind::Transistor; });
+  if (gates && std::find(spec.modes.begin(), spec.modes.end(), UpdateMode::Quantised) != spec.modes.end())
+    throw InputError("config.invalid", where,
+                     "network " + net.name + " learns transistor gates, which have no taps: \"update\" \"continuous\" or \"sign\"");
   if (net.outputs.empty() || net.inputs.empty())
     throw InputError("config.invalid", where, "the network needs at least one input and one output");
   return net;

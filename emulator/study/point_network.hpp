@@ -24,7 +24,8 @@ struct PointCircuit {
   std::vector<double> targets;  // volts, one per output
 };
 
-// Throws InputError when the network cannot be loaded or has no trainable linear edge.
+// Throws InputError when the network cannot be loaded or has nothing trainable. Diodes and
+// transistors are measured against the small-nudge prediction (measure.hpp).
 Network load_sweep_network(const SweepSpec& spec, int index);
 
 PointCircuit build_point_circuit(const SweepSpec& spec, const Network& base, const SweepPoint& point);

@@ -19,6 +19,7 @@
 #include "emulator/study/ranks.hpp"
 #include "emulator/study/result_row.hpp"
 #include "emulator/study/result_table.hpp"
+#include "emulator/study/small_nudge.hpp"
 
 namespace spiceloop::study {
 
@@ -101,7 +102,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
     }
     try {
       auto& sim = sims[sim_key(p)];
-      if (!sim) sim = opt.factory(p.backend, p.tolerances);
+      // The ideal backend measures physics: Newton to its rounding floor (small_nudge.hpp).
+      if (!sim) sim = opt.factory(p.backend, p.backend == "ideal" ? exact_options() : p.tolerances);
       const PointCircuit circuit = build_point_circuit(spec, networks[p.network], p);
       const PointResult r = measure_point(circuit, p, spec.convention, spec.max_steps, *sim);
       const std::string row = format_row(spec, p, r);

@@ -214,3 +214,44 @@ TEST_CASE("transistor oracle: on a linear network the same gradient is dL/dk", "
   CHECK_THAT(g[0], WithinRel(-r * 2e-3 / (s * s), 1e-12));
   CHECK_THAT(g[1], WithinRel(r * 1e-3 / (s * s), 1e-12));
 }
+
+TEST_CASE("ideal gradient: on a network with fixed diodes dL/dk matches central differences", "[solver][gradient]") {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    Network net = test::random_network(seed, 9, 10, 2, 2);
+    net.inputs[0].volts = 1.2;
+    net.inputs[1].volts = 0.1;
+    std::mt19937_64 rng(seed);
+    for (int d = 0; d < 4; ++d) {  // diodes both ways between random free nodes and ground
+      const int a = 1 + test::pick(rng, net.node_count() - 1);
+      if (d % 2) test::add_diode(net, a, 0);
+      else test::add_diode(net, 0, a);
+    }
+    IdealSimulator sim;
+    sim.load(net);
+    const std::vector<double> targets{0.3, 0.5};
+    const std::vector<double> grad = sim.loss_gradient(Drive{}, targets);
+    const std::vector<double> k = net.conductances();
+    const auto loss = [&](const std::vector<double>& values) {
+      sim.set_conductances(values);
+      const State s = sim.solve(Drive{});
+      double l = 0.0;
+      for (std::size_t o = 0; o < targets.size(); ++o) l += 0.5 * std::pow(targets[o] - s.node_volts[net.outputs[o]], 2);
+      return l;
+    };
+    double scale = 0.0;
+    for (std::size_t j = 0; j < grad.size(); ++j) scale = std::max(scale, std::abs(grad[j] * k[j]));
+    REQUIRE(scale > 0.0);
+    for (int j = 0; j < net.edge_count(); ++j) {
+      if (net.edges[j].kind == ElementKind::Diode) {
+        CHECK(grad[j] == 0.0);
+        continue;
+      }
+      const double h = 1e-6 * k[j];
+      std::vector<double> up = k, down = k;
+      up[j] += h, down[j] -= h;
+      const double fd = (loss(up) - loss(down)) / (2 * h);
+      CAPTURE(seed, j, grad[j], fd);
+      CHECK_THAT(grad[j] * k[j], WithinAbs(fd * k[j], 1e-6 * scale));
+    }
+  }
+}
