@@ -160,8 +160,10 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
     if (e.kind == ElementKind::Transistor) deck += spice_transistor_model_card(net, j) + '\n';
   }
   const SolverOptions& t = options.tolerances;
+  // At gmin 0 ngspice's gmin stepping retries "gmin = 0" forever on a deck that does not
+  // converge (ngspice 39, measured): gminsteps=0 turns it off, so such a deck fails at once.
   deck += ".options reltol=" + num(t.reltol) + " abstol=" + num(t.abstol_amps) + " vntol=" +
-          num(t.vntol_volts) + " gmin=" + num(t.gmin_siemens) + '\n';
+          num(t.vntol_volts) + " gmin=" + num(t.gmin_siemens) + (t.gmin_siemens == 0.0 ? " gminsteps=0" : "") + '\n';
   if (options.print_results) {
     // A control block rather than .op/.print: `ngspice -b` then prints only the voltages (16
     // significant digits, as `spiceloop solve` does), without .print's warnings or the device dump

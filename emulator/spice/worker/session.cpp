@@ -213,7 +213,9 @@ void Session::fire_armed_fault() {
 
 void Session::fail(const Drive& d, const std::string& message) {
   circuit_valid_ = false;  // a failed circuit is reloaded rather than trusted
-  throw SimulationError(protocol::kSolveFailed, std::string(phase_name(d.phase)) + " phase", message,
+  const std::string culprit = net_ ? blamed(*net_, engine_.captured()) : "";
+  throw SimulationError(protocol::kSolveFailed, std::string(phase_name(d.phase)) + " phase",
+                        culprit.empty() ? message : message + "; ngspice blames " + culprit,
                         engine_.captured());
 }
 
