@@ -2,7 +2,9 @@
 // SWEEP.json and expanded into points in one fixed order, so that a point's index names the same
 // experiment in every process and every resumed run. Keys (defaults in brackets; lists are axes):
 //
-//   "networks"     [file name | generator spec | network object], files relative to the sweep file
+//   "networks"     [file name | generator spec | network object], files relative to the sweep file;
+//                  diodes and transistors allowed (measured against the small-nudge limit, measure.hpp;
+//                  a transistor's gate steps in volts whatever "parameter" says, never "quantised")
 //   "rules"        ["cl"] of "cl", "ep", "ep_centered";  "convention" ["code"] | "half"
 //   "eta"          CL nudges (dimensionless, (0, 1]);  "beta": EP nudges (siemens)  [required per rule used]
 //   "alpha"        CL learning rates, conductance-equivalent (measure.hpp), siemens / V^2
