@@ -14,7 +14,8 @@
 //   signal          every network (diodes and transistors too): the first step's signal drift from
 //                   its small-nudge prediction per network, rule and simulator against the nudge,
 //                   and for a non-ideal simulator the largest nudge where its drift exceeds twice
-//                   the ideal backend's: below it the tolerances, not physics, dominate.
+//                   the ideal backend's (and 1e-6, above the rounding floor): below it the
+//                   tolerances, not physics, dominate.
 // Rows of nonlinear networks (NaN identity predictions) enter only "signal" and the slopes.
 // The summaries (means, ratios, invariants, breakers, continuous limit) take the reference rows:
 // the ideal backend's, or in a sweep without them (`--backend ngspice`) its tightest reltol's,

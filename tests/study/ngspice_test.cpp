@@ -49,7 +49,7 @@ TEST_CASE("ngspice: a sweep run with --backend ngspice writes its plots and fits
   REQUIRE(fits.at("eta_slope").at("groups").get<int>() > 0);
   CHECK_THAT(fits.at("eta_slope").at("mean").get<double>(), Catch::Matchers::WithinAbs(1.0, 0.05));
   CHECK(fits.at("continuous_limit").size() == 8);  // 4 nudges x 2 alphas at the reference reltol
-  for (const char* png : {"drift_vs_nudge.png", "drift_vs_alpha.png"}) {
+  for (const char* png : {"drift_vs_nudge.png", "drift_vs_alpha.png", "drift_signal.png"}) {
     INFO(png);
     CHECK(std::filesystem::file_size(out / png) > 1000);
   }
