@@ -168,6 +168,27 @@ TEST_CASE("CLLN experiments: XOR and the curve run on the ideal backend and writ
   }
 }
 
+// Issue 11 item 3. The lab's lattice from its 5 V start reaches XOR by CL within 1200 epochs with the
+// bundled targets (0.1 / 0.2 V, inside the output range 0.45 V inputs give); read out against the
+// midpoint. Measured on other gate draws (README): not every draw gets there.
+TEST_CASE("CLLN experiments: the bundled XOR reaches 100 % on the lab's lattice and on another gate draw",
+          "[training][transistor]") {
+  const test::ScratchDir scratch("clln_xor_learns");
+  const nlohmann::json other_draw = {
+      {"spiceloop", 1}, {"generator", "lattice"}, {"name", "clln4x4"}, {"width", 4}, {"height", 4}, {"periodic", true},
+      {"inputs", {"n1_1", "n3_1", "n1_3", "n3_3"}}, {"outputs", {"n2_2"}}, {"input_volts", {0.45, 0, 0.45, 0}},
+      {"edge", {{"kind", "transistor"}, {"gate_volts", {{"min", 4.5}, {"max", 5.5}}}}}, {"seed", std::uint64_t{3}}};
+  for (const auto& network : {nlohmann::json("../clln4x4.json"), other_draw}) {
+    INFO(network.dump());
+    const TrainConfig c = test::bundled_experiment("clln_xor.json", {{"network", network}});
+    IdealSimulator sim(c.tolerances);
+    const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir / (network.is_string() ? "lab" : "s3")));
+    CHECK(r.initial.test_accuracy == 0.5);
+    CHECK(r.final.test_accuracy == 1.0);
+    CHECK(r.final.train_loss < 0.5 * r.initial.train_loss);
+  }
+}
+
 TEST_CASE("CLLN experiments: ngspice trains the twin XOR to the same gates as the ideal backend",
           "[training][transistor][ngspice]") {
   const TrainConfig c = test::bundled_experiment("clln_xor.json", {{"epochs", 5}});
