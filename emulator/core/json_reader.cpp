@@ -93,6 +93,8 @@ std::int64_t JsonValue::integer() const {
 
 std::uint64_t JsonValue::unsigned_integer() const {
   if (v_->is_number_unsigned()) return v_->get<std::uint64_t>();
+  // A document built in code (C++ or Python) holds small non-negative integers as signed.
+  if (v_->is_number_integer() && v_->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v_->get<std::int64_t>());
   if (v_->is_number_integer())
     fail(kind_->out_of_range, fmt::format("{} must be an integer from 0 to 2^64-1, not {}", what_, v_->dump()));
   wrong_type("a non-negative integer");

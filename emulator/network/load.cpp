@@ -219,8 +219,9 @@ void check_count(const JsonObject& top, std::string_view key, std::size_t count,
 Network parse_network(const json& doc, const std::string& source, const std::string& base_pointer) {
   const JsonOrigin origin{source, base_pointer};
   const JsonObject top(doc, kNetworkDocument, origin, "", "a network document");
-  check_format_version(top, true);
+  // A generator spec is recognised by its "generator" key; its version is optional (generators.hpp).
   if (top.has("generator")) return generate_network(doc, source, base_pointer);
+  check_format_version(top, true);
   top.allow_only({"spiceloop", "name", "description", "ground", "nodes", "inputs", "outputs", "edges"});
   (void)top.string("description", "");
 

@@ -135,6 +135,14 @@ TEST_CASE("json reader: integers beyond 64 bits and negative unsigned values are
   CHECK(o.unsigned_integer("ok") == 18446744073709551615ULL);
 }
 
+TEST_CASE("json reader: a non-negative integer built in code as signed reads as unsigned") {
+  const json doc = {{"seed", 3}, {"neg", -1}};  // json{3} holds a signed integer, text "3" an unsigned
+  REQUIRE(doc["seed"].is_number_unsigned() == false);
+  const JsonObject o = edge(doc);
+  CHECK(o.unsigned_integer("seed") == 3U);
+  CHECK(failure_of([&] { o.unsigned_integer("neg"); }).id == "test.out_of_range");
+}
+
 TEST_CASE("json reader: a document kind renames the reader's ids, one failure signature for all") {
   const json doc = {{"cmd", "truth"}, {"sinse", 0}};
   const JsonObject request(doc, kRenamed, JsonOrigin{"request", ""}, "", "a request");

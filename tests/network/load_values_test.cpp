@@ -2,6 +2,7 @@
 // before anything could reach ngspice (which turns R = 0 into 1 mOhm and 1e400 into an open).
 #include <catch2/catch.hpp>
 
+#include "emulator/network/generators.hpp"
 #include "emulator/network/load.hpp"
 #include "tests/network/expect_error.hpp"
 
@@ -20,6 +21,14 @@ void expect_rejected(Change change, const std::string& id, const std::string& wh
 
 TEST_CASE("network loader: a document without the version key is rejected") {
   expect_rejected([](json& j) { j.erase("spiceloop"); }, "network.missing_version", "/spiceloop");
+}
+
+TEST_CASE("network loader: a generator spec needs no version key, as generators.hpp documents") {
+  const json spec = json::parse(R"({"generator":"lattice","width":3,"height":3,"seed":3})");
+  CHECK(parse_network(spec).edges.size() == generate_network(spec).edges.size());
+  json versioned = spec;
+  versioned["spiceloop"] = 2;
+  expect_input_error([&] { parse_network(versioned); }, "network.unsupported_version", "/spiceloop");
 }
 
 TEST_CASE("network loader: an unknown format version is rejected") {
