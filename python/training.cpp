@@ -1,8 +1,9 @@
 // Training from Python. spiceloop.Trainer steps a run one batch at a time (step() returns the very
 // record metrics.jsonl holds for it, built by emulator/learning/run/records.hpp); spiceloop.train()
 // is `spiceloop train` itself (run_training: the same files, bit for bit), with a Python callback
-// after every step. The GIL is released while steps run; between steps the run checks for signals,
-// so Ctrl-C raises KeyboardInterrupt there and leaves the last checkpoint intact, as a kill would.
+// after every step (the run's observer). The GIL is released while steps run; the observer checks for
+// signals, so Ctrl-C raises KeyboardInterrupt between steps and leaves the last checkpoint intact, as
+// a kill would.
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -81,12 +82,10 @@ py::dict train(py::handle experiment, py::handle backend, const std::string& out
   opt.max_steps = max_steps;
   opt.plot = plot;
   if (plot) opt.plot_script = tools_script("plot_training.py", "SPICELOOP_PLOT_SCRIPT");
-  const char* convention = convention_name(config.rule.convention);
-  const bool rate_weighted = config.update.rate_spread > 0.0;
-  opt.on_step = [&](const StepReport& r) {
+  opt.observe = [&](const RunUpdate& u) {
     py::gil_scoped_acquire gil;
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    if (!callback.is_none()) callback(from_json(step_record(r, convention, rate_weighted)));
+    if (!callback.is_none() && u.record["type"] == "step") callback(from_json(u.record));
   };
   TrainResult r = sim.run([&](Simulator& s) { return run_training(config, s, opt); });
   py::dict d;

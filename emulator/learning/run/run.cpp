@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -153,10 +154,10 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     const double dt = seconds_since(t);
     step_seconds += dt, epoch_seconds += dt;
     ++steps_here, ++epoch_steps;
+    std::optional<json> step_json, epoch_json;
     if (config.metrics_every == MetricsEvery::Step || opt.observe) {
-      const json record = step_record(rep, convention, rate_weighted);
-      if (config.metrics_every == MetricsEvery::Step) metrics->write(record);
-      observe(record, &rep);
+      step_json = step_record(rep, convention, rate_weighted);
+      if (config.metrics_every == MetricsEvery::Step) metrics->write(*step_json);
     }
     progress.step(trainer.epochs_done() + (trainer.epoch_just_ended() ? 0 : 1), trainer.steps_done(),
                   step_seconds > 0 ? steps_here / step_seconds : 0.0);
@@ -166,14 +167,14 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
       res.last_evaluation = e;
       res.last_evaluation_epoch = trainer.epochs_done();
       const double rate = epoch_seconds > 0 ? epoch_steps / epoch_seconds : 0.0;
-      const json record = epoch_record(trainer.epochs_done(), trainer.steps_done(), e, trainer.invariants(), rate, convention);
-      metrics->write(record);
-      observe(record, nullptr);
+      epoch_json = epoch_record(trainer.epochs_done(), trainer.steps_done(), e, trainer.invariants(), rate, convention);
+      metrics->write(*epoch_json);
       progress.epoch(trainer.epochs_done(), e.train_loss, e.test_loss, e.test_accuracy, rate);
       epoch_seconds = 0.0, epoch_steps = 0;
     }
     if (config.checkpoint_every > 0 && trainer.steps_done() % config.checkpoint_every == 0) checkpoint(false);
-    if (opt.on_step) opt.on_step(rep);
+    if (step_json) observe(*step_json, &rep);  // after the checkpoint: an observer that throws leaves it
+    if (epoch_json) observe(*epoch_json, nullptr);
   }
   progress.finish();
 

@@ -25,10 +25,11 @@
 
 namespace spiceloop {
 
-// What a live view (the front panel) is told after each step and each evaluation, on the training
-// thread: the metrics record (written to metrics.jsonl or, for steps under metrics "epoch", not),
-// the conductances now, the step's applied update (empty after an evaluation) and the free state
-// of its batch's first sample (empty after an evaluation).
+// What an observer of a run (the front panel's feed, the Python module's per-step callback) is told,
+// on the training thread: the header, then after each step and each evaluation the metrics record
+// (written to metrics.jsonl or, for steps under metrics "epoch", not), the conductances now, the
+// step's applied update (empty otherwise) and the free state of its batch's first sample (empty
+// otherwise).
 struct RunUpdate {
   const nlohmann::ordered_json& record;
   std::span<const double> siemens;
@@ -45,10 +46,9 @@ struct TrainRunOptions {
   std::int64_t max_steps = -1;        // stop after this many steps in this call, as if killed (tests)
   bool plot = true;                   // write loss.png
   std::filesystem::path plot_script;  // empty: searched (core/plot_script.hpp)
-  // Called at the end of each step (record and due checkpoint written): the Python module's per-step
-  // callback and Ctrl-C check. An exception from it stops the run as a kill would: the last checkpoint stays.
-  std::function<void(const StepReport&)> on_step;
-  // Called after each step with the step's record and the network state: the front panel's feed. Must not throw.
+  // Told every record as it is made (RunUpdate); a step's and an evaluation's at the end of their step,
+  // once its due checkpoint is written. An exception from it stops the run as a kill would: the last
+  // checkpoint stays (the Python module's Ctrl-C and callback errors).
   std::function<void(const RunUpdate&)> observe;
 };
 
