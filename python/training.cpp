@@ -81,7 +81,10 @@ py::dict train(py::handle experiment, py::handle backend, const std::string& out
   opt.oracle = oracle ? &exact : nullptr;
   opt.max_steps = max_steps;
   opt.plot = plot;
-  if (plot) opt.plot_script = tools_script("plot_training.py", "SPICELOOP_PLOT_SCRIPT");
+  if (plot) {
+    opt.plot_script = tools_script("plot_training.py", "SPICELOOP_PLOT_SCRIPT");
+    opt.network_plot_script = tools_script("plot_network.py", "SPICELOOP_PLOT_NETWORK_SCRIPT");
+  }
   opt.observe = [&](const RunUpdate& u) {
     py::gil_scoped_acquire gil;
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
@@ -160,7 +163,7 @@ void bind_training(py::module_& m) {
         py::arg("resume") = false, py::arg("callback") = py::none(), py::arg("oracle") = true,
         py::arg("max_steps") = -1, py::arg("plot") = true, py::arg("instruments") = "", py::arg("base_dir") = "",
         "`spiceloop train` from Python: writes metrics.jsonl, checkpoint.json, summary.json, network.json (and "
-        "loss.png) into out (default: the experiment's output_dir); callback(record) after every step; "
+        "loss.png, network.png) into out (default: the experiment's output_dir); callback(record) after every step; "
         "resume=True continues from the checkpoint. Returns the result (losses, Q, steps, the trained network)");
 }
 

@@ -3,9 +3,14 @@
 Layout: a lattice (nodes n<x>_<y>) on its grid; a crossbar (rows r<i>, columns c<j>, cross-points
 x<i>_<j>) as its matrix of cross-points; any other graph by a deterministic layered layout (inputs
 on the left, outputs on the right, the ground below, the rest by hop distance from the inputs).
-Edges are coloured by conductance (log scale) or, given `change`, by the change of conductance;
-nodes by voltage when a State is given. Inputs are squares, outputs diamonds, the ground a bar.
-Nothing here computes physics: values come from the network and the State.
+Edges are coloured by conductance (log scale; gate voltage, linear, in a transistor network) or,
+given `change`, by the change of it; nodes by voltage when a State is given. Inputs are squares,
+outputs diamonds, the ground a bar. Nothing here computes physics: values come from the network and
+the State.
+
+This is also the drawing of `spiceloop train`'s network.png (tools/plot_network.py loads this file
+by its path, without the compiled module): `net` need only have name, nodes, edges (name, a, b,
+kind), node_count, inputs, outputs and conductances(); `state` only node_volts.
 """
 import re
 
@@ -91,6 +96,10 @@ def layout(net):
     return _layered_layout(net), "layered"
 
 
+def _has_transistors(net):
+    return any(getattr(e.kind, "name", e.kind) == "transistor" for e in net.edges)
+
+
 def network(net, state=None, change=None, ax=None, title=None, labels=None):
     """Draws net (and state, a spiceloop.State) on ax (a new figure when None); returns the Axes.
 
@@ -105,11 +114,16 @@ def network(net, state=None, change=None, ax=None, title=None, labels=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
     pos, kind = layout(net)
-    k = net.conductances()
+    k = np.asarray(net.conductances(), dtype=float)
+    quantity = "gate voltage (V)" if _has_transistors(net) else "conductance (S)"
     if change is not None:
         values = np.asarray(change, dtype=float)
-        span = max(float(np.max(np.abs(values))), 1e-300)
-        norm, cmap, what = colors.Normalize(-span, span), cm.coolwarm, "change of conductance (S)"
+        span = max(float(np.max(np.abs(values))) if values.size else 0.0, 1e-300)
+        norm, cmap, what = colors.Normalize(-span, span), cm.coolwarm, "change of " + quantity
+    elif _has_transistors(net):
+        values = k
+        lo, hi = (float(k.min()), float(k.max())) if k.size else (0.0, 1.0)
+        norm, cmap, what = colors.Normalize(lo, hi if hi > lo else lo + 1.0), cm.viridis, quantity
     else:
         values = k
         positive = k[k > 0]
@@ -141,12 +155,13 @@ def network(net, state=None, change=None, ax=None, title=None, labels=None):
 
     xy = np.array([pos[i] for i in range(net.node_count)])
     inputs, outputs = set(net.inputs), set(net.outputs)
-    if state is not None:
+    if state is not None and len(state.node_volts) == net.node_count:
         volts = np.asarray(state.node_volts)
         vspan = max(float(np.max(np.abs(volts))), 1e-12)
         vnorm, vmap = colors.Normalize(-vspan, vspan), cm.RdBu_r
         node_colors = [vmap(vnorm(v)) for v in volts]
-        plt.colorbar(cm.ScalarMappable(norm=vnorm, cmap=vmap), ax=ax, label="node voltage (V)", fraction=0.046, pad=0.08)
+        plt.colorbar(cm.ScalarMappable(norm=vnorm, cmap=vmap), ax=ax, label="node voltage (V)", fraction=0.046,
+                     pad=0.02, orientation="horizontal")
     else:
         node_colors = ["0.7"] * net.node_count
     for i in range(1, net.node_count):
@@ -167,3 +182,17 @@ def network(net, state=None, change=None, ax=None, title=None, labels=None):
     ax.margins(0.1)
     ax.axis("off")
     return ax
+
+
+def trained(net, initial, state=None, title=None):
+    """The figure of a training run (`spiceloop train`'s network.png): net as trained, nodes by state's
+    voltages, beside the change of each edge's value from `initial` (per edge). Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    fig, (now, change) = plt.subplots(1, 2, figsize=(13, 5.5))
+    network(net, state, ax=now, title="trained" + ("" if state is None else ", nodes at a free state"))
+    network(net, change=np.asarray(net.conductances(), dtype=float) - np.asarray(initial, dtype=float), ax=change,
+            title="change over the run")
+    fig.suptitle(title if title is not None else net.name)
+    fig.tight_layout()
+    return fig

@@ -1,13 +1,18 @@
 """spiceloop.plot: grids for lattices and crossbars, a deterministic layout otherwise; a figure of a
-solved state is written for each kind."""
+solved state is written for each kind; `spiceloop train` writes network.png with the same drawing,
+the same bytes from two runs."""
+import glob
 import os
+import struct
+import subprocess
+import tempfile
 
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from harness import netlist, run, scratch  # noqa: E402
+from harness import BUILD, netlist, run, scratch  # noqa: E402
 import spiceloop  # noqa: E402
 import spiceloop.plot  # noqa: E402
 
@@ -55,6 +60,32 @@ def test_each_kind_of_network_draws_with_its_state_and_with_a_change():
     ax = spiceloop.plot.network(nets[0], change=change)
     assert "change" in ax.figure.axes[-1].get_ylabel()
     plt.close(ax.figure)
+
+
+def png_size(path):
+    """(width, height) from a PNG's IHDR; fails on anything that is not a PNG."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", path
+    return struct.unpack(">II", data[16:24])
+
+
+def test_train_writes_network_png_the_same_bytes_each_run_and_leaves_no_temporary_file():
+    pngs = []
+    for n in range(2):
+        out = scratch(f"network-png-{n}")
+        child = subprocess.Popen([os.path.join(BUILD, "spiceloop"), "train", netlist("experiments", "xor.json"),
+                                  "--backend", "ideal", "--out", out, "--progress", "off"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        assert "network.png" not in err, err  # no warning about it
+        assert not glob.glob(os.path.join(tempfile.gettempdir(), f"spiceloop-network-plot-{child.pid}-*"))
+        path = os.path.join(out, "network.png")
+        width, height = png_size(path)
+        assert (width, height) == (1300, 550), (width, height)
+        assert os.path.getsize(path) > 20000  # two drawn panels, not an empty canvas
+        pngs.append(open(path, "rb").read())
+    assert pngs[0] == pngs[1]
 
 
 run(globals())

@@ -88,6 +88,7 @@ def test_a_stopped_run_resumes_to_the_commands_bytes():
     rest = spiceloop.train(DEFAULT, "ideal", out=out, resume=True)
     assert rest["completed"] and rest["steps"] == 50
     assert os.path.getsize(os.path.join(out, "loss.png")) > 0  # tools/plot_training.py, found from Python
+    assert os.path.getsize(os.path.join(out, "network.png")) > 20000  # tools/plot_network.py, the same
     assert open(os.path.join(out, "network.json"), "rb").read() == open(os.path.join(cli, "network.json"), "rb").read()
     assert lines_without_timing(os.path.join(out, "metrics.jsonl")) == lines_without_timing(os.path.join(cli, "metrics.jsonl"))
 

@@ -127,7 +127,7 @@ void add_train(CLI::App& app) {
                 "Replace a run already in the output directory (without --resume or --overwrite, one there is an error)")
       ->excludes(resume);
   cmd->add_flag("--no-oracle", args->no_oracle, "Skip the Eigen identity check at every step");
-  cmd->add_flag("--no-plot", args->no_plot, "Skip loss.png (matplotlib)");
+  cmd->add_flag("--no-plot", args->no_plot, "Skip loss.png and network.png (matplotlib)");
   cmd->add_option("--progress", args->progress, "auto | bar | lines | off")
       ->check(CLI::IsMember({"auto", "bar", "lines", "off"}))
       ->capture_default_str();

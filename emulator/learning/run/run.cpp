@@ -14,6 +14,7 @@
 #include "emulator/core/log.hpp"
 #include "emulator/core/atomic_file.hpp"
 #include "emulator/learning/run/metrics.hpp"
+#include "emulator/learning/run/network_plot.hpp"
 #include "emulator/learning/run/records.hpp"
 #include "emulator/core/plot_script.hpp"
 #include "emulator/learning/trainer.hpp"
@@ -54,7 +55,8 @@ std::optional<double> max_identity_relative(const std::filesystem::path& metrics
 }
 
 // Everything a run writes into its directory.
-constexpr const char* kRunFiles[] = {"checkpoint.json", "metrics.jsonl", "summary.json", "network.json", "loss.png"};
+constexpr const char* kRunFiles[] = {"checkpoint.json", "metrics.jsonl", "summary.json", "network.json", "loss.png",
+                                     "network.png"};
 
 // A fresh run never silently replaces another: a killed run's checkpoint is its only way back.
 void claim_directory(const std::filesystem::path& dir, bool overwrite) {
@@ -138,6 +140,7 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
   Progress progress(opt.progress, config.epochs, config.epochs * trainer.steps_per_epoch());
   double step_seconds = 0.0, epoch_seconds = 0.0;
   std::int64_t steps_here = 0, epoch_steps = 0;
+  std::vector<double> last_free_volts;  // of the last step's first sample, for network.png
   while (!trainer.done()) {
     if (opt.max_steps >= 0 && steps_here >= opt.max_steps) {
       // Stop as a kill would: no final checkpoint, no outputs.
@@ -154,6 +157,7 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     const double dt = seconds_since(t);
     step_seconds += dt, epoch_seconds += dt;
     ++steps_here, ++epoch_steps;
+    if (opt.plot) last_free_volts = rep.free_volts;
     std::optional<json> step_json, epoch_json;
     if (config.metrics_every == MetricsEvery::Step || opt.observe) {
       step_json = step_record(rep, convention, rate_weighted);
@@ -225,6 +229,10 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
       log::warn("tools/plot_training.py not found; skipping {}", png.string());
     else
       run_plot_script(script, {metrics_file.string(), png.string()}, png.string());
+    const std::string title = fmt::format("{} after {} steps: {} on {}", res.network.name, res.steps,
+                                          rule_name(config.rule.kind), sim.name());
+    plot_network(network_plot_document(res.network, start.conductances(), last_free_volts, title),
+                 res.out_dir / "network.png", opt.network_plot_script);
   }
   return res;
 }

@@ -5,6 +5,7 @@
 //   summary.json    what was run and what it reached (allostery: the targets, per output)
 //   network.json    the trained network, loadable by `spiceloop solve` / `spiceloop netlist`
 //   loss.png        loss and Q over training (tools/plot_training.py; skipped with a warning)
+//   network.png     the trained network and its change over the run (network_plot.hpp; the same)
 // Every output names the factor convention (rule.hpp).
 #pragma once
 
@@ -44,8 +45,9 @@ struct TrainRunOptions {
   ProgressMode progress = ProgressMode::Auto;
   Simulator* oracle = nullptr;        // exact backend for the identity residual (IdealSimulator), optional
   std::int64_t max_steps = -1;        // stop after this many steps in this call, as if killed (tests)
-  bool plot = true;                   // write loss.png
-  std::filesystem::path plot_script;  // empty: searched (core/plot_script.hpp)
+  bool plot = true;                   // write loss.png and network.png
+  std::filesystem::path plot_script;  // loss.png's; empty: searched (core/plot_script.hpp)
+  std::filesystem::path network_plot_script;  // network.png's; empty: searched (network_plot.hpp)
   // Told every record as it is made (RunUpdate); a step's and an evaluation's at the end of their step,
   // once its due checkpoint is written. An exception from it stops the run as a kill would: the last
   // checkpoint stays (the Python module's Ctrl-C and callback errors).
