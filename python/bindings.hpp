@@ -4,8 +4,9 @@
 // Errors the Python layer finds itself (the shape or type of an argument, a word outside its list)
 // are InputError with the ids of kPythonArguments ("python.shape", "python.type", "python.choice"),
 // located by the argument's name; everything else is the library's own check and id.
-// Threading: the GIL is released around every solve and training run; each Python simulator
-// and oracle holds a mutex, so two Python threads sharing one never run it at once.
+// Threading: the GIL is released around every solve and training run but a short ideal solve
+// (simulator_handle.hpp); each Python simulator and oracle holds a mutex, so two Python threads
+// sharing one never run it at once.
 #pragma once
 
 #include <Eigen/Dense>

@@ -80,6 +80,10 @@ nlohmann::json kwargs_json(const py::kwargs& kwargs, const DocumentKind& kind) {
 
 std::vector<double> to_vector(py::handle value, const std::string& what) {
   if (value.is_none()) return {};
+  if (py::isinstance<Array>(value)) {  // already float64 and contiguous: read in place, no conversion
+    const auto a = py::reinterpret_borrow<Array>(value);
+    if (a.ndim() == 1) return {a.data(), a.data() + a.shape(0)};
+  }
   const Array a = numbers(value, what);
   if (a.ndim() != 1)
     throw InputError("python.shape", what,

@@ -2,7 +2,8 @@
 // backends, built by the one factory (tools/spiceloop/make_simulator.hpp), behind one Python class
 // Simulator. solve() takes a phase and numpy-able values and returns a State (numpy arrays; a twin
 // solve returns a TwinState); solve_batch() takes one row per sample. Drives are checked by the
-// library (drive.*); the GIL is released while a backend runs.
+// library (drive.*); the GIL is released while a backend runs (but for a short ideal solve:
+// simulator_handle.hpp).
 #include <pybind11/stl.h>
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "emulator/learning/config.hpp"
+#include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "emulator/core/error.hpp"
 #include "python/bindings.hpp"
@@ -57,14 +59,68 @@ NgspiceSimulator& ngspice(SimulatorHandle& h) {
 
 py::object solve(SimulatorHandle& h, const Drive& d) {
   if (d.phase == Phase::Twin) {
-    TwinState s = h.run([&](Simulator& sim) { return sim.solve_twin(d); });
+    TwinState s = h.run_short([&](Simulator& sim) { return sim.solve_twin(d); });
     return py::cast(std::move(s));
   }
-  State s = h.run([&](Simulator& sim) { return sim.solve(d); });
-  return py::cast(std::move(s));
+  return h.states->give(h.run_short([&](Simulator& sim) { return sim.solve(d); }));
+}
+
+// sim.solve(...): a CPython vectorcall method in front of pybind11's dispatcher, which costs about
+// 0.15 us a call (argument records, overload matching), more than half of lab16's 0.24 us solve.
+// The calls of a tight loop, solve() and solve(inputs=v) (the free phase), on a short-solving network
+// (SimulatorHandle::run_short) solve here; every other call goes to the bound overload _solve, which
+// reads the arguments. A failure here goes there too, which converts and solves again (the ideal
+// backend is deterministic) and raises it as the library's exception.
+PyObject* bound_solve = nullptr;  // Simulator._solve, set once at import (kept to the end: no destructor at exit)
+
+PyObject* forward_solve(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  const Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+  std::vector<PyObject*> with_self(static_cast<std::size_t>(total) + 1);
+  with_self[0] = self;
+  std::copy(args, args + total, with_self.begin() + 1);
+  return PyObject_Vectorcall(bound_solve, with_self.data(), static_cast<std::size_t>(nargs) + 1, kwnames);
+}
+
+PyObject* solve_entry(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  const bool inputs_only = nargs == 0 && kwnames && PyTuple_GET_SIZE(kwnames) == 1 &&
+                           PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "inputs") == 0;
+  if ((nargs == 0 && !kwnames) || inputs_only) {
+    try {
+      auto& h = py::cast<SimulatorHandle&>(py::handle(self));
+      if (h.short_solves->load(std::memory_order_relaxed)) {
+        Drive free;
+        if (inputs_only) free.input_volts = to_vector(args[0], "inputs");
+        return h.states->give(h.run_short([&free](Simulator& sim) { return sim.solve(free); })).release().ptr();
+      }
+    } catch (...) {  // raised below, translated
+      PyErr_Clear();
+    }
+  }
+  return forward_solve(self, args, nargs, kwnames);
+}
+
+PyMethodDef solve_method{
+    "solve", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&solve_entry)), METH_FASTCALL | METH_KEYWORDS,
+    "solve(phase='free', *, inputs=None, clamp=None, nudge=None, eta=None, targets=None) -> State | TwinState\n\n"
+    "Solves one phase: free (inputs), clamped (clamp: volts per output), nudged (nudge: amperes into each "
+    "output), twin (eta, targets: a TwinState). inputs: volts per input (default: the network's)"};
+
+void install_solve_entry(py::class_<SimulatorHandle>& simulator) {
+  bound_solve = py::object(simulator.attr("_solve")).release().ptr();
+  py::setattr(simulator, "solve",
+              py::reinterpret_steal<py::object>(PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(simulator.ptr()), &solve_method)));
 }
 
 }  // namespace
+
+void SimulatorHandle::note_loaded() {
+  bool brief = false;
+  if (const auto* ideal = dynamic_cast<const IdealSimulator*>(sim.get()); ideal && ideal->loaded()) {
+    const Network& net = ideal->network();
+    brief = static_cast<std::size_t>(net.edge_count()) <= kShortSolveEdges && net.is_linear();
+  }
+  short_solves->store(brief);
+}
 
 void bind_simulators(py::module_& m) {
   py::class_<State>(m, "State", "One solved phase: volts, amperes, watts (signs in emulator/sim/state.hpp)")
@@ -82,29 +138,25 @@ void bind_simulators(py::module_& m) {
       .def_readonly("free", &TwinState::free)
       .def_readonly("clamped", &TwinState::clamped);
 
-  py::class_<SimulatorHandle>(m, "Simulator",
-                              "A backend (ideal, ngspice, hil). Build with Ideal(), Ngspice() or simulator(backend)")
+  py::class_<SimulatorHandle> simulator(m, "Simulator",
+                              "A backend (ideal, ngspice, hil). Build with Ideal(), Ngspice() or simulator(backend)");
+  simulator
       .def_property_readonly("name", [](const SimulatorHandle& h) { return h.sim->name(); })
-      .def("load", [](SimulatorHandle& h, const Network& net) { h.run([&](Simulator& s) { s.load(net); }); },
-           py::arg("network"))
+      .def("load", [](SimulatorHandle& h, const Network& net) {
+        h.run([&](Simulator& s) { s.load(net); });
+        h.note_loaded();
+      }, py::arg("network"))
       .def("set_conductances", [](SimulatorHandle& h, py::handle siemens) {
         const std::vector<double> k = to_vector(siemens, "siemens");
-        h.run([&](Simulator& s) { s.set_conductances(k); });
+        h.run_short([&](Simulator& s) { s.set_conductances(k); });
       }, py::arg("siemens"))
-      // The free state at the network's own inputs, without keyword processing: the common call
-      // of a tight loop, where the general overload's argument handling would double a small solve.
-      .def("solve", [](SimulatorHandle& h) {
-        static const Drive free;
-        State s = h.run([&](Simulator& sim) { return sim.solve(free); });
-        return py::cast(std::move(s));
-      })
-      .def("solve", [](SimulatorHandle& h, const std::string& phase, py::handle inputs, py::handle clamp,
+      // Python's solve() is solve_entry (below), which hands every call with arguments to this.
+      .def("_solve", [](SimulatorHandle& h, const std::string& phase, py::handle inputs, py::handle clamp,
                        py::handle nudge, py::handle eta, py::handle targets) {
         return solve(h, drive_of(phase, inputs, clamp, nudge, eta, targets));
       }, py::arg("phase") = "free", py::kw_only(), py::arg("inputs") = py::none(), py::arg("clamp") = py::none(),
          py::arg("nudge") = py::none(), py::arg("eta") = py::none(), py::arg("targets") = py::none(),
-         "Solves one phase: free (inputs), clamped (clamp: volts per output), nudged (nudge: amperes into each "
-         "output), twin (eta, targets: a TwinState). inputs: volts per input (default: the network's)")
+         "solve()'s arguments read (solve_entry)")
       .def("solve_batch", [](SimulatorHandle& h, const std::string& phase, py::handle inputs, py::handle clamp,
                              py::handle nudge) {
         const auto in = to_rows(inputs, "inputs"), cl = to_rows(clamp, "clamp"), nu = to_rows(nudge, "nudge");
@@ -126,8 +178,8 @@ void bind_simulators(py::module_& m) {
       }, py::arg("phase") = "free", py::kw_only(), py::arg("inputs") = py::none(), py::arg("clamp") = py::none(),
          py::arg("nudge") = py::none(),
          "Several samples at the same conductances (one row per sample); a list of State")
-      .def("time_solves", [](SimulatorHandle& h, int rounds, int calls, const std::string& phase) {
-        const Drive d = drive_of(phase, py::none(), py::none(), py::none(), py::none(), py::none());
+      .def("time_solves", [](SimulatorHandle& h, int rounds, int calls, const std::string& phase, py::handle inputs) {
+        const Drive d = drive_of(phase, inputs, py::none(), py::none(), py::none(), py::none());
         std::vector<double> ns(static_cast<std::size_t>(std::max(rounds, 0)));
         h.run([&](Simulator& s) {
           for (double& t : ns) {
@@ -137,11 +189,13 @@ void bind_simulators(py::module_& m) {
           }
         });
         return to_array(ns);
-      }, py::arg("rounds"), py::arg("calls"), py::arg("phase") = "free",
+      }, py::arg("rounds"), py::arg("calls"), py::arg("phase") = "free", py::kw_only(), py::arg("inputs") = py::none(),
          "Times solves inside C++ (the library's own call in a C++ loop, no Python): mean ns per solve in each of "
          "`rounds` rounds of `calls` solves, for measuring Python's overhead (tools/perf_python.py)")
       .def_property_readonly("loaded", [](const SimulatorHandle& h) { return h.sim->loaded(); })
       .def("__repr__", [](const SimulatorHandle& h) { return "<Simulator " + h.sim->name() + ">"; });
+
+  install_solve_entry(simulator);
 
   py::class_<IdealHandle, SimulatorHandle>(m, "Ideal", "The exact Eigen backend")
       .def(py::init([](const py::kwargs& keys) { return IdealHandle{make("ideal", keys)}; }),

@@ -66,6 +66,7 @@ TrainerHandle make_trainer(py::handle experiment, py::handle backend, bool oracl
   const Network start = resolve_network(h.config);
   std::lock_guard lock(*h.sim.mutex);
   h.trainer = std::make_unique<Trainer>(h.config, start, *h.sim.sim, h.oracle.get());
+  h.sim.note_loaded();
   return h;
 }
 
@@ -91,6 +92,7 @@ py::dict train(py::handle experiment, py::handle backend, const std::string& out
     if (!callback.is_none() && u.record["type"] == "step") callback(from_json(u.record));
   };
   TrainResult r = sim.run([&](Simulator& s) { return run_training(config, s, opt); });
+  sim.note_loaded();
   py::dict d;
   d["completed"] = r.completed;
   d["steps"] = r.steps;

@@ -3,11 +3,13 @@ the spiceloop command and each other; batches; the oracle's gradient, H and Jaco
 import json
 import os
 import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
 
-from harness import BUILD, expect_error, netlist, run
+from harness import BUILD, expect_error, netlist, run, scratch
 import spiceloop
 
 LAB16 = netlist("lab16.json")
@@ -114,6 +116,55 @@ def test_two_threads_sharing_one_simulator_take_turns_and_both_get_answers():
     for t in threads:
         t.join()
     assert not errors and len(results) == 150 and len(set(results)) == 1
+
+
+def test_states_kept_from_a_loop_of_solves_stay_as_they_were_solved():
+    # solve() reuses the State objects nobody holds any more (python/state_pool.hpp): kept ones never change.
+    _, sim = loaded(spiceloop.Ideal())
+    kept = []
+    for v in np.linspace(-1.0, 1.0, 7):
+        s = sim.solve("free", inputs=[v, -v, 0.2, 0.1])
+        kept.append((s, s.node_volts.copy(), s.power_watts))
+        sim.solve()
+        s = sim.solve()
+    for s, volts, watts in kept:
+        assert np.array_equal(s.node_volts, volts) and s.power_watts == watts
+    assert len({id(s) for s, _, _ in kept}) == len(kept)
+    a, b = sim.solve(), sim.solve()
+    assert a is not b and np.array_equal(a.node_volts, b.node_volts)
+    assert "Solves one phase" in sim.solve.__doc__ and "Solves one phase" in spiceloop.Ideal.solve.__doc__
+
+
+SHARED = textwrap.dedent("""
+    import sys, threading
+    import spiceloop
+    sim = spiceloop.Ideal()
+    sim.load(spiceloop.Network.load(sys.argv[1]))
+    finished = []
+    def train():
+        spiceloop.train(sys.argv[2], sim, out=sys.argv[3], plot=False, callback=lambda record: sim.solve())
+        finished.append("train")
+    def solve():
+        for _ in range(20000):
+            sim.solve()
+        finished.append("solve")
+    threads = [threading.Thread(target=f) for f in (train, solve, solve)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(" ".join(sorted(finished)))
+""")
+
+
+def test_threads_sharing_a_small_ideal_simulator_with_a_training_run_on_it_all_finish():
+    # A small ideal solve keeps the GIL; a thread that finds the simulator busy (here: a training run,
+    # whose callback takes the GIL to solve on it too) must let go of the GIL and wait, not deadlock.
+    # In a child process: a deadlock holds the GIL, so only a timeout from outside can see it.
+    child = subprocess.run([sys.executable, "-c", SHARED, LAB16, netlist("experiments", "default.json"), scratch("shared")],
+                           capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python")))
+    assert child.returncode == 0 and child.stdout.split() == ["solve", "solve", "train"], (child.stdout, child.stderr)
 
 
 def test_tolerances_are_read_like_an_experiments():
