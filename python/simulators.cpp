@@ -68,10 +68,10 @@ py::object solve(SimulatorHandle& h, const Drive& d) {
 // sim.solve(...): a CPython vectorcall method in front of pybind11's dispatcher, which costs about
 // 0.15 us a call (argument records, overload matching), more than half of lab16's 0.24 us solve.
 // The calls of a tight loop, solve() and solve(inputs=v) (the free phase), on a short-solving network
-// (SimulatorHandle::run_short) solve here; every other call goes to the bound overload _solve, which
-// reads the arguments. A failure here goes there too, which converts and solves again (the ideal
-// backend is deterministic) and raises it as the library's exception.
-PyObject* bound_solve = nullptr;  // Simulator._solve, set once at import (kept to the end: no destructor at exit)
+// (SimulatorHandle::run_short) solve here; every other call goes on to pybind11's binding, which reads
+// the arguments. A failure here goes there too: it converts and solves again (the ideal backend is
+// deterministic) and raises the failure as the library's exception.
+PyObject* bound_solve = nullptr;  // pybind11's solve, set once at import (kept to the end: no destructor at exit)
 
 PyObject* forward_solve(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   const Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
@@ -106,9 +106,9 @@ PyMethodDef solve_method{
     "output), twin (eta, targets: a TwinState). inputs: volts per input (default: the network's)"};
 
 void install_solve_entry(py::class_<SimulatorHandle>& simulator) {
-  bound_solve = py::object(simulator.attr("_solve")).release().ptr();
-  py::setattr(simulator, "solve",
-              py::reinterpret_steal<py::object>(PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(simulator.ptr()), &solve_method)));
+  bound_solve = py::object(simulator.attr("solve")).release().ptr();
+  auto* type = reinterpret_cast<PyTypeObject*>(simulator.ptr());
+  py::setattr(simulator, "solve", py::reinterpret_steal<py::object>(PyDescr_NewMethod(type, &solve_method)));
 }
 
 }  // namespace
@@ -150,13 +150,12 @@ void bind_simulators(py::module_& m) {
         const std::vector<double> k = to_vector(siemens, "siemens");
         h.run_short([&](Simulator& s) { s.set_conductances(k); });
       }, py::arg("siemens"))
-      // Python's solve() is solve_entry (below), which hands every call with arguments to this.
-      .def("_solve", [](SimulatorHandle& h, const std::string& phase, py::handle inputs, py::handle clamp,
+      // Replaced by solve_entry (install_solve_entry), which hands this the calls it does not take.
+      .def("solve", [](SimulatorHandle& h, const std::string& phase, py::handle inputs, py::handle clamp,
                        py::handle nudge, py::handle eta, py::handle targets) {
         return solve(h, drive_of(phase, inputs, clamp, nudge, eta, targets));
       }, py::arg("phase") = "free", py::kw_only(), py::arg("inputs") = py::none(), py::arg("clamp") = py::none(),
-         py::arg("nudge") = py::none(), py::arg("eta") = py::none(), py::arg("targets") = py::none(),
-         "solve()'s arguments read (solve_entry)")
+         py::arg("nudge") = py::none(), py::arg("eta") = py::none(), py::arg("targets") = py::none())
       .def("solve_batch", [](SimulatorHandle& h, const std::string& phase, py::handle inputs, py::handle clamp,
                              py::handle nudge) {
         const auto in = to_rows(inputs, "inputs"), cl = to_rows(clamp, "clamp"), nu = to_rows(nudge, "nudge");
