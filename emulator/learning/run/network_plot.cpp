@@ -42,7 +42,8 @@ bool plot_network(const nlohmann::ordered_json& document, const std::filesystem:
   // A private file (pid and a counter): runs in parallel processes or threads never share one.
   static std::atomic<int> counter{0};
   std::error_code ec;
-  const fs::path doc = fs::temp_directory_path(ec) / fmt::format("spiceloop-network-plot-{}-{}.json", ::getpid(), counter++);
+  const fs::path doc =
+      fs::temp_directory_path(ec) / fmt::format("spiceloop-network-plot-{}-{}.json", ::getpid(), counter++);
   {
     std::ofstream out(doc);
     out << document.dump() << '\n';
