@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -21,6 +22,12 @@ void release_if_large(std::string& s) {
   if (s.capacity() > keep_capacity_bytes) std::string().swap(s);
 }
 
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", std::chrono::duration<double>(d).count());
+  return text;
+}
+
 template <class Stream>
 std::string describe_peer(Stream& stream) {
   if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
@@ -33,23 +40,93 @@ std::string describe_peer(Stream& stream) {
 }  // namespace
 
 template <class Stream>
-BasicConnection<Stream>::BasicConnection(Stream stream, std::shared_ptr<PortContext> port, ConnectionManager& manager)
+BasicConnection<Stream>::BasicConnection(Stream stream, std::shared_ptr<PortContext> port, ConnectionManager& manager,
+                                         std::string peer_address)
     : stream_(std::move(stream)),
       port_(std::move(port)),
       endpoint_(port_->make_endpoint()),
       manager_(manager),
       delay_timer_(stream_.get_executor()),
+      watchdog_(stream_.get_executor()),
       id_(port_->group->next_connection_id.fetch_add(1)),
-      read_buffer_(port_->limits.read_chunk_bytes > 0 ? port_->limits.read_chunk_bytes : 4096) {}
+      peer_address_(std::move(peer_address)),
+      read_buffer_(port_->limits.read_chunk_bytes > 0 ? port_->limits.read_chunk_bytes : 4096),
+      last_activity_(Clock::now()),
+      output_progress_(last_activity_) {}
+
+template <class Stream>
+BasicConnection<Stream>::~BasicConnection() {
+  writing_.clear();
+  pending_.clear();
+  delayed_.clear();
+  account();
+}
 
 template <class Stream>
 void BasicConnection<Stream>::start() {
-  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+  if constexpr (watched) {
     boost::system::error_code ignored;
     stream_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+    if (port_->limits.idle_timeout.count() > 0) watch_until(last_activity_ + port_->limits.idle_timeout);
   }
   port_->log(id_, Direction::Event, describe_peer(stream_));
   read_if_room();
+}
+
+template <class Stream>
+std::optional<ConnectionBase::Clock::time_point> BasicConnection<Stream>::idle_since() const {
+  // A running command (a learning clock of 30 s) makes the connection busy, however quiet it is.
+  if (stopped_ || running_ || delaying_ || peer_done_ || !inbox_.empty() || unsent_bytes() > 0) return std::nullopt;
+  return last_activity_;
+}
+
+template <class Stream>
+void BasicConnection<Stream>::note(std::string_view event) {
+  port_->log(id_, Direction::Event, event);
+}
+
+template <class Stream>
+void BasicConnection<Stream>::account() noexcept {
+  // The answers this connection holds, in the port's total (what a client that never reads costs).
+  const std::size_t now = unsent_bytes();
+  if (now >= accounted_) port_->unsent_bytes.fetch_add(now - accounted_);
+  else port_->unsent_bytes.fetch_sub(accounted_ - now);
+  accounted_ = now;
+}
+
+template <class Stream>
+void BasicConnection<Stream>::watch_until(Clock::time_point deadline) {
+  if (stopped_ || deadline >= watchdog_at_) return;
+  watchdog_at_ = deadline;
+  watchdog_.expires_at(deadline);  // a wait already pending completes with operation_aborted
+  watchdog_.async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->on_watchdog();
+  });
+}
+
+template <class Stream>
+void BasicConnection<Stream>::on_watchdog() {
+  watchdog_at_ = Clock::time_point::max();
+  if (stopped_) return;
+  const ConnectionLimits& limits = port_->limits;
+  const Clock::time_point now = Clock::now();
+  if (stalled_ && limits.stalled_output_timeout.count() > 0) {
+    if (now - output_progress_ >= limits.stalled_output_timeout) {
+      note("dropped: " + std::to_string(unsent_bytes()) + " bytes of answers not read for " +
+           seconds_text(now - output_progress_) + " s");
+      return manager_.stop(this->shared_from_this());
+    }
+    watch_until(output_progress_ + limits.stalled_output_timeout);
+  }
+  if (limits.idle_timeout.count() > 0) {
+    const auto idle = idle_since();
+    if (idle && now - *idle >= limits.idle_timeout) {
+      note("closed: idle for " + seconds_text(now - *idle) + " s");
+      return manager_.stop(this->shared_from_this());
+    }
+    // Busy now: look again one whole timeout later (an idle stretch starts after the work ends).
+    watch_until((idle ? *idle : now) + limits.idle_timeout);
+  }
 }
 
 template <class Stream>
@@ -58,6 +135,12 @@ void BasicConnection<Stream>::stop() noexcept {
   stopped_ = true;
   boost::system::error_code ignored;
   delay_timer_.cancel(ignored);
+  watchdog_.cancel(ignored);
+  // What it still owed is never sent: give the memory back now, not when the last handler runs.
+  std::string().swap(pending_);
+  std::string().swap(delayed_);
+  std::string().swap(inbox_);
+  account();
   if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>)
     stream_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   stream_.close(ignored);
@@ -94,8 +177,18 @@ void BasicConnection<Stream>::fail(const boost::system::error_code& ec) {
 
 template <class Stream>
 void BasicConnection<Stream>::read_if_room() {
-  if (reading_ || delaying_ || peer_done_ || stopped_ || unsent_bytes() > port_->limits.max_pending_output_bytes)
+  if (stopped_) return;
+  stalled_ = unsent_bytes() > port_->limits.max_pending_output_bytes;
+  if (stalled_) {
+    // Back-pressure: read no more; a client that takes nothing for the whole timeout is dropped.
+    if constexpr (watched) {
+      if (port_->limits.stalled_output_timeout.count() > 0)
+        watch_until(output_progress_ + port_->limits.stalled_output_timeout);
+    }
     return;
+  }
+  output_progress_ = Clock::now();
+  if (reading_ || delaying_ || peer_done_) return;
   // Input held while paused stays the only input; while a command runs, read on for an abort line.
   if (!running_ && !inbox_.empty()) return;
   if (inbox_.size() >= port_->limits.session.max_line_bytes) return;
@@ -114,6 +207,7 @@ void BasicConnection<Stream>::on_read(const boost::system::error_code& ec, std::
     return next();
   }
   if (ec) return fail(ec);
+  last_activity_ = Clock::now();
   inbox_.append(read_buffer_.data(), bytes);
   look_for_abort();
   next();
@@ -153,6 +247,8 @@ std::size_t BasicConnection<Stream>::batch_bytes() const {
 template <class Stream>
 void BasicConnection<Stream>::run_held() {
   if (stopped_ || running_ || delaying_ || inbox_.empty()) return;
+  // Back-pressure: no more answers while the client has not taken those it owes (read_if_room).
+  if (unsent_bytes() > port_->limits.max_pending_output_bytes) return;
   // Paused: keep the bytes and read no more; the kernel buffers whatever else the client sends.
   if (port_->pausable && port_->group->paused.load()) return;
   // At most one read's worth at a time, as before there was an inbox (the Session's output limit
@@ -172,6 +268,7 @@ void BasicConnection<Stream>::run_held() {
     std::string answers = run_commands(*self->port_, *self->endpoint_, batch, self->abort_batch_);
     boost::asio::post(io, [self = std::move(self), answers = std::move(answers)]() mutable {
       self->running_ = false;
+      self->last_activity_ = Clock::now();  // an idle stretch starts when the command ends
       self->deliver(std::move(answers));
     });
   });
@@ -179,6 +276,7 @@ void BasicConnection<Stream>::run_held() {
 
 template <class Stream>
 void BasicConnection<Stream>::deliver(std::string answers) {
+  if (stopped_) return;  // closed while its command ran: the answers are dropped here
   if (answers.empty()) return next();
   const FaultState faults = port_->faults.state();
   if (faults.silence) {
@@ -188,12 +286,13 @@ void BasicConnection<Stream>::deliver(std::string answers) {
   if (const auto wait = faults.latency + faults.delay; wait.count() > 0) {
     // No input is read while the answer waits, so later answers cannot overtake it.
     delaying_ = true;
+    delayed_ = std::move(answers);
+    account();
     delay_timer_.expires_after(wait);
-    delay_timer_.async_wait([self = this->shared_from_this(), answers = std::move(answers)](
-                                const boost::system::error_code& ec) mutable {
+    delay_timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
       self->delaying_ = false;
       if (ec || self->stopped_) return;
-      self->send(std::move(answers));
+      self->send(std::exchange(self->delayed_, {}));
       self->next();
     });
     return;
@@ -212,6 +311,7 @@ void BasicConnection<Stream>::send(std::string answers) {
   if (pending_.empty()) pending_.swap(answers);
   else pending_ += answers;
   write_if_idle();
+  account();
 }
 
 template <class Stream>
@@ -228,7 +328,9 @@ template <class Stream>
 void BasicConnection<Stream>::on_write(const boost::system::error_code& ec) {
   writing_.clear();
   release_if_large(writing_);
+  account();
   if (ec) return fail(ec);
+  last_activity_ = output_progress_ = Clock::now();
   write_if_idle();
   next();
 }

@@ -2,18 +2,23 @@
 // One TCP port of a group: the acceptor and the connections it opened, each with its own Endpoint
 // from the port's factory, all run under the port's mutex (commands run one at a time; hold the
 // mutex too when touching the instrument's state from another thread). Serves SCPI instruments
-// and any other line protocol (the control port). Binds in the constructor (throws BindError);
+// and any other line protocol (the control port). A new client over the port's connection limits
+// (options.hpp) makes room by closing a long-idle connection, or reads one refusal line
+// (PortContext::refusal, refusal.hpp) and is closed. Binds in the constructor (throws BindError);
 // start(), stop(), resume() and drop() run on the io_context's thread, the only one running it.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 
 #include "drivers/server/connection_manager.hpp"
 #include "drivers/server/port.hpp"
+#include "drivers/server/refusal.hpp"
 
 namespace spiceloop::server {
 
@@ -40,11 +45,16 @@ class InstrumentPort : public Port {
  private:
   void accept();
   void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  // Why a client from this address may not be served now (nullopt: it may, maybe after a reclaim).
+  std::optional<std::string> admit(const std::string& peer_address);
+  bool reclaim(const std::string* peer_address);
+  void refuse(boost::asio::ip::tcp::socket socket, const std::string& reason);
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   ConnectionManager manager_;
+  std::set<std::shared_ptr<Refusal>> refusals_;
   std::uint16_t port_ = 0;
   bool stopped_ = false;
 };

@@ -42,7 +42,11 @@ struct PortContext {
   scpi::Status* status = nullptr;  // the instrument's error queue, for ServerGroup::inject_error
   bool pausable = true;
   bool logged = true;
+  bool accepts_faults = true;
+  RefusalFormat refusal = plain_refusal;
   GroupState* group = nullptr;
+  // Answers produced and not yet taken by the clients, over every connection of the port.
+  std::atomic<std::size_t> unsent_bytes{0};
 
   void log(std::uint64_t connection, Direction direction, std::string_view text, std::size_t full_bytes = 0) {
     if (logged) group->traffic.record(name, connection, direction, text, full_bytes);

@@ -39,6 +39,8 @@ std::shared_ptr<PortContext> ServerGroup::context(std::string name, EndpointFact
   c->status = options.status;
   c->pausable = options.pausable;
   c->logged = options.logged;
+  c->accepts_faults = options.accepts_faults;
+  if (options.refusal) c->refusal = options.refusal;
   c->group = &state_;
   return c;
 }

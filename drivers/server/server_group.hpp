@@ -74,9 +74,14 @@ class ServerGroup {
   std::string pty_path(std::size_t index) const { return ports_.at(index)->pty_path(); }  // "" for TCP
   std::mutex& mutex(std::size_t index) { return *ports_.at(index)->context().mutex; }
   std::size_t connection_count(std::size_t index) const { return ports_.at(index)->connection_count(); }
+  // Answers produced for the port's clients and not yet taken by them (bounded per connection).
+  std::size_t unsent_bytes(std::size_t index) const { return ports_.at(index)->context().unsent_bytes.load(); }
   const std::string& host() const { return host_; }
 
   PortFaults& faults(std::size_t index) { return ports_.at(index)->context().faults; }
+  // False for a port added with PortOptions::accepts_faults = false (the control port): callers
+  // that take faults from users (the control port, the panel) refuse them there.
+  bool accepts_faults(std::size_t index) const { return ports_.at(index)->context().accepts_faults; }
   // Closes the port's connections now (asynchronously, on the io thread); the port keeps accepting.
   void drop(std::size_t index);
   bool has_error_queue(std::size_t index) const { return ports_.at(index)->context().status != nullptr; }

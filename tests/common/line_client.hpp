@@ -30,8 +30,9 @@ inline std::optional<std::string> take_line(std::string& buffer) {
 
 class LineClient {
  public:
-  // rcvbuf_bytes > 0 shrinks the receive buffer before connecting (a client that never reads).
-  explicit LineClient(std::uint16_t port, int rcvbuf_bytes = 0) {
+  // rcvbuf_bytes > 0 shrinks the receive buffer before connecting (a client that never reads);
+  // source_ip (such as "127.0.0.2", any of 127/8 is loopback) makes it another peer address.
+  explicit LineClient(std::uint16_t port, int rcvbuf_bytes = 0, const char* source_ip = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) throw std::runtime_error("socket failed");
     if (rcvbuf_bytes > 0) {
@@ -40,6 +41,15 @@ class LineClient {
     }
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (source_ip) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source_ip, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        ::close(fd_);
+        throw std::runtime_error("bind to the source address failed");
+      }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

@@ -96,3 +96,35 @@ TEST_CASE("server: stop() ends a long command at its next step", "[socket][long]
   CHECK(rig.worker.stopped_early);
   CHECK(rig.worker.steps < 1000000);
 }
+
+TEST_CASE("server: a connection whose command runs is busy: the idle timeout and a full port's reclaim leave it",
+          "[socket][long][limits]") {
+  // Quiet for longer than the idle timeout, but its command runs (a learning clock of 30 s would).
+  spiceloop::server::ConnectionLimits limits;
+  limits.idle_timeout = 150ms;
+  limits.reclaim_idle_after = 50ms;
+  limits.max_connections = 1;
+  Worker worker;
+  ServerGroup group("127.0.0.1", 0, limits);
+  const std::size_t port = group.add("worker", worker.tree, worker.status);
+  group.start();
+  Client work(group.port(port));
+  REQUIRE(work.send("WORK 1000000\n") > 0);
+  for (int i = 0; i < 5000 && !group.busy(port); ++i) std::this_thread::sleep_for(1ms);
+  REQUIRE(group.busy(port));
+  std::this_thread::sleep_for(400ms);  // well past both times
+  {
+    Client late(group.port(port));     // the port is full and its one connection is busy
+    const auto line = late.read_line(2000ms);
+    REQUIRE(line);
+    CHECK(line->rfind("spiceloop: connection refused: 1 connections are open on port \"worker\"", 0) == 0);
+  }
+  CHECK(group.busy(port));
+  CHECK(group.connection_count(port) == 1);
+  REQUIRE(work.send("*RST\n") > 0);  // aborts the command; the reset then runs
+  CHECK(work.query("WORK:STEPS?") == "+0");
+  CHECK(worker.stopped_early);
+  // Idle from now on: the timeout closes it.
+  CHECK(work.closed_by_peer(2000ms));
+  CHECK(group.connection_count(port) == 0);
+}

@@ -13,6 +13,7 @@
 #include "drivers/standins/source/source.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "tests/common/line_client.hpp"
+#include "tests/server/line_endpoint.hpp"
 #include "tests/standins/helpers.hpp"
 
 using namespace spiceloop;
@@ -168,7 +169,7 @@ TEST_CASE("control port: bad requests answer typed errors and the connection sta
   std::tie(id, detail) = error_of(R"({"cmd":"fault","port":"source","kind":"drop","ms":5})");
   CHECK(id == "control.unknown_field");
   std::tie(id, detail) = error_of(R"({"cmd":"fault","port":"control","kind":"error","code":-222})");
-  CHECK(id == "control.no_error_queue");
+  CHECK(id == "control.protected_port");
   std::tie(id, detail) = error_of(R"({"cmd":"truth","sinse":0})");
   CHECK(id == "control.unknown_field");
   std::tie(id, detail) = error_of(R"({"cmd":"reseed","seed":-3})");
@@ -184,4 +185,46 @@ TEST_CASE("control port: bad requests answer typed errors and the connection sta
   CHECK_THAT(id, StartsWith("control."));
   CHECK(rig.ask({{"cmd", "help"}})["commands"].contains("truth"));
   CHECK(rig.scpi.query("SYST:ERR?") == "+0,\"No error\"");  // nothing leaked into the instrument
+}
+
+TEST_CASE("control port: faults against the control port itself are refused and it keeps answering",
+          "[socket][control]") {
+  // Regression: a 60 s delay or silence on the control port locked out its own recovery.
+  Rig rig;
+  for (const json& fault : {json{{"kind", "delay"}, {"ms", 60000}}, json{{"kind", "silence"}}, json{{"kind", "drop"}},
+                            json{{"kind", "garbage"}, {"bytes", 16}}, json{{"kind", "error"}, {"code", -222}}}) {
+    json request = fault;
+    request["cmd"] = "fault";
+    request["port"] = "control";
+    const json r = rig.ask(request);
+    CHECK(r["ok"] == false);
+    CHECK(r["error"] == "control.protected_port");
+    CHECK_THAT(r["detail"].get<std::string>(), Contains("control port"));
+  }
+  CHECK(rig.ask({{"cmd", "fault"}, {"port", "control"}, {"kind", "clear"}})["ok"] == true);
+  const json ports = rig.ask({{"cmd", "ports"}});
+  for (const json& p : ports["ports"]) {
+    CHECK(p["faults"]["delay_ms"] == 0.0);
+    CHECK(p["faults"]["silence"] == false);
+    CHECK(p["faults"]["garbage_bytes"] == 0);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(rig.ask({{"cmd", "help"}})["ok"] == true);
+  CHECK(std::chrono::steady_clock::now() - t0 < 1s);
+}
+
+TEST_CASE("control port: a fault error on a port without a SCPI error queue is refused", "[socket][control]") {
+  IdealSimulator sim;
+  Bench bench{load_bench_file(standins_test::bench_path("lab16.json")), sim};
+  auto bench_mutex = std::make_shared<std::mutex>();
+  server::ServerGroup group;
+  const auto echo = group.add_protocol("line", [] { return std::make_unique<server_test::EchoEndpoint>(); });
+  const auto control = standins::add_control_port(group, bench, *bench_mutex);
+  group.start();
+  test::LineClient c(group.port(control));
+  const auto answer = c.query(R"({"cmd":"fault","port":"line","kind":"error","code":-222})");
+  REQUIRE(answer);
+  CHECK(json::parse(*answer)["error"] == "control.no_error_queue");
+  test::LineClient line(group.port(echo));
+  CHECK(line.query("hi") == "ECHO hi");
 }

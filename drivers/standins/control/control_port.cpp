@@ -243,6 +243,7 @@ json ControlPort::ports() {
     const server::FaultState f = group_.faults(i).state();
     json p{{"name", group_.name(i)},
            {"connections", group_.connection_count(i)},
+           {"unsent_bytes", group_.unsent_bytes(i)},
            {"error_queue", group_.has_error_queue(i)},
            {"busy", group_.busy(i)},
            {"faults",
@@ -281,6 +282,12 @@ json ControlPort::fault(const JsonObject& request) {
   allowed.insert(allowed.end(), kind->optional.begin(), kind->optional.end());
   request.allow_only(allowed);
 
+  // A delay, silence, drop or garbage on the control port would cut off the one connection that
+  // can clear it; "clear" there is harmless and lets a script clear every port in a loop.
+  if (!group_.accepts_faults(index) && kind_name != "clear")
+    request.fail("protected_port", "port",
+                 "port \"" + port_name + "\" is the control port: a fault on it would lock out the connection that "
+                 "clears faults; fault an instrument port instead");
   server::PortFaults& faults = group_.faults(index);
   if (kind_name == "delay") {
     const double max_ms = std::chrono::duration<double, std::milli>(server::PortFaults::max_delay).count();
@@ -346,6 +353,10 @@ std::size_t add_control_port(server::ServerGroup& group, Bench& bench, std::mute
   options.port = port;
   options.pausable = false;
   options.logged = false;
+  options.accepts_faults = false;
+  options.refusal = [](const std::string& reason) {
+    return dump_line({{"ok", false}, {"error", "control.too_many_connections"}, {"detail", reason}}) + "\n";
+  };
   return group.add_protocol("control", control_endpoints(bench, group, bench_mutex, limits), {}, options);
 }
 

@@ -42,7 +42,9 @@ Lab::Lab(BenchConfig config, Simulator& sim, LabOptions options)
     instruments.push_back(g.add("digipots", digipots_->tree(), digipots_->status(), mutex_));
     DigipotBoard& board = digipots_->board();
     auto lines = [&board] { return std::make_unique<DigipotLineEndpoint>(board); };
-    instruments.push_back(g.add_protocol("digipots-line", lines, mutex_));
+    server::PortOptions line_options;  // a refused client reads the line protocol's own error form
+    line_options.refusal = [](const std::string& reason) { return "ERR connection refused: " + reason + "\r\n"; };
+    instruments.push_back(g.add_protocol("digipots-line", lines, mutex_, line_options));
     // A machine without pseudo-terminals (no /dev/ptmx in some containers) still serves the rest.
     if (options.pty) try {
         instruments.push_back(g.add_pty("digipots-pty", lines, mutex_));
