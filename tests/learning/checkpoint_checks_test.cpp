@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/error.hpp"
-#include "emulator/core/fingerprint.hpp"
 #include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/learning/run/run.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
+#include "tests/common/checkpoint_digest.hpp"
 #include "tests/common/experiments.hpp"
 #include "tests/common/files.hpp"
 #include "tests/learning/run_helpers.hpp"
@@ -42,15 +42,6 @@ TrainResult run(const TrainConfig& c, const fs::path& out, bool resume = false, 
   return testrun::train_ideal(c, out, resume, max_steps);
 }
 
-// What write_checkpoint puts in "digest": the fingerprint of every other field.
-void redigest(json& j) {
-  json rest = j;
-  rest.erase("digest");
-  Fingerprint f;
-  f.add(rest.dump());
-  j["digest"] = f.hex();
-}
-
 struct Edit {
   std::string name;
   std::function<void(json&)> apply;
@@ -70,7 +61,7 @@ void expect_refusals(const TrainConfig& c, std::int64_t stop_at, const std::vect
     INFO(e.name);
     json j = json::parse(original);
     e.apply(j);
-    redigest(j);
+    test::redigest(j);
     std::ofstream(file) << j.dump(1);
     try {
       run(c, out, true);
