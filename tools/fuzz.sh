@@ -11,19 +11,22 @@
 #   bash tools/fuzz.sh                         every target, 20 s each
 #   bash tools/fuzz.sh --seconds 600 checkpoint scpi_session
 #   bash tools/fuzz.sh --list                  the target names
+#   bash tools/fuzz.sh --no-build ...          run what build-san/ holds (another build runs there)
 # Reproduce a finding: build-san/fuzz/fuzz_<target> build-san/findings/<target>/crash-...
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-san"
 seconds=20
 list=0
+build_first=1
 targets=()
 while (($#)); do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --seconds=*) seconds="${1#*=}"; shift ;;
     --list) list=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --no-build) build_first=0; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -43,7 +46,7 @@ done
 
 build_targets=()
 for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
-bash "$root/tools/sanitized_build.sh" "${build_targets[@]}"
+((build_first == 0)) || bash "$root/tools/sanitized_build.sh" "${build_targets[@]}"
 
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"

@@ -308,6 +308,11 @@ def main():
             t.join(timeout=60)
         alive_after = None
         try:
+            # An attacker stopped mid-way may have left a fault or a pause: clear them first, as lab
+            # code would, so that the probe asks whether the server recovered, not whether it obeys.
+            for name in names:
+                query(port_of(addr["control"]), json.dumps({"cmd": "fault", "port": name, "kind": "clear"}), timeout=30)
+            query(port_of(addr["control"]), '{"cmd":"resume"}', timeout=30)
             ok = query(port_of(addr["source"]), "*IDN?", timeout=30)
             alive_after = ok.decode(errors="replace").strip()
         except OSError as e:
