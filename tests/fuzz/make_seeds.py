@@ -101,12 +101,12 @@ def netlist_docs():
 
 def checkpoints(spiceloop):
     """Real checkpoints: each bundled experiment on the ideal backend, stopped after a checkpoint."""
-    stops = {"regression": [401], "allostery": [150], "sign_rule": [60, 120], "xor": [60], "default": [15],
-             "iris_ep": [15], "clln_xor": [60], "clln_curve": [150]}
-    missing = set(os.path.splitext(os.path.basename(p))[0]
-                  for p in glob.glob(os.path.join(NETLISTS, "experiments", "*.json"))) - set(stops)
-    if missing:
-        raise SystemExit("make_seeds.py: say where to stop %s (stops in checkpoints())" % sorted(missing))
+    # One step past each experiment's first checkpoint (and its second for the first one), so that a
+    # new or retuned experiment needs no edit here.
+    stops = {}
+    for i, path in enumerate(sorted(glob.glob(os.path.join(NETLISTS, "experiments", "*.json")))):
+        every = load(path).get("checkpoint_every", 100)
+        stops[os.path.splitext(os.path.basename(path))[0]] = [every + 1] + ([2 * every + 1] if i == 0 else [])
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, steps in stops.items():
