@@ -38,7 +38,8 @@ void bind_networks(py::module_& m) {
       .value("resistor", ElementKind::Resistor)
       .value("digipot", ElementKind::Digipot)
       .value("diode", ElementKind::Diode)
-      .value("transistor", ElementKind::Transistor);
+      .value("transistor", ElementKind::Transistor)
+      .value("memristor", ElementKind::Memristor);
 
   py::class_<Edge>(m, "Edge", "One edge (read-only view; change values through Network)")
       .def_readonly("name", &Edge::name)

@@ -52,7 +52,8 @@ enum class RandomStream : std::uint64_t {
   Data = 1,       // a task's samples
   Split = 2,      // train / test split
   Rates = 3,      // per-edge learning-rate spread
-  Training = 4,   // batch order, stochastic rounding, desynchronous updates
+  Training = 4,   // batch order, stochastic rounding, desynchronous updates, memristor pulse noise
+  Devices = 5,    // each memristor of a run drawn from its nominal device (spread, stuck)
   SweepTargets = 101,
   SweepJitter = 102,
   SweepNoise = 103,  // measurement noise of the study

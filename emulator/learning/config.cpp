@@ -148,7 +148,7 @@ RuleSpec parse_rule(const JsonObject& r) {
 
 UpdateSpec parse_update(const JsonObject& u) {
   UpdateSpec s;
-  u.allow_only({"mode", "rounding", "parameter", "rate_spread", "desync_fraction", "sign_deadband"});
+  u.allow_only({"mode", "rounding", "parameter", "rate_spread", "desync_fraction", "sign_deadband", "max_pulses"});
   const std::string mode = u.choice("mode", {"continuous", "quantised", "sign"}, "continuous");
   s.mode = mode == "continuous" ? UpdateMode::Continuous : mode == "quantised" ? UpdateMode::Quantised : UpdateMode::Sign;
   if (u.has("rounding") && s.mode != UpdateMode::Quantised)
@@ -170,6 +170,12 @@ UpdateSpec parse_update(const JsonObject& u) {
     u.fail("invalid", "sign_deadband", "sign_deadband applies to mode \"sign\" only");
   s.sign_deadband = u.number("sign_deadband", 0.0);
   if (!(s.sign_deadband >= 0.0)) u.fail("invalid", "sign_deadband", "sign_deadband must be >= 0");
+  const std::int64_t pulses = u.integer("max_pulses", s.max_pulses);
+  if (pulses < 1 || pulses > experiment_limits::kMaxPulses)
+    u.fail("invalid", "max_pulses",
+           fmt::format("max_pulses = {} must lie in 1..{}: the most programming pulses one step sends a memristor",
+                       pulses, experiment_limits::kMaxPulses));
+  s.max_pulses = static_cast<int>(pulses);
   return s;
 }
 
@@ -271,13 +277,25 @@ void validate_against_network(const TrainConfig& c, const Network& net) {
                              "\"sign\" (alpha volts per clock)");
       continue;
     }
+    if (e.kind == ElementKind::Memristor) {
+      if (c.update.mode == UpdateMode::Quantised)
+        kConfigDocument.fail("invalid", origin.where("/update/mode"),
+                             "mode \"quantised\" moves digipot taps; memristor edge " + e.name +
+                                 " is programmed by pulses: use \"continuous\" (pulses in proportion) or \"sign\" "
+                                 "(one pulse)");
+      if (c.update.parameter != Parameter::Conductance)
+        kConfigDocument.fail("invalid", origin.where("/update/parameter"),
+                             "memristor edge " + e.name + " learns its conductance by pulses: set \"parameter\": "
+                             "\"conductance\" (or leave it out)");
+      continue;
+    }
     if (c.update.mode != UpdateMode::Continuous && e.kind != ElementKind::Digipot)
       kConfigDocument.fail("invalid", origin.where("/update/mode"),
                            std::string("mode \"") + update_mode_name(c.update.mode) +
                                "\" moves digipot taps, but trainable edge " + e.name + " is a resistor");
   }
   if (!has_trainable)
-    kConfigDocument.fail("invalid", origin.where("/network"), "the network has no trainable resistor, digipot or transistor edge");
+    kConfigDocument.fail("invalid", origin.where("/network"), "the network has no trainable resistor, digipot, transistor or memristor edge");
   // Every evaluation solves the whole data set at once: one state (nodes + 2 edges values) per sample.
   const double values = static_cast<double>(c.task.samples) * (net.node_count() + 2.0 * net.edge_count());
   if (c.task.kind == TaskKind::Regression && values > experiment_limits::kMaxEvaluationValues)

@@ -21,7 +21,8 @@
 //   "update"       {"mode" ["continuous"] | "quantised" | "sign", "rounding" ["nearest"] | "stochastic",
 //                   "parameter" ["conductance"] | "resistance" | "log_conductance" | "gate_voltage"
 //                   (transistor networks: dV_G = alpha g, update.hpp), "rate_spread" [0],
-//                   "desync_fraction" [1], "sign_deadband" [0]}
+//                   "desync_fraction" [1], "sign_deadband" [0], "max_pulses" [31] (memristors: the most
+//                   pulses one step sends an edge)}
 //   "epochs"       required, >= 1
 //   "batch_size"   [1], at most the training set
 //   "seed"         [1]
@@ -52,6 +53,7 @@ namespace spiceloop {
 namespace experiment_limits {
 inline constexpr int kMaxSamples = 1'000'000;
 inline constexpr double kMaxEvaluationValues = 5e7;
+inline constexpr int kMaxPulses = 10'000;  // programming pulses per memristor per step
 }  // namespace experiment_limits
 
 enum class MetricsEvery { Step, Epoch };

@@ -24,6 +24,13 @@ void add_network(Fingerprint& f, const Network& net) {
       f.add(x);
     for (double x : {e.siemens, e.min_siemens, e.max_siemens, e.r_ab_ohms, e.r_wiper_ohms, e.is_amps, e.emission})
       f.add(x);
+    if (e.kind == ElementKind::Memristor) {
+      const MemristorParams& p = e.memristor;
+      f.add(std::int64_t(p.model));
+      for (double x : {p.step_siemens, p.up_down, p.step_noise, p.spread, p.gamma, p.stuck_on_rate, p.stuck_off_rate,
+                       p.drift_nu, p.drift_t0_seconds, p.seconds_per_update, p.read_volts})
+        f.add(x);
+    }
   }
   for (const Input& in : net.inputs) f.add(std::int64_t{in.node}), f.add(in.volts);
   for (int o : net.outputs) f.add(std::int64_t{o});
@@ -72,6 +79,7 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
       data_(checked_dataset(config, net_)),
       updater_(config.update, net_, config.seed),
       rng_(Rng::stream(config.seed, RandomStream::Training)) {
+  updater_.place_devices(net_);  // the run's own devices: spread, stuck (update.hpp)
   if (static_cast<int>(data_.train.size()) < config_.batch_size)
     throw InputError("config.invalid", config_.source.empty() ? "/batch_size" : config_.source + "#/batch_size",
                      "batch_size is larger than the training set (" + std::to_string(data_.train.size()) + ")");
@@ -213,7 +221,7 @@ StepReport Trainer::step() {
   if (!all_finite(net_.conductances())) {
     for (std::size_t j = 0; j < net_.edges.size(); ++j) {
       Edge& e = net_.edges[j];
-      if (e.is_linear()) e.siemens = k[j];
+      if (e.has_siemens()) e.siemens = k[j];
       if (e.kind == ElementKind::Transistor) e.gate_volts = k[j];
       e.code = codes[j];
     }
@@ -267,9 +275,15 @@ Checkpoint Trainer::save() const {
   c.batch = batch_;
   if (batch_ > 0) c.order = order_;
   c.rng = rng_.state();
+  const bool memristors = std::any_of(net_.edges.begin(), net_.edges.end(),
+                                      [](const Edge& e) { return e.kind == ElementKind::Memristor; });
   for (const Edge& e : net_.edges) {
     c.siemens.push_back(e.value());  // gate volts for a transistor
     c.codes.push_back(e.code);
+    if (memristors) {
+      c.programmed_siemens.push_back(e.programmed_siemens);
+      c.seconds_since_programmed.push_back(e.seconds_since_programmed);
+    }
   }
   return c;
 }
@@ -290,9 +304,13 @@ void Trainer::restore(const Checkpoint& c) {
   for (std::size_t j = 0; j < net_.edges.size(); ++j) {
     Edge& e = net_.edges[j];
     if (e.kind == ElementKind::Transistor) e.gate_volts = c.siemens[j];
-    if (!e.is_linear()) continue;
+    if (!e.has_siemens()) continue;
     e.siemens = c.siemens[j];
     e.code = c.codes[j];
+    if (e.kind == ElementKind::Memristor) {
+      e.programmed_siemens = c.programmed_siemens[j];
+      e.seconds_since_programmed = c.seconds_since_programmed[j];
+    }
   }
   push_conductances();
 }

@@ -33,6 +33,13 @@ void write_copy(std::string& deck, const Network& net, const Drive& d, int copy)
               spice_node(net, e.b, copy) + " 0 " + spice_transistor_model(net, j) + " w=100u l=100u\n";
       continue;
     }
+    if (e.kind == ElementKind::Memristor && !e.is_linear()) {
+      const std::string v0 = num(e.memristor.read_volts);
+      deck += spice_element(net, j, copy) + ' ' + spice_node(net, e.a, copy) + ' ' + spice_node(net, e.b, copy) +
+              " i=v(" + spice_gate_node(net, j) + ")*" + v0 + "*sinh((v(" + spice_node(net, e.a, copy) + ")-v(" +
+              spice_node(net, e.b, copy) + "))/" + v0 + ")\n";
+      continue;
+    }
     deck += spice_element(net, j, copy) + ' ' + spice_node(net, e.a, copy) + ' ' +
             spice_node(net, e.b, copy) + ' ';
     deck += e.kind == ElementKind::Diode ? spice_diode_model(net, j) : num(deck_ohms(e));
@@ -75,6 +82,9 @@ std::string spice_element(const Network& net, int edge, int copy) {
   switch (e.kind) {
     case ElementKind::Diode: return (copy == 0 ? "d_" : "dc_") + e.name;
     case ElementKind::Transistor: return (copy == 0 ? "m_" : "mc_") + e.name;
+    case ElementKind::Memristor:
+      if (!e.is_linear()) return (copy == 0 ? "b_" : "bc_") + e.name;
+      return (copy == 0 ? "r_" : "rc_") + e.name;
     default: return (copy == 0 ? "r_" : "rc_") + e.name;
   }
 }
@@ -99,6 +109,12 @@ std::string spice_diode_model(const Network& net, int edge) { return "dm_" + net
 std::string spice_twin_gain_source(int output) { return "eclamp" + std::to_string(output); }
 std::string spice_twin_target_source(int output) { return "vtarget" + std::to_string(output); }
 
+bool has_control_source(const Edge& e) {
+  return e.kind == ElementKind::Transistor || (e.kind == ElementKind::Memristor && !e.is_linear());
+}
+
+double control_source_value(const Edge& e) { return e.kind == ElementKind::Transistor ? e.gate_volts : e.siemens; }
+
 double deck_ohms(const Edge& e) {
   if (e.kind == ElementKind::Digipot) return digipot_ohms(e, e.code);
   return 1.0 / e.siemens;
@@ -118,8 +134,9 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
 
   write_copy(deck, net, d, 0);
   for (int j = 0; j < net.edge_count(); ++j)
-    if (net.edges[j].kind == ElementKind::Transistor)
-      deck += spice_gate_source(net, j) + ' ' + spice_gate_node(net, j) + " 0 dc " + num(net.edges[j].gate_volts) + '\n';
+    if (has_control_source(net.edges[j]))
+      deck += spice_gate_source(net, j) + ' ' + spice_gate_node(net, j) + " 0 dc " +
+              num(control_source_value(net.edges[j])) + '\n';
   switch (d.phase) {
     case Phase::Free:
     case Phase::Nudged:

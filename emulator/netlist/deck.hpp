@@ -31,6 +31,11 @@ std::string spice_diode_model(const Network& net, int edge);
 std::string spice_gate_node(const Network& net, int edge);
 std::string spice_gate_source(const Network& net, int edge);
 std::string spice_transistor_model(const Network& net, int edge);
+// A memristor with a sinh read is a behavioural current source (b_<name>) whose conductance G is
+// the voltage of its own control node, held by a DC source the worker alters as it does a gate
+// (the same names, so every copy shares it): I = v(g_<name>) V0 sinh(v(a, b) / V0).
+bool has_control_source(const Edge& e);  // a transistor, or a memristor with a sinh read
+double control_source_value(const Edge& e);  // its gate volts, or its siemens
 // The .model card: level 1 with KP = K (W = L), VTO = V_T, LAMBDA, GAMMA = 0, and no junction
 // current (IS = 0), so the device is transistor.hpp's law exactly (ngspice keeps gmin to the body).
 std::string spice_transistor_model_card(const Network& net, int edge);

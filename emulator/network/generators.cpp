@@ -97,8 +97,14 @@ void check_template(const EdgeTemplate& t, const JsonOrigin& o) {
       check_gate(gate, p.min_gate_volts, p.max_gate_volts, o.where("/edge/gate_volts"), o.where("/edge/min_gate_volts"));
     return;
   }
-  if (t.kind != ElementKind::Resistor)
-    fail("unknown_kind", o.where("/edge/kind"), "generated edges are trainable: resistors, digipots or transistors");
+  if (t.kind != ElementKind::Resistor && t.kind != ElementKind::Memristor)
+    fail("unknown_kind", o.where("/edge/kind"),
+         "generated edges are trainable: resistors, digipots, transistors or memristors");
+  if (t.kind == ElementKind::Memristor) {
+    Edge m = t.memristor;
+    m.min_siemens = t.min_siemens, m.max_siemens = t.max_siemens;
+    check_memristor(m, [&](std::string_view key) { return o.where(pointer_append("/edge", key)); });
+  }
   const std::string value_at = o.where(t.draw_ohms ? "/edge/ohms" : "/edge/siemens");
   if (t.draw_ohms) {
     check_ohms(t.low, value_at, "lowest initial resistance");
@@ -133,6 +139,11 @@ Edge draw_edge(const EdgeTemplate& t, Rng& rng, std::string name, int a, int b) 
   }
   const double v = rng.uniform_closed(t.low, t.high);
   Edge e = resistor_edge(std::move(name), a, b, t.draw_ohms ? 1.0 / v : v, true);
+  if (t.kind == ElementKind::Memristor) {
+    e.kind = ElementKind::Memristor;
+    e.memristor = t.memristor.memristor;
+    e.programmed_siemens = e.siemens;
+  }
   e.min_siemens = t.min_siemens;
   e.max_siemens = t.max_siemens;
   return e;
@@ -447,6 +458,7 @@ EdgeTemplate read_template(const JsonObject& s) {
     t.low = lo.gate_volts;
     t.high = hi.gate_volts;
   } else {
+    if (t.kind == ElementKind::Memristor) t.memristor = lo;
     t.draw_ohms = obj.has("ohms");
     t.low = low[t.draw_ohms ? "ohms" : "siemens"].get<double>();
     t.high = high[t.draw_ohms ? "ohms" : "siemens"].get<double>();

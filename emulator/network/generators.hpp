@@ -25,8 +25,8 @@ Edge transistor_edge(std::string name, int a, int b, double gate_volts, bool tra
 
 // How generated trainable edges start. One draw per edge, in edge order.
 struct EdgeTemplate {
-  ElementKind kind = ElementKind::Resistor;  // Resistor, Digipot or Transistor
-  // Resistor: initial value uniform in [low, high], in siemens, or in ohms when draw_ohms.
+  ElementKind kind = ElementKind::Resistor;  // Resistor, Digipot, Transistor or Memristor
+  // Resistor and memristor: initial value uniform in [low, high], in siemens, or in ohms when draw_ohms.
   // Transistor: initial gate voltage uniform in [low, high] volts; the rest from `transistor`.
   double low = 1e-3;
   double high = 1e-3;
@@ -41,6 +41,8 @@ struct EdgeTemplate {
   int code_high = 64;
   // Transistor: K, V_T, lambda and gate bounds (its name, nodes and gate voltage are replaced).
   Edge transistor = transistor_edge("t", 0, 0, 5.0, true);
+  // Memristor: its device parameters (Edge::memristor; value and bounds as a resistor's).
+  Edge memristor;
 };
 
 // M x N crossbar. Row i is driven by input i; column j is output j, loaded to ground by a fixed

@@ -21,6 +21,10 @@ constexpr std::string_view kDigipotKeys[] = {"taps", "r_ab_ohms", "r_wiper_ohms"
 constexpr std::string_view kDiodeKeys[] = {"is_amps", "emission"};
 constexpr std::string_view kTransistorKeys[] = {"gate_volts", "min_gate_volts", "max_gate_volts",
                                                 "k_amps_per_volt2", "threshold_volts", "lambda_per_volt"};
+// A memristor also takes kResistorKeys: its conductance and range.
+constexpr std::string_view kMemristorKeys[] = {"model", "step_siemens", "up_down", "step_noise", "spread", "gamma",
+                                               "stuck_on_rate", "stuck_off_rate", "drift_nu", "drift_t0_seconds",
+                                               "seconds_per_update", "read_volts"};
 constexpr std::string_view kPlacementKeys[] = {"name", "a", "b", "trainable"};
 
 template <class... Lists>
@@ -145,6 +149,31 @@ void read_transistor(const JsonObject& k, Edge& e) {
              k.where(k.has("min_gate_volts") || !bounds_given ? "min_gate_volts" : "max_gate_volts"));
 }
 
+void read_memristor(const JsonObject& k, Edge& e) {
+  read_resistor(k, e);
+  e.programmed_siemens = e.siemens;
+  MemristorParams& p = e.memristor;
+  const std::string model =
+      k.member("model").choice({"constant_step", "soft_bounds", "power_step"}, "unknown_model");
+  p.model = model == "constant_step" ? PulseModel::ConstantStep
+            : model == "soft_bounds" ? PulseModel::SoftBounds
+                                     : PulseModel::PowerStep;
+  p.step_siemens = k.number("step_siemens");
+  p.up_down = k.number("up_down", 0.0);
+  p.step_noise = k.number("step_noise", 0.0);
+  p.spread = k.number("spread", 0.0);
+  if (k.has("gamma") && p.model != PulseModel::PowerStep)
+    k.fail("invalid", "gamma", "gamma is the exponent of model \"power_step\" only");
+  p.gamma = k.number("gamma", 1.0);
+  p.stuck_on_rate = k.number("stuck_on_rate", 0.0);
+  p.stuck_off_rate = k.number("stuck_off_rate", 0.0);
+  p.drift_nu = k.number("drift_nu", 0.0);
+  p.drift_t0_seconds = k.number("drift_t0_seconds", 1.0);
+  p.seconds_per_update = k.number("seconds_per_update", 1.0);
+  p.read_volts = k.number("read_volts", 0.0);
+  check_memristor(e, [&](std::string_view key) { return k.where(key); });
+}
+
 }  // namespace
 
 Edge parse_element(const JsonObject& obj, ElementUse use) {
@@ -153,8 +182,8 @@ Edge parse_element(const JsonObject& obj, ElementUse use) {
       in_network ? std::vector<std::string_view>(std::begin(kPlacementKeys), std::end(kPlacementKeys))
                  : std::vector<std::string_view>{};
   // Typos first, against every key an edge may have, so that "ohm" is told about "ohms".
-  obj.allow_only(in_network ? keys(placement, kResistorKeys, kDigipotKeys, kDiodeKeys, kTransistorKeys)
-                            : keys(kResistorKeys, kDigipotKeys, kTransistorKeys));
+  obj.allow_only(in_network ? keys(placement, kResistorKeys, kDigipotKeys, kDiodeKeys, kTransistorKeys, kMemristorKeys)
+                            : keys(kResistorKeys, kDigipotKeys, kTransistorKeys, kMemristorKeys));
 
   const std::string kind = in_network || obj.has("kind") ? obj.string("kind") : "resistor";
   const std::string noun = in_network ? "edge" : "edge template";
@@ -180,11 +209,17 @@ Edge parse_element(const JsonObject& obj, ElementUse use) {
     k.allow_only(keys(placement, kTransistorKeys));
     e.kind = ElementKind::Transistor;
     read_transistor(k, e);
+  } else if (kind == "memristor") {
+    const JsonObject k(obj.json(), obj.kind(), obj.origin(), obj.pointer(), "a memristor " + noun);
+    k.allow_only(keys(placement, kResistorKeys, kMemristorKeys));
+    e.kind = ElementKind::Memristor;
+    read_memristor(k, e);
   } else {
     obj.fail("unknown_kind", "kind",
              fmt::format("kind {} is not one of {}", json_quote(kind),
-                         in_network ? "\"resistor\", \"digipot\", \"diode\", \"transistor\""
-                                    : "\"resistor\", \"digipot\", \"transistor\" (generated edges are trainable)"));
+                         in_network ? "\"resistor\", \"digipot\", \"diode\", \"transistor\", \"memristor\""
+                                    : "\"resistor\", \"digipot\", \"transistor\", \"memristor\" (generated edges "
+                                      "are trainable)"));
   }
   return e;
 }
@@ -337,6 +372,17 @@ J edge_to_json(const Network& net, const Edge& e) {
                  {"threshold_volts", e.threshold_volts},
                  {"lambda_per_volt", e.lambda_per_volt}});
       break;
+    case ElementKind::Memristor: {
+      const MemristorParams& p = e.memristor;
+      j.update(J{{"siemens", e.siemens}, {"min_siemens", e.min_siemens}, {"max_siemens", e.max_siemens},
+                 {"model", pulse_model_name(p.model)}, {"step_siemens", p.step_siemens}, {"up_down", p.up_down},
+                 {"step_noise", p.step_noise}, {"spread", p.spread}});
+      if (p.model == PulseModel::PowerStep) j["gamma"] = p.gamma;
+      j.update(J{{"stuck_on_rate", p.stuck_on_rate}, {"stuck_off_rate", p.stuck_off_rate}, {"drift_nu", p.drift_nu},
+                 {"drift_t0_seconds", p.drift_t0_seconds}, {"seconds_per_update", p.seconds_per_update},
+                 {"read_volts", p.read_volts}});
+      break;
+    }
   }
   return j;
 }

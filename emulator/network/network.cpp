@@ -11,6 +11,16 @@ const char* element_kind_name(ElementKind kind) {
     case ElementKind::Digipot: return "digipot";
     case ElementKind::Diode: return "diode";
     case ElementKind::Transistor: return "transistor";
+    case ElementKind::Memristor: return "memristor";
+  }
+  return "?";
+}
+
+const char* pulse_model_name(PulseModel model) {
+  switch (model) {
+    case PulseModel::ConstantStep: return "constant_step";
+    case PulseModel::SoftBounds: return "soft_bounds";
+    case PulseModel::PowerStep: return "power_step";
   }
   return "?";
 }
@@ -42,6 +52,9 @@ void Network::set_conductances(const std::vector<double>& siemens) {
     Edge& e = edges[j];
     if (e.kind == ElementKind::Resistor) {
       e.siemens = siemens[j];
+    } else if (e.kind == ElementKind::Memristor) {  // as if programmed to it just now
+      e.siemens = e.programmed_siemens = siemens[j];
+      e.seconds_since_programmed = 0.0;
     } else if (e.kind == ElementKind::Digipot) {
       e.code = digipot_nearest_code(e, siemens[j]);
       e.siemens = digipot_siemens(e, e.code);

@@ -1,7 +1,9 @@
 // The network: nodes, edges and boundary, in memory. Node 0 is always the ground (0 V).
 // Units: siemens, ohms, volts, amperes. Edge j = (a, b) has voltage drop dV_j = V_a - V_b and
 // current a -> b. A diode edge conducts from anode a to cathode b. A transistor edge is an NMOS
-// channel between a and b whose gate voltage is its learned value (transistor.hpp).
+// channel between a and b whose gate voltage is its learned value (transistor.hpp). A memristor
+// edge is a conductance moved by programming pulses (memristor.hpp); it reads as a linear resistor
+// unless read_volts > 0 gives it a sinh-type I-V.
 // Loading and validation live in load.hpp; generators in generators.hpp.
 #pragma once
 
@@ -11,9 +13,30 @@
 
 namespace spiceloop {
 
-enum class ElementKind { Resistor, Digipot, Diode, Transistor };
-// The word a network file uses for the kind: "resistor", "digipot", "diode", "transistor".
+enum class ElementKind { Resistor, Digipot, Diode, Transistor, Memristor };
+// The word a network file uses for the kind: "resistor", "digipot", "diode", "transistor", "memristor".
 const char* element_kind_name(ElementKind kind);
+
+// How a memristor's conductance answers a programming pulse (memristor.hpp has the equations).
+enum class PulseModel { ConstantStep, SoftBounds, PowerStep };
+const char* pulse_model_name(PulseModel model);  // "constant_step", "soft_bounds", "power_step"
+
+// A memristor's parameters as the network file gives them: the nominal device. Each device of a
+// run is drawn from them with the relative spread (memristor.hpp).
+struct MemristorParams {
+  PulseModel model = PulseModel::ConstantStep;
+  double step_siemens = 0.0;     // dw_min: the nominal step of one pulse (S)
+  double up_down = 0.0;          // asymmetry in (-1, 1): steps up (1 + up_down), down (1 - up_down)
+  double step_noise = 0.0;       // cycle-to-cycle: relative std of each pulse's step
+  double spread = 0.0;           // device-to-device: relative std of every parameter
+  double gamma = 1.0;            // power_step exponent
+  double stuck_on_rate = 0.0;    // fraction of devices stuck at their upper bound
+  double stuck_off_rate = 0.0;   // fraction of devices stuck at their lower bound
+  double drift_nu = 0.0;         // drift exponent: G(t) = G_prog (t / t0)^-nu for t > t0
+  double drift_t0_seconds = 1.0;
+  double seconds_per_update = 1.0;  // the drift clock: time between two programming rounds
+  double read_volts = 0.0;       // sinh read: I = G V0 sinh(V / V0); 0 is a linear read
+};
 
 struct Edge {
   std::string name;  // plain identifier, unique among edges
@@ -47,10 +70,25 @@ struct Edge {
   double threshold_volts = 0.0;   // V_T (ngspice VTO)
   double lambda_per_volt = 0.0;   // channel-length modulation
 
-  bool is_linear() const { return kind == ElementKind::Resistor || kind == ElementKind::Digipot; }
+  // Memristor (kind Memristor): siemens is its conductance (the small-signal one for a sinh
+  // read), min_siemens/max_siemens its nominal range.
+  MemristorParams memristor;
+  // A memristor's drift state: the conductance its last programming left and the time since.
+  // siemens = programmed_siemens drifted by seconds_since_programmed (memristor.hpp).
+  double programmed_siemens = 0.0;
+  double seconds_since_programmed = 0.0;
+
+  bool is_linear() const {
+    return kind == ElementKind::Resistor || kind == ElementKind::Digipot ||
+           (kind == ElementKind::Memristor && memristor.read_volts == 0.0);
+  }
+  // Whether the learned value is a conductance (resistor, digipot, memristor).
+  bool has_siemens() const {
+    return kind == ElementKind::Resistor || kind == ElementKind::Digipot || kind == ElementKind::Memristor;
+  }
   // Whether the edge has a value a learning rule can set: a conductance or a gate voltage.
   bool has_value() const { return kind != ElementKind::Diode; }
-  // That value: siemens for a resistor or digipot, gate volts for a transistor, 0 for a diode.
+  // That value: siemens for a resistor, digipot or memristor, gate volts for a transistor, 0 for a diode.
   double value() const {
     return kind == ElementKind::Transistor ? gate_volts : kind == ElementKind::Diode ? 0.0 : siemens;
   }
@@ -77,7 +115,7 @@ struct Network {
   // The value of every edge (Edge::value: siemens, or gate volts for transistors; 0 for diodes),
   // in edge order. The name is historical: every backend's set_conductances takes this vector.
   std::vector<double> conductances() const;
-  // Sets resistor and digipot conductances and transistor gate voltages (diode entries ignored).
+  // Sets resistor, memristor and digipot conductances and transistor gate voltages (diode entries ignored).
   // Digipots snap to the nearest code, so the stored conductance is always one the device can take.
   void set_conductances(const std::vector<double>& siemens);
 };

@@ -98,6 +98,43 @@ void check_gate(double gate, double lo, double hi, const std::string& where_gate
                      g(gate), g(lo), g(hi)));
 }
 
+void check_memristor(const Edge& e, const std::function<std::string(std::string_view)>& where) {
+  const MemristorParams& p = e.memristor;
+  const auto non_negative = [&](double x, std::string_view key, std::string_view what, double hi) {
+    if (std::isfinite(x) && x < 0.0)
+      raise("negative", where(key), fmt::format("{} = {} must be >= 0 (0 turns it off)", what, g(x)));
+    check_in_range(x, 0.0, hi, where(key), what, "");
+  };
+  const double range = e.max_siemens - e.min_siemens;
+  if (!(p.step_siemens > 0.0))
+    raise("not_positive", where("step_siemens"),
+          fmt::format("step_siemens = {} S must be positive: the conductance change of one pulse", g(p.step_siemens)));
+  if (p.step_siemens > range && range > 0.0)
+    raise("out_of_range", where("step_siemens"),
+          fmt::format("step_siemens = {} S is larger than the whole range [{}, {}] S: one pulse would cross it",
+                      g(p.step_siemens), g(e.min_siemens), g(e.max_siemens)));
+  if (!(p.up_down > -1.0 && p.up_down < 1.0))
+    raise("out_of_range", where("up_down"),
+          fmt::format("up_down = {} must lie in (-1, 1): steps are dw_min (1 + up_down) up and dw_min (1 - up_down) "
+                      "down",
+                      g(p.up_down)));
+  non_negative(p.step_noise, "step_noise", "cycle-to-cycle step noise step_noise", nl::kMaxStepNoise);
+  non_negative(p.spread, "spread", "device-to-device spread", nl::kMaxSpread);
+  check_in_range(p.gamma, nl::kMinGamma, nl::kMaxGamma, where("gamma"), "power_step exponent gamma", "");
+  non_negative(p.stuck_on_rate, "stuck_on_rate", "stuck_on_rate", 1.0);
+  non_negative(p.stuck_off_rate, "stuck_off_rate", "stuck_off_rate", 1.0);
+  if (p.stuck_on_rate + p.stuck_off_rate > 1.0)
+    raise("out_of_range", where("stuck_off_rate"),
+          fmt::format("stuck_on_rate + stuck_off_rate = {} is more than every device", g(p.stuck_on_rate + p.stuck_off_rate)));
+  non_negative(p.drift_nu, "drift_nu", "drift exponent drift_nu", nl::kMaxDriftNu);
+  check_in_range(p.drift_t0_seconds, nl::kMinSeconds, nl::kMaxSeconds, where("drift_t0_seconds"), "drift_t0_seconds", "s");
+  check_in_range(p.seconds_per_update, nl::kMinSeconds, nl::kMaxSeconds, where("seconds_per_update"),
+                 "seconds_per_update", "s");
+  if (p.read_volts != 0.0)
+    check_in_range(p.read_volts, nl::kMinReadVolts, nl::kMaxReadVolts, where("read_volts"),
+                   "read nonlinearity read_volts (0 for a linear read)", "V");
+}
+
 void check_ohms(double ohms, const std::string& where, std::string_view what) {
   if (!std::isfinite(ohms)) raise("not_finite", where, fmt::format("{} must be finite, not {}", what, g(ohms)));
   if (ohms <= 0.0)
@@ -221,6 +258,11 @@ void check_transistor(const Edge& e, const std::string& at, const JsonOrigin& o)
              o.where(at + "/min_gate_volts"));
 }
 
+void check_memristor_edge(const Edge& e, const std::string& at, const JsonOrigin& o) {
+  check_resistor(e, at, o);
+  check_memristor(e, [&](std::string_view key) { return o.where(at + "/" + std::string(key)); });
+}
+
 // Breadth-first search from ground through edges. Inputs do not count as paths: an island held
 // only by a source has no current to learn from, and is almost surely a wiring mistake.
 void check_connected(const Network& net, const NetworkLocations& loc) {
@@ -293,6 +335,7 @@ void validate_network(const Network& net, const NetworkLocations& loc) {
       case ElementKind::Digipot: check_digipot(e, at, o); break;
       case ElementKind::Diode: check_diode(e, at, o); break;
       case ElementKind::Transistor: check_transistor(e, at, o); break;
+      case ElementKind::Memristor: check_memristor_edge(e, at, o); break;
     }
   }
   check_unique_names(edge_names, "edge", "duplicate_edge",

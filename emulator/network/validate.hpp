@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,16 @@ inline constexpr double kMaxKAmpsPerVolt2 = 10.0;
 inline constexpr double kMaxAbsThresholdVolts = 10.0;
 inline constexpr double kMaxLambdaPerVolt = 1.0;
 inline constexpr double kMaxAbsGateVolts = 100.0;
+// Memristor edges (memristor.hpp).
+inline constexpr double kMaxStepNoise = 10.0;
+inline constexpr double kMaxSpread = 1.0;
+inline constexpr double kMinGamma = 0.01;
+inline constexpr double kMaxGamma = 100.0;
+inline constexpr double kMaxDriftNu = 1.0;
+inline constexpr double kMinSeconds = 1e-12;
+inline constexpr double kMaxSeconds = 1e12;
+inline constexpr double kMinReadVolts = 1e-2;  // below it sinh(V / V0) overflows at lab voltages
+inline constexpr double kMaxReadVolts = 1e2;
 inline constexpr std::size_t kMaxNodes = 1'000'000;
 inline constexpr std::size_t kMaxEdges = 1'000'000;
 inline constexpr std::size_t kMaxNameLength = 64;
@@ -78,6 +89,11 @@ void check_transistor_k(double k_amps_per_volt2, const std::string& where);
 // A gate voltage inside its bounds ("outside_bounds"), the bounds ordered ("bounds_inverted").
 void check_gate(double gate_volts, double min_volts, double max_volts, const std::string& where_gate,
                 const std::string& where_bounds);
+
+// A memristor's parameters (its conductance and bounds are checked as a resistor's): each in range,
+// "not_positive" for a non-positive step, "negative" for a negative noise, spread, rate or drift,
+// "out_of_range" otherwise. where(key) locates a key of the edge.
+void check_memristor(const Edge& e, const std::function<std::string(std::string_view)>& where);
 
 // Where each part of a Network was written, as JSON pointers (without origin). Empty vectors mean
 // the layout network_to_json writes: node 0 at "/ground", node i at "/nodes/i", edge j at

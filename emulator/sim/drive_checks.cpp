@@ -37,7 +37,7 @@ NetworkShape NetworkShape::of(const Network& net) {
   s.linear.reserve(net.edges.size());
   for (const Edge& e : net.edges) {
     s.edge_names.push_back(e.name);
-    s.linear.push_back(e.is_linear() ? 1 : 0);
+    s.linear.push_back(e.has_siemens() ? 1 : 0);
     s.transistor.push_back(e.kind == ElementKind::Transistor ? 1 : 0);
   }
   return s;

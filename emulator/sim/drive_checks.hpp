@@ -32,7 +32,7 @@ struct NetworkShape {
   std::size_t inputs = 0;
   std::size_t outputs = 0;
   std::vector<std::string> edge_names;
-  std::vector<char> linear;  // per edge: resistor or digipot (a diode's conductance entry is unread)
+  std::vector<char> linear;  // per edge: a conductance (resistor, digipot, memristor; a diode's entry is unread)
   std::vector<char> transistor;  // per edge: its entry is a gate voltage (any finite volts)
 
   static NetworkShape of(const Network& net);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "emulator/network/memristor.hpp"
 #include "emulator/network/transistor.hpp"
 
 namespace spiceloop {
@@ -12,6 +13,7 @@ double edge_current(const Edge& e, double volts_a, double volts_b) {
   switch (e.kind) {
     case ElementKind::Diode: return e.is_amps * std::expm1(dv / (e.emission * kThermalVolts));
     case ElementKind::Transistor: return transistor_point(e, volts_a, volts_b).amps;
+    case ElementKind::Memristor: return memristor_point(e, volts_a, volts_b).amps;
     default: return e.siemens * dv;
   }
 }

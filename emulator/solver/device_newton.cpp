@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "emulator/core/error.hpp"
+#include "emulator/network/memristor.hpp"
 #include "emulator/network/transistor.hpp"
 #include "emulator/solver/diode_newton.hpp"
 
@@ -53,6 +54,11 @@ void DeviceNewton::assemble(const Network& net, const std::vector<double>& v, st
         const double nvt = diode_nvt(e), vj = junction[j];
         const double g = e.is_amps * std::exp(vj / nvt) / nvt;
         i0 = e.is_amps * std::expm1(vj / nvt) + g * (va - vb - vj), ga = g, gb = -g;
+        break;
+      }
+      case ElementKind::Memristor: {
+        const MemristorPoint p = memristor_point(e, va, vb);
+        i0 = p.amps, ga = p.d_volts, gb = -p.d_volts;
         break;
       }
       default:
@@ -166,6 +172,8 @@ int DeviceNewton::solve(const Network& net, std::vector<double>& node_volts, std
         bool limited = false;
         junction[j] = limit_junction_volts(va - vb, junction[j], diode_nvt(e), v_crit[j], limited);
         limited_any = limited_any || limited;
+      } else if (e.kind == ElementKind::Memristor) {
+        actual = memristor_point(e, va, vb).amps;
       } else {
         actual = transistor_point(e, va, vb).amps;
       }
@@ -213,6 +221,7 @@ std::vector<double> DeviceNewton::loss_gradient(const Network& net, const std::v
     const Edge& e = net.edges[j];
     double d_value;  // dI_j / dp_j
     if (e.kind == ElementKind::Transistor) d_value = transistor_point(e, node_volts[e.a], node_volts[e.b]).d_gate_volts;
+    else if (e.kind == ElementKind::Memristor) d_value = memristor_point(e, node_volts[e.a], node_volts[e.b]).d_siemens;
     else if (e.is_linear()) d_value = node_volts[e.a] - node_volts[e.b];
     else continue;
     grad[j] = (at(e.a) - at(e.b)) * d_value;

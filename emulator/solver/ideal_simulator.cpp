@@ -20,8 +20,9 @@ const Network& IdealSimulator::network() const {
 void IdealSimulator::do_load(const Network& net) {
   net_ = net;
   linear_ = net.is_linear();
-  transistors_ = std::any_of(net.edges.begin(), net.edges.end(),
-                             [](const Edge& e) { return e.kind == ElementKind::Transistor; });
+  transistors_ = std::any_of(net.edges.begin(), net.edges.end(), [](const Edge& e) {
+    return e.kind == ElementKind::Transistor || (e.kind == ElementKind::Memristor && !e.is_linear());
+  });
   free_system_.reset();
   clamped_system_.reset();
   free_newton_.reset();
@@ -31,7 +32,7 @@ void IdealSimulator::do_load(const Network& net) {
 
 void IdealSimulator::do_set_conductances(std::span<const double> siemens) {
   for (int j = 0; j < net_->edge_count(); ++j)
-    if (net_->edges[j].is_linear()) net_->edges[j].siemens = siemens[j];
+    if (net_->edges[j].has_siemens()) net_->edges[j].siemens = siemens[j];
     else if (net_->edges[j].kind == ElementKind::Transistor) net_->edges[j].gate_volts = siemens[j];
   free_stale_ = clamped_stale_ = true;
 }

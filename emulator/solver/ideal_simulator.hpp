@@ -66,7 +66,7 @@ class IdealSimulator : public Simulator, public GradientSource {
   SolverOptions options_;
   std::optional<Network> net_;
   bool linear_ = true;
-  bool transistors_ = false;  // solved by DeviceNewton rather than NodalSystem
+  bool transistors_ = false;  // transistors or sinh-read memristors: solved by DeviceNewton, not NodalSystem
   // One system per held set; *_stale_ means its conductances are older than net_'s.
   // Held by pointer: Eigen factorisations cannot move, and the owner should.
   std::unique_ptr<NodalSystem> free_system_, clamped_system_;

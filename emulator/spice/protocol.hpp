@@ -134,7 +134,8 @@ template <Is<Edge> M, class V>
 void fields(M& e, V&& v) {
   v(e.name), v(e.a), v(e.b), v(e.kind), v(e.trainable), v(e.siemens), v(e.min_siemens), v(e.max_siemens),
       v(e.taps), v(e.r_ab_ohms), v(e.r_wiper_ohms), v(e.code), v(e.is_amps), v(e.emission), v(e.gate_volts),
-      v(e.min_gate_volts), v(e.max_gate_volts), v(e.k_amps_per_volt2), v(e.threshold_volts), v(e.lambda_per_volt);
+      v(e.min_gate_volts), v(e.max_gate_volts), v(e.k_amps_per_volt2), v(e.threshold_volts), v(e.lambda_per_volt),
+      v(e.memristor.read_volts);  // the worker reads memristors; their pulse model stays with the trainer
 }
 template <Is<Input> M, class V>
 void fields(M& in, V&& v) {
@@ -172,7 +173,7 @@ struct EnumLimit {
   const char* name;
 };
 constexpr EnumLimit enum_limit(ElementKind) {
-  return {static_cast<std::uint32_t>(ElementKind::Transistor), "element kind"};
+  return {static_cast<std::uint32_t>(ElementKind::Memristor), "element kind"};
 }
 constexpr EnumLimit enum_limit(Phase) { return {static_cast<std::uint32_t>(Phase::Twin), "phase"}; }
 constexpr EnumLimit enum_limit(ErrorClass) { return {static_cast<std::uint32_t>(ErrorClass::Simulation), "error class"}; }

@@ -53,6 +53,9 @@ void require_edge_values(const Network& net) {
     if (e.a == e.b) throw InputError("spice.bad_network", where, "endpoints must be two different nodes");
     switch (e.kind) {
       case ElementKind::Resistor:
+      case ElementKind::Memristor:
+        if (e.memristor.read_volts < 0.0 || !std::isfinite(e.memristor.read_volts))
+          throw InputError("spice.bad_value", where, "a memristor's read_volts must be finite and >= 0");
         if (!usable_siemens(e.siemens))
           throw InputError("spice.bad_value", where, "conductance must be positive and finite, got " + format_double(e.siemens));
         break;
@@ -92,7 +95,7 @@ void check_conductances_for_spice(const Network& net, std::span<const double> si
     if (net.edges[j].kind == ElementKind::Transistor && !std::isfinite(siemens[j]))
       throw InputError("spice.bad_value", "edge '" + net.edges[j].name + "'",
                        "gate voltage must be finite, got " + format_double(siemens[j]));
-    else if (net.edges[j].is_linear() && !usable_siemens(siemens[j]))
+    else if (net.edges[j].has_siemens() && !usable_siemens(siemens[j]))
       throw InputError("spice.bad_value", "edge '" + net.edges[j].name + "'",
                        "conductance must be positive and finite, got " + format_double(siemens[j]));
 }

@@ -36,6 +36,7 @@ inline void require_same_network(const Network& x, const Network& y) {
     CHECK(a.r_wiper_ohms == b.r_wiper_ohms);
     CHECK(a.code == b.code);
     CHECK(a.is_amps == b.is_amps);
+    CHECK(a.memristor.read_volts == b.memristor.read_volts);
     CHECK(a.emission == b.emission);
     CHECK(a.gate_volts == b.gate_volts);
     CHECK(a.min_gate_volts == b.min_gate_volts);

@@ -221,3 +221,14 @@ TEST_CASE("config: a regression whose evaluation would not fit the limit is refu
     CHECK(e.where() == "exp.json#/task/samples");
   }
 }
+
+TEST_CASE("config: max_pulses outside 1..10000 is refused at its key", "[config][memristor]") {
+  for (int pulses : {0, -3, 10001}) {
+    json d = valid();
+    d["update"] = {{"max_pulses", pulses}};
+    CHECK(error_of(d) == std::pair<std::string, std::string>{"config.invalid", "exp.json#/update/max_pulses"});
+  }
+  json d = valid();
+  d["update"] = {{"max_pulses", 7}};
+  CHECK(parse_train_config(d, ".", "exp.json").update.max_pulses == 7);
+}

@@ -62,6 +62,9 @@ Network every_kind() {
   t.kind = ElementKind::Transistor;
   t.gate_volts = 4.0 / 3.0, t.min_gate_volts = 0.8, t.max_gate_volts = 7.5;
   t.k_amps_per_volt2 = 5.2e-4, t.threshold_volts = 0.7, t.lambda_per_volt = 0.01;
+  Edge& m = net.edges[4];  // a memristor with a sinh read
+  m.kind = ElementKind::Memristor;
+  m.memristor.read_volts = 0.3;
   return net;
 }
 
@@ -178,6 +181,7 @@ TEST_CASE("ngspice protocol: the byte layout of every payload is the documented 
                            .f64(e.siemens).f64(e.min_siemens).f64(e.max_siemens)
                            .i32(0).f64(0.0).f64(0.0).i32(0).f64(0.0).f64(1.0)
                            .f64(0.0).f64(0.0).f64(0.0).f64(0.0).f64(0.0).f64(0.0)  // transistor fields
+                           .f64(0.0)  // memristor read_volts
                            .u32(1).i32(1).f64(1.0)
                            .u32(1).i32(2)
                            .out);
@@ -199,7 +203,7 @@ TEST_CASE("ngspice protocol: a malformed payload is a ProtocolError", "[protocol
     CHECK_THROWS_WITH(decode<WorkerFault>(Bytes().u32(4).out), "bad worker fault");
     CHECK_THROWS_WITH(decode<ErrorReply>(Bytes().u32(2).str("").str("").str("").out), "bad error class");
     Network net = test::divider();
-    net.edges[0].kind = static_cast<ElementKind>(4);  // one past Transistor
+    net.edges[0].kind = static_cast<ElementKind>(5);  // one past Memristor
     CHECK_THROWS_WITH(decode<Network>(encode(net)), "bad element kind");
   }
   SECTION("a node index out of range") {

@@ -12,7 +12,7 @@ Invariants measure_invariants(const Network& net, std::span<const double> rate_f
     const Edge& e = net.edges[j];
     if (e.trainable && e.kind == ElementKind::Transistor)
       v.sum_overdrive2 += (e.gate_volts - e.threshold_volts) * (e.gate_volts - e.threshold_volts);
-    if (!e.trainable || !e.is_linear()) continue;
+    if (!e.trainable || !e.has_siemens()) continue;
     const double k = e.siemens;
     v.sum_k2 += k * k;
     v.sum_r2 += 1.0 / (k * k);

@@ -50,10 +50,14 @@ double step_in_parameter(Parameter p, double k, double alpha_g) {
 
 Updater::Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed) : spec_(spec) {
   Rng rng = Rng::stream(seed, RandomStream::Rates);
+  Rng device_rng = Rng::stream(seed, RandomStream::Devices);
   rates_.assign(net.edges.size(), 1.0);
   bounds_.resize(net.edges.size());
+  devices_.resize(net.edges.size());
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     const Edge& e = net.edges[j];
+    if (e.kind == ElementKind::Memristor)
+      devices_[j] = draw_memristor(e.memristor, e.min_siemens, e.max_siemens, device_rng);
     // Draw for every edge, trainable or not, so that a rate does not depend on other edges' flags.
     const double u = rng.uniform01();
     if (!e.trainable || !e.has_value()) continue;
@@ -66,6 +70,11 @@ Updater::Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed)
     }
     b.lo_siemens = lower_bound_siemens(e);
     b.hi_siemens = upper_bound_siemens(e);
+    if (e.kind == ElementKind::Memristor) {
+      b.lo_siemens = devices_[j].min_siemens;
+      b.hi_siemens = devices_[j].max_siemens;
+      continue;
+    }
     if (e.kind == ElementKind::Digipot) {
       // Codes run 0..taps-1 with conductance falling as the code rises.
       const double slack = 1e-12;
@@ -83,10 +92,60 @@ Updater::Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed)
   }
 }
 
+void Updater::place_devices(Network& net) const {
+  for (std::size_t j = 0; j < net.edges.size(); ++j) {
+    Edge& e = net.edges[j];
+    if (!e.trainable || e.kind != ElementKind::Memristor) continue;
+    e.siemens = placed_siemens(devices_[j], e.siemens);
+    e.programmed_siemens = e.siemens;
+    e.seconds_since_programmed = 0.0;
+  }
+}
+
+namespace {
+
+// The pulses one step sends: the sign rule's one, or alpha_j g_j in units of the nominal step.
+int pulse_count(const UpdateSpec& spec, const Edge& e, double alpha_rate, double g) {
+  if (spec.mode == UpdateMode::Sign) return std::abs(g) > spec.sign_deadband ? (g > 0.0 ? 1 : -1) : 0;
+  const double n = std::clamp(alpha_rate * g / e.memristor.step_siemens, -double(spec.max_pulses),
+                              double(spec.max_pulses));
+  return static_cast<int>(std::lround(n));
+}
+
+// Ages every trainable memristor that was not programmed this step; programmed ones restart.
+void age_memristors(Network& net, const std::vector<MemristorDevice>& devices, const std::vector<char>& programmed,
+                    std::vector<double>& dk, const std::vector<double>& before) {
+  for (std::size_t j = 0; j < net.edges.size(); ++j) {
+    Edge& e = net.edges[j];
+    if (!e.trainable || e.kind != ElementKind::Memristor) continue;
+    const MemristorDevice& d = devices[j];
+    if (programmed[j]) {
+      e.programmed_siemens = e.siemens;
+      e.seconds_since_programmed = 0.0;
+    } else if (d.stuck == Stuck::None) {
+      e.seconds_since_programmed += e.memristor.seconds_per_update;
+      if (d.drift_nu > 0.0)
+        e.siemens = std::max(d.min_siemens, e.programmed_siemens * drift_factor(d.drift_nu, e.memristor.drift_t0_seconds,
+                                                                                e.seconds_since_programmed));
+    }
+    dk[j] = e.siemens - before[j];
+  }
+}
+
+}  // namespace
+
 std::vector<double> Updater::apply(Network& net, std::span<const double> signal, double alpha,
                                    Rng& rng) const {
   assert(signal.size() == net.edges.size());
   std::vector<double> dk(net.edges.size(), 0.0);
+  std::vector<char> programmed;
+  std::vector<double> before;
+  const bool memristors = std::any_of(net.edges.begin(), net.edges.end(),
+                                      [](const Edge& e) { return e.trainable && e.kind == ElementKind::Memristor; });
+  if (memristors) {
+    programmed.assign(net.edges.size(), 0);
+    before = net.conductances();
+  }
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     Edge& e = net.edges[j];
     if (!e.trainable || !e.has_value()) continue;
@@ -94,6 +153,14 @@ std::vector<double> Updater::apply(Network& net, std::span<const double> signal,
     const Bounds& b = bounds_[j];
     const double k = e.siemens;
     const double g = signal[j];
+
+    if (e.kind == ElementKind::Memristor) {
+      const int pulses = pulse_count(spec_, e, alpha * rates_[j], g);
+      if (pulses == 0) continue;
+      e.siemens = apply_pulses(devices_[j], e.memristor, k, pulses, rng);
+      programmed[j] = devices_[j].stuck == Stuck::None;
+      continue;
+    }
 
     if (e.kind == ElementKind::Transistor) {
       const double v = e.gate_volts;
@@ -137,6 +204,7 @@ std::vector<double> Updater::apply(Network& net, std::span<const double> signal,
     e.siemens = digipot_siemens(e, e.code);
     dk[j] = e.siemens - k;
   }
+  if (memristors) age_memristors(net, devices_, programmed, dk, before);
   return dk;
 }
 

@@ -19,6 +19,12 @@
 // i.e. by sign((dV_F)^2 - (dV_C)^2), as in Dillavou et al. 2022. Every mode clips to the element's
 // bounds (resistor: [min_siemens, max_siemens]; digipot: the codes inside those bounds).
 //
+// Memristor edges (memristor.hpp) learn by programming pulses: Continuous sends
+// n_j = round(alpha_j g_j / step_siemens) pulses (at most max_pulses either way), Sign one pulse
+// towards sign(g) (the lab's sign rule); the device the run drew for the edge decides where each
+// pulse takes it, with its cycle-to-cycle noise drawn from the training rng. Every memristor not
+// programmed in a step ages by seconds_per_update and drifts; a programmed one starts again at 0.
+//
 // Per-edge rates alpha_j = alpha s_j, s_j drawn once per run uniformly in [1 - spread, 1 + spread].
 // Desynchronous updates: each step each edge updates with probability desync_fraction.
 #pragma once
@@ -28,6 +34,7 @@
 #include <vector>
 
 #include "emulator/core/random.hpp"
+#include "emulator/network/memristor.hpp"
 #include "emulator/network/network.hpp"
 
 namespace spiceloop {
@@ -47,6 +54,7 @@ struct UpdateSpec {
   double rate_spread = 0.0;      // in [0, 1)
   double desync_fraction = 1.0;  // in (0, 1]
   double sign_deadband = 0.0;    // Sign mode: |g| at or below this (V^2) leaves the tap alone
+  int max_pulses = 31;           // memristors: the most pulses one step sends an edge (aihwkit's BL)
 };
 
 // The conductance after one step of size alpha_j g_j in parameter p, before clipping.
@@ -54,8 +62,15 @@ double step_in_parameter(Parameter p, double siemens, double alpha_g);
 
 class Updater {
  public:
-  // Draws the per-edge rate factors from the seed's Rates stream.
+  // Draws the per-edge rate factors from the seed's Rates stream, and each memristor's device from
+  // its Devices stream (kMemristorDraws per memristor edge, in edge order).
   Updater(const UpdateSpec& spec, const Network& net, std::uint64_t seed);
+
+  // Puts the drawn devices into net: each trainable memristor's conductance clipped to its
+  // device's bounds, or set to the bound it is stuck at, and programmed at that value just now.
+  void place_devices(Network& net) const;
+  // The device drawn for edge j (a trainable memristor).
+  const MemristorDevice& device(std::size_t j) const { return devices_[j]; }
 
   // Applies one step to the trainable edges of net and returns the applied change of each edge's
   // value (siemens; volts for a transistor's gate).
@@ -64,7 +79,7 @@ class Updater {
 
   const std::vector<double>& rate_factors() const { return rates_; }  // s_j, 1 for fixed edges
   // Whether trainable edge j may hold these values after apply(): a resistor's conductance within
-  // its bounds, a digipot's code among the codes its bounds allow (checkpoints are checked by it).
+  // its bounds (a memristor's: its device's), a digipot's code among the codes its bounds allow (checkpoints are checked by it).
   bool within_bounds(std::size_t j, const Edge& e, double siemens, int code) const;
 
  private:
@@ -76,6 +91,7 @@ class Updater {
   UpdateSpec spec_;
   std::vector<double> rates_;
   std::vector<Bounds> bounds_;
+  std::vector<MemristorDevice> devices_;  // per edge; meaningful for trainable memristors
 };
 
 // Conductance bounds of an edge; an unset (non-positive) upper bound means none.

@@ -110,6 +110,12 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   for (double x : c.siemens) s.push_back(hex_double(x));
   j["siemens"] = s;
   j["codes"] = c.codes;
+  if (!c.programmed_siemens.empty()) {  // networks with memristors only, so others' files are unchanged
+    nlohmann::json p = nlohmann::json::array(), t = nlohmann::json::array();
+    for (double x : c.programmed_siemens) p.push_back(hex_double(x));
+    for (double x : c.seconds_since_programmed) t.push_back(hex_double(x));
+    j["devices"] = {{"programmed_siemens", p}, {"seconds_since_programmed", t}};
+  }
   j["metrics_offset"] = c.metrics_offset;
   j["metrics_digest"] = c.metrics_digest;
   j["elapsed_seconds"] = hex_double(c.elapsed_seconds);
@@ -137,7 +143,7 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
                      "the checkpoint's content does not match its digest: it was edited or damaged after it was "
                      "written; start the run again with --overwrite (or restore the file)");
   o.allow_only({"format", "hash", "convention", "step", "epoch", "batch", "order", "rng", "siemens", "codes",
-                "metrics_offset", "metrics_digest", "elapsed_seconds", "initial", "complete", "digest"});
+                "devices", "metrics_offset", "metrics_digest", "elapsed_seconds", "initial", "complete", "digest"});
   Checkpoint c;
   c.source = where;
   c.hash = o.string("hash");
@@ -151,6 +157,16 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   for (std::size_t i = 0; i < siemens.array().size(); ++i)
     c.siemens.push_back(hex_number(siemens.element(i, "each conductance")));
   c.codes = ints(o.member("codes"));
+  if (o.has("devices")) {
+    const JsonObject d = o.object("devices", "the memristors' drift state");
+    d.allow_only({"programmed_siemens", "seconds_since_programmed"});
+    const auto read = [&](std::string_view key, std::vector<double>& out) {
+      const JsonValue list = d.member(key);
+      for (std::size_t i = 0; i < list.array().size(); ++i) out.push_back(hex_number(list.element(i, "each value")));
+    };
+    read("programmed_siemens", c.programmed_siemens);
+    read("seconds_since_programmed", c.seconds_since_programmed);
+  }
   c.metrics_offset = o.unsigned_integer("metrics_offset");
   c.metrics_digest = o.string("metrics_digest");
   c.elapsed_seconds = hex_number(o, "elapsed_seconds");

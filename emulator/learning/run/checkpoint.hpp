@@ -29,6 +29,8 @@ struct Checkpoint {
   std::string rng;                // training Rng state
   std::vector<double> siemens;    // per edge: its value (Edge::value; gate volts for a transistor)
   std::vector<int> codes;         // per edge (digipots; 0 otherwise)
+  // Per edge when the network has memristors (else empty): their drift state (network.hpp).
+  std::vector<double> programmed_siemens, seconds_since_programmed;
   std::uint64_t metrics_offset = 0;  // bytes of metrics.jsonl that belong to this state
   std::string metrics_digest;     // fingerprint of those bytes (metrics.hpp)
   double elapsed_seconds = 0.0;   // wall time spent training so far (not part of the results)

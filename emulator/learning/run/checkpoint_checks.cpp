@@ -1,5 +1,6 @@
 #include "emulator/learning/run/checkpoint_checks.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -69,6 +70,18 @@ void check_edges(const Checkpoint& c, const CheckpointRun& run, const Checker& k
             fmt::format("{} conductances for a network of {} edges", c.siemens.size(), net.edges.size()));
   k.require(c.codes.size() == net.edges.size(), "/codes",
             fmt::format("{} codes for a network of {} edges", c.codes.size(), net.edges.size()));
+  const bool memristors = std::any_of(net.edges.begin(), net.edges.end(),
+                                      [](const Edge& e) { return e.kind == ElementKind::Memristor; });
+  const std::size_t device_values = memristors ? net.edges.size() : 0;
+  k.require(c.programmed_siemens.size() == device_values && c.seconds_since_programmed.size() == device_values,
+            "/devices",
+            fmt::format("the memristors' drift state must hold one value per edge of a network with memristors ({}), "
+                        "not {} and {}",
+                        device_values, c.programmed_siemens.size(), c.seconds_since_programmed.size()));
+  for (std::size_t j = 0; j < device_values; ++j)
+    k.require(c.programmed_siemens[j] >= 0.0 && c.seconds_since_programmed[j] >= 0.0,
+              "/devices/seconds_since_programmed/" + std::to_string(j),
+              fmt::format("edge {}: a programmed conductance or an age below 0", net.edges[j].name));
   for (std::size_t j = 0; j < net.edges.size(); ++j) {
     const Edge& e = net.edges[j];
     const double g = c.siemens[j];
@@ -105,7 +118,8 @@ void check_edges(const Checkpoint& c, const CheckpointRun& run, const Checker& k
       k.require(run.updater.within_bounds(j, e, g, code), sj,
                 fmt::format("{}: {} S lies outside its bounds [{}, {}] S", edge, format_double(g),
                             format_double(e.min_siemens), format_double(e.max_siemens)));
-      k.require(code == e.code, cj, fmt::format("{} is a resistor: its code stays {}, not {}", edge, e.code, code));
+      k.require(code == e.code, cj, fmt::format("{} is a {}: its code stays {}, not {}", edge,
+                                                element_kind_name(e.kind), e.code, code));
     }
   }
 }

@@ -73,7 +73,7 @@ void Session::set_conductances(const std::vector<double>& siemens) {
   if (siemens.size() != net_->edges.size())
     throw InputError(protocol::kBadRequest, "conductances", "one value per edge expected");
   for (size_t j = 0; j < siemens.size(); ++j) {
-    if (net_->edges[j].is_linear() && !(std::isfinite(siemens[j]) && siemens[j] > 0.0 &&
+    if (net_->edges[j].has_siemens() && !(std::isfinite(siemens[j]) && siemens[j] > 0.0 &&
                                         std::isfinite(1.0 / siemens[j])))
       throw InputError(protocol::kBadRequest, "edge " + net_->edges[j].name,
                        "conductance must be finite and positive");
@@ -108,7 +108,7 @@ Session::Values Session::values_for(const Drive& d) const {
   v.gate_volts.resize(net.edges.size(), 0.0);
   for (size_t j = 0; j < net.edges.size(); ++j) {
     if (net.edges[j].is_linear()) v.ohms[j] = deck_ohms(net.edges[j]);
-    if (net.edges[j].kind == ElementKind::Transistor) v.gate_volts[j] = net.edges[j].gate_volts;
+    if (has_control_source(net.edges[j])) v.gate_volts[j] = control_source_value(net.edges[j]);
   }
   v.input_volts.resize(net.inputs.size());
   for (size_t i = 0; i < net.inputs.size(); ++i)
