@@ -27,7 +27,7 @@ struct Case {
   std::vector<std::int64_t> stops;  // steps run by each call before the last
 };
 
-// Steps per epoch: default, iris_ep 1 (batch 30 of 30); regression 80; the others 1.
+// Steps per epoch: default, iris_ep 1 (batch 30 of 30); regression 80; memristor_crossbar 40; the others 1.
 const std::vector<Case> kCases = {
     {"default.json", {{"epochs", 30}, {"checkpoint_every", 7}}, {9, 11, 5}},
     {"iris_ep.json", {{"epochs", 20}, {"checkpoint_every", 6}}, {8, 13}},
@@ -35,6 +35,8 @@ const std::vector<Case> kCases = {
     {"allostery.json", {{"epochs", 60}, {"checkpoint_every", 11}}, {17, 29}},
     {"sign_rule.json", {{"epochs", 40}, {"checkpoint_every", 9}}, {13, 14}},
     {"xor.json", {{"epochs", 30}, {"checkpoint_every", 7}}, {10, 12}},
+    // Memristors: pulse noise from the training stream, drift state in the checkpoint (40 steps an epoch).
+    {"memristor_crossbar.json", {{"epochs", 2}, {"checkpoint_every", 13}}, {20, 31}},
 };
 
 std::unique_ptr<Simulator> make(const std::string& backend, const TrainConfig& c) {

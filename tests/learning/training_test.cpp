@@ -28,6 +28,7 @@ const std::vector<std::pair<std::string, nlohmann::json>> kShortRuns = {
     {"regression.json", {{"epochs", 5}}},
     {"xor.json", {{"epochs", 40}}},           // diodes
     {"sign_rule.json", {{"epochs", 60}}},     // digipots, twin, sign rule
+    {"memristor_crossbar.json", {{"epochs", 5}}},  // memristors: pulses, noise, spread, stuck, drift
 };
 
 }  // namespace
@@ -134,7 +135,10 @@ TEST_CASE("training: the loss falls on every task on ngspice", "[training][ngspi
     IdealSimulator oracle;
     const TrainResult r = run_training(c, sim, testrun::quiet(scratch.dir / file, &oracle));
     CHECK(r.final.train_loss < 0.7 * r.initial.train_loss);
-    if (r.identity_max_relative) CHECK(*r.identity_max_relative < 1e-9);
+    // The memristor crossbar's column loads and wires are fixed conductances: they break the
+    // identity (DOMAIN.md section 3), which is then a measured drift, not a check.
+    if (r.identity_max_relative && std::string(file) != "memristor_crossbar.json")
+      CHECK(*r.identity_max_relative < 1e-9);
   }
 }
 
