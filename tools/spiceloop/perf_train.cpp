@@ -1,12 +1,16 @@
 // spiceloop perf train: CL steps per second on the 16-edge lab network, the 4 x 4 transistor
 // lattice (learning gate voltages) and crossbars, on both backends, with the ngspice/ideal ratio
-// and each step's cost against its two bare solves.
+// and each step's cost against its two bare solves. With --devices: on the ideal backend, the same
+// crossbars with memristor edges of each pulse model against ideal resistors, side by side (issue 17's
+// budget: a device update costs at most 1.5x the resistor's).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/trainer.hpp"
+#include "emulator/core/random.hpp"
+#include "emulator/learning/rules/update.hpp"
 #include "emulator/network/load.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
@@ -105,13 +109,95 @@ void run(const PerfArgs& a) {
     fmt::print("CL allostery, batch 1; medians; step/2sol = a step against new conductances + free + clamped solve\n");
 }
 
+// --devices: every trainable edge of a crossbar made a memristor of `model` with every device effect
+// on (the bundled memristor experiment's: asymmetry 0.1, 20 % step noise, 10 % spread, 2 % stuck,
+// drift), a linear read so that the solves are the resistor's, and a step of 1/1000 of the range.
+Network as_memristors(Network net, PulseModel model) {
+  for (Edge& e : net.edges) {
+    if (!e.trainable) continue;
+    e.kind = ElementKind::Memristor;
+    e.min_siemens = 1e-6;
+    e.max_siemens = 1e-4;
+    MemristorParams& p = e.memristor;
+    p = MemristorParams{};
+    p.model = model;
+    p.step_siemens = (e.max_siemens - e.min_siemens) / 1000.0;
+    p.up_down = 0.1;
+    p.step_noise = 0.2;
+    p.spread = 0.1;
+    p.gamma = 2.0;
+    p.stuck_on_rate = p.stuck_off_rate = 0.01;
+    p.drift_nu = 0.02;
+  }
+  return net;
+}
+
+// The update alone: Updater::apply with a fixed signal whose pulse counts are uniform in -31..31
+// (|n| about 15.5 on average: a hard case for pulses; the resistor's cost does not depend on it).
+Timing measure_update(const Network& start, double budget) {
+  const UpdateSpec spec;
+  Updater updater(spec, start, 1);
+  Network net = start;
+  updater.place_devices(net);
+  Rng signal_rng(7);
+  std::vector<double> signal(net.edges.size());
+  const double alpha = 1e-7, step = 1e-7;  // signal in pulses of step_siemens
+  for (double& g : signal) g = (2.0 * signal_rng.uniform01() - 1.0) * spec.max_pulses * step / alpha;
+  Rng noise(9);
+  int call = 0;
+  // The sign of the signal flips each call so the conductances wander about their start.
+  std::vector<double> flipped = signal;
+  for (double& g : flipped) g = -g;
+  return time_median([&] { updater.apply(net, (++call % 2) ? signal : flipped, alpha, noise); }, budget, 3,
+                     1000000);
+}
+
+void run_devices(const PerfArgs& a) {
+  nlohmann::json all = nlohmann::json::array();
+  if (!a.json)
+    fmt::print("{:<22} {:<14} | {:>10} {:>10} | {:>10} {:>10}\n", "case", "edges", "step us", "/resistor",
+               "update us", "/resistor");
+  const PulseModel models[] = {PulseModel::ConstantStep, PulseModel::SoftBounds, PulseModel::PowerStep};
+  for (int n : a.sizes) {
+    const PerfCase c = crossbar_case(n, 1.0);
+    std::vector<std::pair<std::string, Network>> variants{{"resistor", c.net}};
+    for (PulseModel m : models) variants.emplace_back(pulse_model_name(m), as_memristors(c.net, m));
+    double step0 = 0.0, update0 = 0.0;
+    for (const auto& [name, net] : variants) {
+      IdealSimulator ideal;
+      const Measured m = measure(ideal, net, a.budget_seconds);
+      const Timing u = measure_update(net, a.budget_seconds);
+      if (name == "resistor") step0 = m.step.median_seconds, update0 = u.median_seconds;
+      const double rs = m.step.median_seconds / step0, ru = u.median_seconds / update0;
+      if (a.json) {
+        all.push_back({{"case", c.name}, {"edges", net.edge_count()}, {"edge", name},
+                       {"step_median_s", m.step.median_seconds}, {"step_over_resistor", rs},
+                       {"update_median_s", u.median_seconds}, {"update_over_resistor", ru}});
+        continue;
+      }
+      fmt::print("{:<22} {:<14} | {:>10.1f} {:>10.2f} | {:>10.1f} {:>10.2f}\n", c.name, name,
+                 m.step.median_seconds * 1e6, rs, u.median_seconds * 1e6, ru);
+      std::fflush(stdout);
+    }
+  }
+  if (a.json)
+    fmt::print("{}\n", all.dump(2));
+  else
+    fmt::print("ideal backend, medians. step: a CL allostery step (batch 1, alpha 1e-7, memristors with every device\n"
+               "effect on, linear read). update: Updater::apply alone, |pulses| uniform in 0..31 per edge\n");
+}
+
 }  // namespace
 
 void add_perf_train(CLI::App& perf) {
   auto args = std::make_shared<PerfArgs>();
+  auto devices = std::make_shared<bool>(false);
   auto* cmd = perf.add_subcommand("train", "CL steps per second on both backends, and a step against its two solves");
   add_perf_options(*cmd, *args);
-  cmd->callback([args] { run(*args); });
+  cmd->add_flag("--devices", *devices,
+                "Instead: on the ideal backend, memristor crossbars of each pulse model against ideal resistors "
+                "(crossbars with 1 Ohm wires)");
+  cmd->callback([args, devices] { *devices ? run_devices(*args) : run(*args); });
 }
 
 }  // namespace spiceloop::cli
