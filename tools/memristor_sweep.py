@@ -3,7 +3,7 @@
 up/down asymmetry and over cycle-to-cycle step noise, with each pulse model:
 python3 tools/memristor_sweep.py [--spiceloop build/spiceloop] [--out runs/memristor_sweep]
     [--experiment netlists/experiments/memristor_crossbar.json] [--seeds 3] [--rows R --columns C]
-    [--alphas 2e-5,6e-5,2e-4,6e-4] [--epochs E]
+    [--alphas 2e-6,6e-6,2e-5,6e-5,2e-4] [--epochs E]
 
 Every point is one `spiceloop train --backend ideal` of the experiment with the edge template
 changed (other device effects off unless swept: no spread, no stuck devices, no drift), over
@@ -57,7 +57,7 @@ def main():
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--rows", type=int)
     p.add_argument("--columns", type=int)
-    p.add_argument("--alphas", default="2e-5,6e-5,2e-4,6e-4", help="the learning-rate grid, comma-separated")
+    p.add_argument("--alphas", default="2e-6,6e-6,2e-5,6e-5,2e-4", help="the learning-rate grid, comma-separated")
     p.add_argument("--epochs", type=int)
     a = p.parse_args()
     alphas = [float(x) for x in a.alphas.split(",")]
@@ -100,7 +100,10 @@ def main():
         losses = [finite(run(model, swept, value, 1, edge_changes, al, resistor, f"a{al:g}")["final"]["train_loss"])
                   for al in alphas]
         alpha = alphas[min(range(len(alphas)), key=lambda i: losses[i])]
+        if alpha in (alphas[0], alphas[-1]):
+            print(f"note: {model} {swept} {value}: alpha {alpha:g} is at the grid's edge; widen --alphas", flush=True)
         choices.append({"model": model, "swept": swept, "value": value, "alpha": alpha,
+                        "at_grid_edge": alpha in (alphas[0], alphas[-1]),
                         **{f"train_loss_at_{al:g}": l for al, l in zip(alphas, losses)}})
         for seed in range(1, a.seeds + 1):
             s = run(model, swept, value, seed, edge_changes, alpha, resistor, "chosen")
