@@ -13,4 +13,15 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:dete
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$root/tools/lsan_suppressions.txt:print_suppressions=0:${LSAN_OPTIONS:-}"
 cd "$root/build-san"
-exec ctest --output-on-failure -j"$(nproc)" --timeout 1200 "$@"
+# Open MPI unloads its plugins before LeakSanitizer reports, so their leaks show as "<unknown
+# module>" with two-frame stacks that no suppression matches. The slow unwinder records the whole
+# stack at allocation time (through libopen-pal, which is suppressed); it is 8x slower, so only the
+# tests that start mpirun use it.
+mpi='^study:mpi: 2 ranks'
+if (($# > 0)); then
+  exec ctest --output-on-failure -j"$(nproc)" --timeout 1200 "$@"
+fi
+status=0
+ctest --output-on-failure -j"$(nproc)" --timeout 1200 -E "$mpi" || status=1
+ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0" ctest --output-on-failure --timeout 1200 -R "$mpi" || status=1
+exit $status

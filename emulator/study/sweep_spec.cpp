@@ -139,7 +139,8 @@ SweepSpec parse_sweep(const nlohmann::json& doc, const std::filesystem::path& ba
   if (s.tolerances.empty()) s.tolerances.push_back(SolverOptions{});
 
   for (double x : axis(root, "seeds", {1})) {
-    if (!(x >= 0 && x == static_cast<double>(static_cast<std::uint64_t>(x))))
+    // The range check comes first: casting a double at or past 2^64 to an integer is undefined.
+    if (!(x >= 0 && x < 0x1p64 && x == static_cast<double>(static_cast<std::uint64_t>(x))))
       root.fail("invalid", "seeds", "seeds are non-negative integers");
     s.seeds.push_back(static_cast<std::uint64_t>(x));
   }

@@ -57,7 +57,7 @@ void check_flat_memory(int solves, long max_growth_kib) {
                      << 1e6 * seconds / solves << " us per update + solve; loads " << sim.counters().circuit_loads
                      << ", alters " << sim.counters().alters);
   CHECK(before > 0);
-  CHECK(after - before < max_growth_kib);
+  if (test::kResidentMemoryIsMeaningful) CHECK(after - before < max_growth_kib);
   WARN("worker RSS " << before << " -> " << after << " KiB over " << solves << " solves ("
                      << 1e6 * seconds / solves << " us each)");
 }

@@ -38,3 +38,20 @@ TEST_CASE("sweep: a grid beyond the limit is refused before it is expanded", "[s
     CHECK_THAT(e.message(), Contains("1e+09 grid points") && Contains("1000000"));
   }
 }
+
+TEST_CASE("sweep: a seed too large for 64 bits is refused, not cast (found by fuzz_sweep_json)", "[study]") {
+  for (double seed : {1e300, 0x1p64, -1.0, 2.5}) {
+    auto doc = sweep_with_axes(1);
+    doc["seeds"] = {1, seed};
+    try {
+      study::parse_sweep(doc, ".", "sweep.json");
+      FAIL("accepted seed " << seed);
+    } catch (const InputError& e) {
+      CHECK(e.id() == "config.invalid");
+      CHECK_THAT(e.where(), Contains("/seeds"));
+    }
+  }
+  auto doc = sweep_with_axes(1);
+  doc["seeds"] = {0x1p63};
+  CHECK(study::parse_sweep(doc, ".", "sweep.json").seeds.at(0) == (std::uint64_t{1} << 63));
+}
