@@ -190,8 +190,9 @@ int DeviceNewton::solve(const Network& net, std::vector<double>& node_volts, std
   }
   throw SimulationError(
       "solver.no_convergence", where,
-      fmt::format("Newton iteration on the transistor network did not converge in {} iterations (last step {:g} V "
-                  "at node '{}'); raise newton_max_iterations or check for nodes held only by cut-off transistors",
+      fmt::format("Newton iteration on the transistor/memristor network did not converge in {} iterations (last "
+                  "step {:g} V at node '{}'); raise newton_max_iterations or check for nodes held only by cut-off "
+                  "transistors",
                   options.newton_max_iterations, worst_step, node_names_[worst_node]));
 }
 

@@ -1,5 +1,5 @@
-// Newton iteration for networks with transistor edges (and any resistors, digipots and diodes),
-// and the exact loss gradient at its solution by the implicit function theorem.
+// Newton iteration for networks with transistor or sinh-read memristor edges (and any resistors,
+// digipots and diodes), and the exact loss gradient at its solution by the implicit function theorem.
 //
 // A transistor's current depends on both end voltages separately, not on their difference
 // (transistor.hpp), so its Jacobian stamp is not symmetric and the reduced nodal matrix is not the
