@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -13,14 +14,17 @@ namespace spiceloop {
 
 namespace {
 
-void check_size(const std::string& where, std::size_t got, std::size_t expected, const char* per) {
+constexpr double kHuge = std::numeric_limits<double>::max();
+
+// Locations are formatted only on failure: these run before every solve.
+void check_size(const char* where, std::size_t got, std::size_t expected, const char* per) {
   if (got != expected)
     throw InputError("drive.size", where,
                      fmt::format("expected {} value(s), one per {}, got {}", expected, per, got));
 }
 
 void check_values(const char* field, const std::vector<double>& values, std::size_t expected, const char* per) {
-  check_size(fmt::format("drive.{}", field), values.size(), expected, per);
+  if (values.size() != expected) check_size(fmt::format("drive.{}", field).c_str(), values.size(), expected, per);
   for (std::size_t i = 0; i < values.size(); ++i)
     if (!std::isfinite(values[i]))
       throw InputError("drive.not_finite", fmt::format("drive.{}[{}]", field, i),
@@ -88,6 +92,10 @@ void check_network(const Network& net) {
 
 void check_conductances(const NetworkShape& shape, std::span<const double> siemens) {
   check_size("conductances", siemens.size(), shape.edge_names.size(), "edge");
+  // One branch-free scan (every value finite and >= 0); the failing edge is looked up only then.
+  bool fine = true;
+  for (std::size_t j = 0; j < siemens.size(); ++j) fine &= !shape.linear[j] || (siemens[j] >= 0.0 && siemens[j] <= kHuge);
+  if (fine) return;
   for (std::size_t j = 0; j < siemens.size(); ++j) {
     const std::string where = fmt::format("edges[{}] '{}'", j, shape.edge_names[j]);
     if (shape.transistor[j] && !std::isfinite(siemens[j]))

@@ -1,5 +1,6 @@
 #include "emulator/sim/simulator.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace spiceloop {
@@ -48,6 +49,18 @@ TwinState Simulator::solve_twin(const Drive& drive) {
 std::vector<State> Simulator::solve_batch(std::span<const Drive> drives) {
   for (const Drive& d : drives) check_drive(shape(), d, false);
   return do_solve_batch(drives);
+}
+
+void Simulator::solve_nodes(std::span<const Drive> drives, NodeVoltages& out) {
+  for (const Drive& d : drives) check_drive(shape(), d, false);
+  do_solve_nodes(drives, out);
+}
+
+void Simulator::do_solve_nodes(std::span<const Drive> drives, NodeVoltages& out) {
+  const std::vector<State> states = do_solve_batch(drives);
+  out.resize(states.size(), states.empty() ? 0 : states[0].node_volts.size());
+  for (std::size_t i = 0; i < states.size(); ++i)
+    std::copy(states[i].node_volts.begin(), states[i].node_volts.end(), out.row(i).begin());
 }
 
 std::vector<State> Simulator::do_solve_batch(std::span<const Drive> drives) {

@@ -77,6 +77,12 @@ class Simulator {
   // is solved. Backends may do this in one analysis; the default solves them one by one.
   std::vector<State> solve_batch(std::span<const Drive> drives);
 
+  // Node voltages only, for loops that need nothing else: out.row(i) holds what
+  // solve(drives[i]).node_volts would, after the same checks. Backends may skip what a State adds
+  // (edge currents, source currents) and answer a batch in one analysis; the ideal one solves it
+  // as one multi-right-hand-side solve without allocating.
+  void solve_nodes(std::span<const Drive> drives, NodeVoltages& out);
+
   bool loaded() const { return shape_.has_value(); }
 
   // Drops what earlier solves left behind (ngspice: the halted transient, the matrix ordering it
@@ -92,6 +98,7 @@ class Simulator {
   virtual State do_solve(const Drive& drive) = 0;
   virtual TwinState do_solve_twin(const Drive& drive) = 0;
   virtual std::vector<State> do_solve_batch(std::span<const Drive> drives);
+  virtual void do_solve_nodes(std::span<const Drive> drives, NodeVoltages& out);  // default: do_solve_batch
 
  private:
   const NetworkShape& shape() const;

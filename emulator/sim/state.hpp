@@ -4,6 +4,7 @@
 // injected source (Nudged) delivers into output o, 0 in the Free phase.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "emulator/network/network.hpp"
@@ -23,6 +24,26 @@ struct State {
 struct TwinState {
   State free;
   State clamped;
+};
+
+// Node voltages of several solves: row i holds drive i's node_volts (node 0 = ground = 0 V). The
+// storage is kept between uses, so a loop that solves every step allocates once.
+class NodeVoltages {
+ public:
+  void resize(std::size_t rows, std::size_t nodes) {
+    rows_ = rows;
+    nodes_ = nodes;
+    if (values_.size() < rows * nodes) values_.resize(rows * nodes);
+  }
+  std::size_t rows() const { return rows_; }
+  std::size_t nodes() const { return nodes_; }
+  std::span<double> row(std::size_t i) { return {values_.data() + i * nodes_, nodes_}; }
+  std::span<const double> row(std::size_t i) const { return {values_.data() + i * nodes_, nodes_}; }
+  std::span<double> all() { return {values_.data(), rows_ * nodes_}; }
+
+ private:
+  std::size_t rows_ = 0, nodes_ = 0;
+  std::vector<double> values_;
 };
 
 // The current a -> b of one edge at its end voltages (diodes by their exponential law,

@@ -14,11 +14,21 @@ IdealSimulator::IdealSimulator(SolverOptions options) : options_(options) {}
 
 const Network& IdealSimulator::network() const {
   if (!net_) throw_not_loaded();
+  sync_network();
   return *net_;
+}
+
+void IdealSimulator::sync_network() const {
+  if (!net_stale_) return;
+  for (int j = 0; j < net_->edge_count(); ++j)
+    if (net_->edges[j].has_siemens()) net_->edges[j].siemens = siemens_[j];
+  net_stale_ = false;
 }
 
 void IdealSimulator::do_load(const Network& net) {
   net_ = net;
+  net_stale_ = false;
+  siemens_ = net.conductances();
   linear_ = net.is_linear();
   transistors_ = std::any_of(net.edges.begin(), net.edges.end(), [](const Edge& e) {
     return e.kind == ElementKind::Transistor || (e.kind == ElementKind::Memristor && !e.is_linear());
@@ -31,9 +41,17 @@ void IdealSimulator::do_load(const Network& net) {
 }
 
 void IdealSimulator::do_set_conductances(std::span<const double> siemens) {
-  for (int j = 0; j < net_->edge_count(); ++j)
-    if (net_->edges[j].has_siemens()) net_->edges[j].siemens = siemens[j];
-    else if (net_->edges[j].kind == ElementKind::Transistor) net_->edges[j].gate_volts = siemens[j];
+  if (linear_) {
+    std::copy(siemens.begin(), siemens.end(), siemens_.begin());
+    net_stale_ = true;
+  } else {
+    // Newton reads the network itself: write it now (and siemens_, the diode case's resistors).
+    for (int j = 0; j < net_->edge_count(); ++j) {
+      Edge& e = net_->edges[j];
+      if (e.has_siemens()) siemens_[j] = e.siemens = siemens[j];
+      else if (e.kind == ElementKind::Transistor) e.gate_volts = siemens[j];
+    }
+  }
   free_stale_ = clamped_stale_ = true;
 }
 
@@ -41,7 +59,7 @@ NodalSystem& IdealSimulator::system(bool outputs_held) {
   std::unique_ptr<NodalSystem>& sys = outputs_held ? clamped_system_ : free_system_;
   bool& stale = outputs_held ? clamped_stale_ : free_stale_;
   if (!sys) sys = std::make_unique<NodalSystem>(*net_, held_nodes(*net_, outputs_held));
-  if (stale && linear_) sys->set_edge_siemens(net_->conductances());
+  if (stale && linear_) sys->set_edge_siemens(siemens_);
   stale = false;
   return *sys;
 }
@@ -101,6 +119,7 @@ std::vector<double> IdealSimulator::loss_gradient(const Drive& free_drive, std::
 State IdealSimulator::checked_state(std::vector<double> volts,
                                     const std::vector<double>& nudge_amps, bool outputs_held,
                                     Phase phase) const {
+  sync_network();
   State s = make_state(*net_, std::move(volts), nudge_amps, outputs_held);
   // A backstop, not the accuracy target: an exact solve leaves a residual near 1e-15.
   bool finite = std::isfinite(s.power_watts);
@@ -140,6 +159,70 @@ TwinState IdealSimulator::do_solve_twin(const Drive& drive) {
                drive.twin_eta * drive.twin_targets[o];
   twin.clamped = checked_state(solve_nodes(drive, clamp, {}), {}, true, Phase::Clamped);
   return twin;
+}
+
+}  // namespace spiceloop
+
+namespace spiceloop {
+
+void IdealSimulator::do_solve_nodes(std::span<const Drive> drives, NodeVoltages& out) {
+  if (!linear_) return Simulator::do_solve_nodes(drives, out);  // Newton, and a State's checks
+  out.resize(drives.size(), static_cast<std::size_t>(net_->node_count()));
+  free_group_.clear();
+  clamped_group_.clear();
+  for (std::size_t i = 0; i < drives.size(); ++i)
+    (drives[i].phase == Phase::Clamped ? clamped_group_ : free_group_).push_back(i);
+  if (!free_group_.empty()) solve_group(drives, free_group_, false, out);
+  if (!clamped_group_.empty()) solve_group(drives, clamped_group_, true, out);
+}
+
+void IdealSimulator::solve_group(std::span<const Drive> drives, const std::vector<std::size_t>& which,
+                                 bool outputs_held, NodeVoltages& out) {
+  const Network& net = *net_;
+  const std::size_t n = static_cast<std::size_t>(net.node_count()), columns = which.size();
+  // Drives already in order fill out's rows in place; otherwise a block is solved and copied.
+  const bool in_place = which.front() == 0 && which.back() == columns - 1;
+  NodeVoltages& target = in_place ? out : block_;
+  if (!in_place) block_.resize(columns, n);
+  bool any_nudge = false;
+  for (std::size_t c = 0; c < columns; ++c) {
+    const Drive& d = drives[which[c]];
+    const std::span<double> v = target.row(c);
+    std::fill(v.begin(), v.end(), 0.0);
+    for (std::size_t i = 0; i < net.inputs.size(); ++i)
+      v[net.inputs[i].node] = d.input_volts.empty() ? net.inputs[i].volts : d.input_volts[i];
+    if (outputs_held)
+      for (std::size_t o = 0; o < d.clamp_volts.size(); ++o) v[net.outputs[o]] = d.clamp_volts[o];
+    any_nudge = any_nudge || (d.phase == Phase::Nudged && !d.nudge_amps.empty());
+  }
+  if (any_nudge) {
+    inject_.assign(columns * n, 0.0);
+    for (std::size_t c = 0; c < columns; ++c) {
+      const Drive& d = drives[which[c]];
+      if (d.phase != Phase::Nudged) continue;
+      for (std::size_t o = 0; o < d.nudge_amps.size(); ++o) inject_[c * n + net.outputs[o]] += d.nudge_amps[o];
+    }
+  }
+  NodalSystem& sys = system(outputs_held);
+  const std::span<double> volts = target.all().first(columns * n);
+  sys.solve_columns(volts, static_cast<int>(columns),
+                    any_nudge ? std::span<const double>(inject_.data(), columns * n) : std::span<const double>{});
+  last_newton_iterations_ = 0;
+  bool finite = true;
+  for (double x : volts) finite = finite && std::isfinite(x);
+  const Phase phase = outputs_held ? Phase::Clamped : drives[which.front()].phase;
+  if (!finite)
+    throw SimulationError("solver.inaccurate", fmt::format("phase {}", phase_name(phase)),
+                          "the solution has non-finite voltages");
+  const double residual = sys.last_relative_residual();
+  if (!(residual <= options_.kcl_tolerance))
+    throw SimulationError("solver.inaccurate", fmt::format("phase {}", phase_name(phase)),
+                          fmt::format("solution fails the residual check (relative residual {:g}, tolerance {:g}); "
+                                      "the network is too ill-conditioned",
+                                      residual, options_.kcl_tolerance));
+  if (!in_place)
+    for (std::size_t c = 0; c < columns; ++c)
+      std::copy(block_.row(c).begin(), block_.row(c).end(), out.row(which[c]).begin());
 }
 
 }  // namespace spiceloop

@@ -2,7 +2,10 @@
 // bodies, no wire parasitics
 // beyond the edges given), solved by sparse LDLT of the reduced nodal matrix (nodal_system.hpp).
 // Linear networks are one factorisation per (conductances, held set) and one back-substitution
-// per solve, so solve_batch at fixed conductances costs a solve per drive and no refactorisation.
+// per solve, so solve_batch at fixed conductances costs a solve per drive and no refactorisation,
+// and solve_nodes answers a whole batch as one multi-right-hand-side solve, allocating nothing
+// once its buffers have grown (its checks: finite voltages and the backward error of the solve,
+// against kcl_tolerance; a State's per-edge KCL check is for the calls that build States).
 // Networks with diode edges are solved by Newton (diode_newton.hpp); networks with transistor
 // edges by Newton on a general sparse LU (device_newton.hpp), which also gives the exact loss
 // gradient (GradientSource) with respect to gate voltages and conductances.
@@ -52,6 +55,7 @@ class IdealSimulator : public Simulator, public GradientSource {
   void do_set_conductances(std::span<const double> siemens) override;
   State do_solve(const Drive& drive) override;
   TwinState do_solve_twin(const Drive& drive) override;
+  void do_solve_nodes(std::span<const Drive> drives, NodeVoltages& out) override;
 
  private:
   // Node voltages of one phase: inputs from the drive, outputs held at clamp_volts when non-empty,
@@ -60,13 +64,25 @@ class IdealSimulator : public Simulator, public GradientSource {
                                   std::span<const double> nudge_amps);
   NodalSystem& system(bool outputs_held);
   DeviceNewton& device_newton(bool outputs_held);
+  // net_'s edges carry siemens_ again (linear networks: they lag behind it between set_conductances and a call
+  // that reads the Network: writing 100-byte Edge records per step would cost more than the step).
+  void sync_network() const;
+  // The drives of one held set as one multi-column solve into out's rows.
+  void solve_group(std::span<const Drive> drives, const std::vector<std::size_t>& which, bool outputs_held,
+                   NodeVoltages& out);
   State checked_state(std::vector<double> volts, const std::vector<double>& nudge_amps,
                       bool outputs_held, Phase phase) const;
 
   SolverOptions options_;
-  std::optional<Network> net_;
+  mutable std::optional<Network> net_;
+  mutable bool net_stale_ = false;
+  std::vector<double> siemens_;  // per edge, the present values (Network::conductances)
   bool linear_ = true;
   bool transistors_ = false;  // transistors or sinh-read memristors: solved by DeviceNewton, not NodalSystem
+  // solve_nodes workspace: drive indices per held set, a block of columns, injected currents.
+  std::vector<std::size_t> free_group_, clamped_group_;
+  NodeVoltages block_;
+  std::vector<double> inject_;
   // One system per held set; *_stale_ means its conductances are older than net_'s.
   // Held by pointer: Eigen factorisations cannot move, and the owner should.
   std::unique_ptr<NodalSystem> free_system_, clamped_system_;

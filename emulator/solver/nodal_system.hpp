@@ -3,9 +3,15 @@
 // right-hand side. Every edge is a linear branch i_j = g_j * dV_j + offset_j (amperes, a -> b):
 // resistors have offset 0; a diode linearised by Newton has its companion offset.
 //
-// The sparsity pattern and its symbolic analysis (AMD ordering) are made once per held set; new
-// edge conductances refactorise numerically on the next solve, and solves at unchanged
-// conductances only back-substitute. Units: siemens, volts, amperes.
+// Made once per held set: the sparsity pattern, its fill-reducing (AMD) ordering and symbolic
+// analysis, and for each edge the positions its stamps take in the value array the factorisation
+// reads (the upper triangle, already in the permuted order, so nothing is copied or re-ordered
+// per factorisation). New edge conductances are stamped straight into that array and factorised
+// numerically on the next solve; solves at unchanged conductances only back-substitute. Several
+// right-hand sides (a batch of drives) are solved together, one pass over the edges for all of
+// them. Nothing is allocated per solve once the workspace has grown to the largest batch.
+// Results are bit-identical to Eigen's SimplicialLDLT with AMD ordering on the same matrix.
+// Units: siemens, volts, amperes.
 #pragma once
 
 #include <Eigen/SparseCholesky>
@@ -35,7 +41,7 @@ class NodalSystem {
   NodalSystem(const Network& net, std::vector<char> held);
 
   int node_count() const { return static_cast<int>(held_.size()); }
-  int free_count() const { return static_cast<int>(free_nodes_.size()); }
+  int free_count() const { return static_cast<int>(node_of_row_.size()); }
   bool is_held(int node) const { return held_[node] != 0; }
 
   // Per-edge branch conductance g_j (siemens, >= 0). Refactorises on the next solve.
@@ -49,28 +55,60 @@ class NodalSystem {
   void solve(std::vector<double>& node_volts, std::span<const double> inject_amps = {},
              std::span<const double> offset_amps = {});
 
+  // The same for `columns` drives at once: volts holds columns x node_count values (drive by
+  // drive), inject_amps is empty or of the same shape. Each column is bit-identical to its own
+  // solve() (the same operations in the same order), and every column shares one pass over the
+  // edges and one factorisation.
+  void solve_columns(std::span<double> volts, int columns, std::span<const double> inject_amps = {});
+
+  // max over free rows and columns of |A x - b| / (|A| |x| + |b|): the backward error of the last
+  // solve_columns, a check of the factorisation that costs one pass over the reduced matrix (not
+  // over the edges). 0 when nothing was solved.
+  double last_relative_residual();
+
   // Numerical factorisations so far (tests use it to check that solves reuse them).
   int factorization_count() const { return factorizations_; }
 
  private:
+  // SimplicialLDLT on a matrix already in its final order: the protected numeric step is called
+  // directly, so a factorisation neither copies the matrix nor allocates.
+  class Ldlt : public Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Upper, Eigen::NaturalOrdering<int>> {
+   public:
+    void analyze(const Eigen::SparseMatrix<double>& upper) { analyzePattern(upper); }
+    void refactor(const Eigen::SparseMatrix<double>& upper) { this->template factorize_preordered<true>(upper); }
+    const Eigen::VectorXd& diagonal() const { return this->m_diag; }
+  };
+
   void factorize();
+  void stamp();
+  // The right-hand sides of the free rows, as columns of x_ (row = permuted index).
+  void assemble(std::span<const double> volts, int columns, std::span<const double> inject_amps);
+  void back_substitute(int columns);
   [[noreturn]] void throw_singular(int node, const std::string& why) const;
   void check_connected() const;
 
   std::vector<char> held_;
-  std::vector<int> free_index_;  // node -> row of the reduced system, -1 if held
-  std::vector<int> free_nodes_;  // row -> node
+  std::vector<int> row_of_node_;  // node -> row of the reduced, permuted system; -1 if held
+  std::vector<int> node_of_row_;  // row -> node
   std::vector<int> edge_a_, edge_b_;
   std::vector<std::string> node_names_;
-  // Positions of each edge's stamps in the lower-triangle value array (-1: not stamped).
+  // Positions of each edge's stamps in the upper-triangle value array (-1: not stamped).
   std::vector<int> pos_aa_, pos_bb_, pos_ab_;
+  std::vector<int> diag_pos_;  // per row
+  // Edges with exactly one free end, in edge order: they put g * V_held on that row's right side.
+  std::vector<int> coupling_edge_, coupling_row_, coupling_node_;
   std::vector<double> siemens_;
+  bool anchored_ = true;   // every free node reaches a held one through edges (any conductance)
+  bool all_positive_ = false;  // every g_j > 0 (so the connectivity check is the structural one)
 
-  Eigen::SparseMatrix<double> matrix_;  // lower triangle only
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower> ldlt_;
+  Eigen::SparseMatrix<double> upper_;  // permuted reduced matrix, upper triangle
+  Ldlt ldlt_;
   bool factorized_ = false;
   int factorizations_ = 0;
-  Eigen::VectorXd rhs_;
+  std::vector<double> x_;  // free_count x columns workspace, grown, never shrunk
+  std::vector<double> b_;  // the right-hand sides of the last solve_columns, for the residual
+  std::vector<double> ax_, scale_;  // residual workspace
+  int last_columns_ = 0;
 };
 
 }  // namespace spiceloop
