@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <span>
 #include <vector>
 
 #include "emulator/core/json_reader.hpp"
@@ -69,7 +70,7 @@ nlohmann::json kwargs_json(const py::kwargs& kwargs, const DocumentKind& kind);
 std::vector<double> to_vector(py::handle value, const std::string& what);
 // A 2-D array of numbers: rows of equal length (python.shape, python.type).
 std::vector<std::vector<double>> to_rows(py::handle value, const std::string& what);
-py::array_t<double> to_array(const std::vector<double>& values);
+py::array_t<double> to_array(std::span<const double> values);
 py::array_t<double> to_array(const Eigen::MatrixXd& m);
 
 // tools/<name> for the plots train() and sweep() draw: found as the command finds it

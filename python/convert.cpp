@@ -102,7 +102,7 @@ std::vector<std::vector<double>> to_rows(py::handle value, const std::string& wh
   return rows;
 }
 
-py::array_t<double> to_array(const std::vector<double>& values) {
+py::array_t<double> to_array(std::span<const double> values) {
   py::array_t<double> a(static_cast<py::ssize_t>(values.size()));
   std::copy(values.begin(), values.end(), a.mutable_data());
   return a;

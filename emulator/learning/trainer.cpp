@@ -45,7 +45,7 @@ void add_samples(Fingerprint& f, const std::vector<Sample>& samples) {
   }
 }
 
-bool all_finite(const std::vector<double>& v) {
+bool all_finite(std::span<const double> v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
 }
 
@@ -62,11 +62,15 @@ Dataset checked_dataset(const TrainConfig& config, const Network& net) {
   return make_dataset(config.task, net, config.seed);
 }
 
-Drive free_drive(const Sample& s) {
-  Drive d;
+void set_free_drive(const Sample& s, Drive& d) {
   d.phase = Phase::Free;
   d.input_volts = s.input_volts;
-  return d;
+}
+
+std::vector<Drive> free_drives(const std::vector<Sample>& samples) {
+  std::vector<Drive> out(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) set_free_drive(samples[i], out[i]);
+  return out;
 }
 
 }  // namespace
@@ -78,7 +82,8 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
       oracle_(oracle),
       data_(checked_dataset(config, net_)),
       updater_(config.update, net_, config.seed),
-      rng_(Rng::stream(config.seed, RandomStream::Training)) {
+      rng_(Rng::stream(config.seed, RandomStream::Training)),
+      pass_(net_, updater_) {
   updater_.place_devices(net_);  // the run's own devices: spread, stuck (update.hpp)
   if (static_cast<int>(data_.train.size()) < config_.batch_size)
     throw InputError("config.invalid", config_.source.empty() ? "/batch_size" : config_.source + "#/batch_size",
@@ -96,6 +101,18 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
   f.add(sim_.name());
   fingerprint_ = f.hex();
 
+  const std::size_t m = net_.edges.size();
+  k_ = net_.conductances();
+  codes_.resize(m);
+  for (std::size_t j = 0; j < m; ++j) codes_[j] = net_.edges[j].code;
+  k_next_.assign(m, 0.0);
+  codes_next_.assign(m, 0);
+  signal_.assign(m, 0.0);
+  dk_.assign(m, 0.0);
+  programmed_.assign(updater_.has_memristors() ? m : 0, 0);
+  train_drives_ = free_drives(data_.train);
+  test_drives_ = free_drives(data_.test);
+
   sim_.load(net_);
   identity_applies_ = oracle_ != nullptr && net_.is_linear() &&
                       config_.rule.kind != RuleKind::CenteredEquilibriumPropagation;
@@ -105,39 +122,61 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
   if (identity_applies_ || gradient_) oracle_->load(net_);
 }
 
-void Trainer::push_conductances() {
-  const std::vector<double> k = net_.conductances();
-  sim_.set_conductances(k);
-  if (identity_applies_ || gradient_) oracle_->set_conductances(k);
+const Network& Trainer::network() const {
+  if (net_stale_) {
+    for (std::size_t j = 0; j < net_.edges.size(); ++j) {
+      Edge& e = net_.edges[j];
+      if (e.kind == ElementKind::Transistor) e.gate_volts = k_[j];
+      if (!e.has_siemens()) continue;
+      e.siemens = k_[j];
+      e.code = codes_[j];
+    }
+    net_stale_ = false;
+  }
+  return net_;
 }
 
-std::vector<State> Trainer::nudged_states(const std::vector<Drive>& free_drives, std::vector<State>& free,
-                                          const std::vector<const Sample*>& batch) {
-  std::vector<State> nudged;
-  if (config_.rule.twin) {
+Invariants Trainer::invariants() const {
+  return invariants_ ? *invariants_ : measure_invariants(net_, k_, updater_.rate_factors());
+}
+
+void Trainer::push_conductances() {
+  sim_.set_conductances(k_);
+  if (identity_applies_ || gradient_) oracle_->set_conductances(k_);
+}
+
+void Trainer::solve_phases() {
+  const std::size_t batch = batch_samples_.size();
+  const RuleSpec& rule = config_.rule;
+  if (rule.twin) {
     // The lab's twin network: free and clamped copies in one circuit, one solve per sample.
-    for (const Sample* s : batch) {
-      Drive d = free_drive(*s);
+    free_v_.resize(batch, net_.node_names.size());
+    nudged_v_.resize(batch, net_.node_names.size());
+    nudged_drives_.resize(1);
+    for (std::size_t i = 0; i < batch; ++i) {
+      Drive& d = nudged_drives_[0];
+      d = free_drives_[i];
       d.phase = Phase::Twin;
-      d.twin_eta = config_.rule.nudge;
-      d.twin_targets = s->targets;
-      TwinState t = sim_.solve_twin(d);
+      d.twin_eta = rule.nudge;
+      d.twin_targets = batch_samples_[i]->targets;
+      const TwinState t = sim_.solve_twin(d);
       if (!all_finite(t.free.node_volts) || !all_finite(t.clamped.node_volts))
         non_finite(step_ + 1, "a twin-state voltage");
-      free.push_back(std::move(t.free));
-      nudged.push_back(std::move(t.clamped));
+      std::copy(t.free.node_volts.begin(), t.free.node_volts.end(), free_v_.row(i).begin());
+      std::copy(t.clamped.node_volts.begin(), t.clamped.node_volts.end(), nudged_v_.row(i).begin());
     }
-    return nudged;
+    return;
   }
-  free = sim_.solve_batch(free_drives);
+  sim_.solve_nodes(free_drives_, free_v_);
   // A non-finite free state would otherwise reach the clamp or nudge of the next phase.
-  for (const State& f : free)
-    if (!all_finite(f.node_volts)) non_finite(step_ + 1, "a free-state voltage");
-  std::vector<Drive> drives;
-  for (std::size_t i = 0; i < batch.size(); ++i)
-    for (Drive& d : nudged_drives(config_.rule, net_, free_drives[i], free[i], batch[i]->targets))
-      drives.push_back(std::move(d));
-  return sim_.solve_batch(drives);
+  for (std::size_t i = 0; i < batch; ++i)
+    if (!all_finite(free_v_.row(i))) non_finite(step_ + 1, "a free-state voltage");
+  const std::size_t per = nudged_drive_count(rule);
+  nudged_drives_.resize(batch * per);
+  for (std::size_t i = 0; i < batch; ++i)
+    set_nudged_drives(rule, net_, free_drives_[i], free_v_.row(i), batch_samples_[i]->targets,
+                      std::span(nudged_drives_).subspan(i * per, per));
+  sim_.solve_nodes(nudged_drives_, nudged_v_);
 }
 
 StepReport Trainer::step() {
@@ -150,51 +189,65 @@ StepReport Trainer::step() {
   }
   const int first = batch_ * config_.batch_size;
   const int last = std::min(first + config_.batch_size, n);
-  std::vector<const Sample*> batch;
-  std::vector<Drive> free_drives;
+  const std::size_t batch = static_cast<std::size_t>(last - first);
+  batch_samples_.clear();
+  free_drives_.resize(batch);
   for (int i = first; i < last; ++i) {
-    batch.push_back(&data_.train[order_[i]]);
-    free_drives.push_back(free_drive(*batch.back()));
+    batch_samples_.push_back(&data_.train[order_[i]]);
+    set_free_drive(*batch_samples_.back(), free_drives_[static_cast<std::size_t>(i - first)]);
   }
 
   StepReport rep;
   rep.step = step_ + 1;
   rep.epoch = epoch_ + 1;
-  std::vector<State> free;
-  const std::vector<State> nudged = nudged_states(free_drives, free, batch);
-  const std::size_t per = nudged.size() / batch.size();
+  solve_phases();
 
-  const double weight = 1.0 / static_cast<double>(batch.size());
-  rep.signal.assign(net_.edges.size(), 0.0);
-  double s_sum = 0.0;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    rep.loss += weight * sample_loss(net_, free[i], *batch[i]);
-    accumulate_signal(config_.rule, net_, free[i], std::span(nudged).subspan(i * per, per), weight, rep.signal);
-    if (identity_applies_) {
-      const auto r = output_residual(net_, free[i], batch[i]->targets);
-      s_sum += weight * oracle_->solve(identity_drive(config_.rule, net_, r)).power_watts;
+  const double weight = 1.0 / static_cast<double>(batch);
+  for (std::size_t i = 0; i < batch; ++i) rep.loss += weight * sample_loss(net_, free_v_.row(i), *batch_samples_[i]);
+  if (identity_applies_) {
+    residual_.resize(net_.outputs.size());
+    identity_drives_.resize(batch);
+    for (std::size_t i = 0; i < batch; ++i) {
+      output_residual(net_, free_v_.row(i), batch_samples_[i]->targets, residual_);
+      set_identity_drive(config_.rule, net_, residual_, identity_drives_[i]);
     }
+    oracle_->solve_nodes(identity_drives_, identity_v_);
   }
-  std::vector<double> gradient;
   if (transistors_) {
+    const Network& net = network();  // the gates' present voltages
     rep.sum_effective_siemens2 = 0.0;
-    for (std::size_t i = 0; i < batch.size(); ++i) *rep.sum_effective_siemens2 += weight * sum_effective_siemens2(net_, free[i]);
+    for (std::size_t i = 0; i < batch; ++i) *rep.sum_effective_siemens2 += weight * sum_effective_siemens2(net, free_v_.row(i));
   }
   if (gradient_) {
-    gradient.assign(net_.edges.size(), 0.0);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const std::vector<double> g = gradient_->loss_gradient(free_drives[i], batch[i]->targets);
-      for (std::size_t j = 0; j < g.size(); ++j) gradient[j] += weight * g[j];
+    gradient_sum_.assign(net_.edges.size(), 0.0);
+    for (std::size_t i = 0; i < batch; ++i) {
+      const std::vector<double> g = gradient_->loss_gradient(free_drives_[i], batch_samples_[i]->targets);
+      for (std::size_t j = 0; j < g.size(); ++j) gradient_sum_[j] += weight * g[j];
     }
   }
   if (!std::isfinite(rep.loss)) non_finite(rep.step, "the loss");
-  rep.free_volts = free.front().node_volts;
-  if (!all_finite(rep.signal)) non_finite(rep.step, "the update signal");
+  rep.free_volts = free_v_.row(0);
 
+  // The update's random draws are undone with the step when its signal is not finite.
+  std::optional<Rng> rng_before;
+  if (updater_.draws()) rng_before = rng_;
   const double alpha = config_.alpha;
-  const std::vector<double> k = net_.conductances();
-  rep.k_dot_dk_rule = alpha * dot_trainable(net_, k, rep.signal);
+  StepPassInput in;
+  in.rule = config_.rule;
+  in.alpha = alpha;
+  in.samples = batch;
+  in.free = &free_v_;
+  in.nudged = &nudged_v_;
+  in.identity = identity_applies_ ? &identity_v_ : nullptr;
+  const StepPassSums sums = pass_.run(in, k_, codes_, {k_next_, signal_, dk_, codes_next_, programmed_}, rng_);
+  if (!sums.signal_finite) {
+    if (rng_before) rng_ = *rng_before;
+    non_finite(rep.step, "the update signal");
+  }
+
+  rep.k_dot_dk_rule = alpha * sums.k_dot_g;
   if (identity_applies_) {
+    const double s_sum = sums.identity_s;
     const double predicted = identity_factor(config_.rule) * alpha * config_.rule.nudge * s_sum;
     rep.identity_s = s_sum;
     rep.identity_residual = 2.0 * rep.k_dot_dk_rule + predicted;
@@ -203,32 +256,28 @@ StepReport Trainer::step() {
     // k . grad L = 0 exactly (L is scale-free), and centered EP is the exact gradient: S = 0.
     rep.identity_s = 0.0;
     rep.identity_residual = 2.0 * rep.k_dot_dk_rule;
-    const double scale = 2.0 * alpha * std::sqrt(dot_trainable(net_, k, k) * dot_trainable(net_, rep.signal, rep.signal));
+    const double scale = 2.0 * alpha * std::sqrt(sums.k_dot_k * sums.g_dot_g);
     rep.identity_relative = scale > 0.0 ? std::abs(*rep.identity_residual) / scale : 0.0;
   }
 
   if (gradient_) {
     // The rule's own step (before mode, rates and clipping) against steepest descent.
-    const double dot = dot_trainable(net_, rep.signal, gradient);
-    const double norms = std::sqrt(dot_trainable(net_, rep.signal, rep.signal) * dot_trainable(net_, gradient, gradient));
+    const double dot = dot_trainable(net_, signal_, gradient_sum_);
+    const double norms = std::sqrt(sums.g_dot_g * dot_trainable(net_, gradient_sum_, gradient_sum_));
     rep.cos_gradient = norms > 0.0 ? -dot / norms : 0.0;
   }
 
   rep.before = invariants();
-  std::vector<int> codes;
-  for (const Edge& e : net_.edges) codes.push_back(e.code);
-  rep.dk = updater_.apply(net_, rep.signal, alpha, rng_);
-  if (!all_finite(net_.conductances())) {
-    for (std::size_t j = 0; j < net_.edges.size(); ++j) {
-      Edge& e = net_.edges[j];
-      if (e.has_siemens()) e.siemens = k[j];
-      if (e.kind == ElementKind::Transistor) e.gate_volts = k[j];
-      e.code = codes[j];
-    }
-    non_finite(rep.step, "an updated conductance");
-  }
-  rep.after = invariants();
-  rep.k_dot_dk = dot_trainable(net_, k, rep.dk);
+  if (!sums.conductances_finite) non_finite(rep.step, "an updated conductance");
+  k_.swap(k_next_);  // k_next_ now holds the values before the step
+  codes_.swap(codes_next_);
+  net_stale_ = true;
+  invariants_ = sums.after;
+  rep.k_dot_dk = sums.k_dot_dk;
+  if (updater_.has_memristors()) rep.k_dot_dk = age_memristors();
+  rep.after = *invariants_;
+  rep.signal = signal_;
+  rep.dk = dk_;
   push_conductances();
 
   ++step_;
@@ -239,24 +288,39 @@ StepReport Trainer::step() {
   return rep;
 }
 
+double Trainer::age_memristors() {
+  for (std::size_t j = 0; j < net_.edges.size(); ++j) {
+    Edge& e = net_.edges[j];
+    if (!e.trainable || e.kind != ElementKind::Memristor) continue;
+    updater_.age_memristor(e, j, programmed_[j] != 0, k_[j]);
+    dk_[j] = k_[j] - k_next_[j];
+  }
+  invariants_ = measure_invariants(net_, k_, updater_.rate_factors());
+  return dot_trainable(net_, k_next_, dk_);
+}
+
+double Trainer::measure(const std::vector<Drive>& drives, const std::vector<Sample>& samples, int& correct) {
+  sim_.solve_nodes(drives, eval_v_);
+  double loss = 0.0;
+  correct = 0;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    loss += sample_loss(net_, eval_v_.row(i), samples[i]);
+    correct += sample_correct(data_, net_, eval_v_.row(i), samples[i]) ? 1 : 0;
+  }
+  return loss / static_cast<double>(samples.size());
+}
+
 EvalRecord Trainer::evaluate() {
-  EvalRecord e;
-  const auto measure = [&](const std::vector<Sample>& samples, double& loss, double& accuracy, bool modes) {
-    std::vector<Drive> drives;
-    for (const Sample& s : samples) drives.push_back(free_drive(s));
-    const std::vector<State> states = sim_.solve_batch(drives);
-    loss = 0.0;
-    int correct = 0;
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      loss += sample_loss(net_, states[i], samples[i]);
-      correct += sample_correct(data_, net_, states[i], samples[i]) ? 1 : 0;
-    }
-    loss /= static_cast<double>(samples.size());
-    accuracy = data_.readout == Readout::None ? -1.0 : static_cast<double>(correct) / static_cast<double>(samples.size());
-    if (modes) e.error_modes = error_modes(data_, net_, samples, states);
+  const auto accuracy = [&](int correct, std::size_t samples) {
+    return data_.readout == Readout::None ? -1.0 : static_cast<double>(correct) / static_cast<double>(samples);
   };
-  measure(data_.train, e.train_loss, e.train_accuracy, true);
-  measure(data_.test, e.test_loss, e.test_accuracy, false);
+  EvalRecord e;
+  int correct = 0;
+  e.train_loss = measure(train_drives_, data_.train, correct);
+  e.train_accuracy = accuracy(correct, data_.train.size());
+  e.error_modes = error_modes(data_, net_, data_.train, eval_v_);
+  e.test_loss = measure(test_drives_, data_.test, correct);
+  e.test_accuracy = accuracy(correct, data_.test.size());
   if (!std::isfinite(e.train_loss) || !std::isfinite(e.test_loss)) non_finite(step_, "the evaluation loss");
   return e;
 }
@@ -277,7 +341,7 @@ Checkpoint Trainer::save() const {
   c.rng = rng_.state();
   const bool memristors = std::any_of(net_.edges.begin(), net_.edges.end(),
                                       [](const Edge& e) { return e.kind == ElementKind::Memristor; });
-  for (const Edge& e : net_.edges) {
+  for (const Edge& e : network().edges) {
     c.siemens.push_back(e.value());  // gate volts for a transistor
     c.codes.push_back(e.code);
     if (memristors) {
@@ -303,15 +367,17 @@ void Trainer::restore(const Checkpoint& c) {
   order_ = c.order;
   for (std::size_t j = 0; j < net_.edges.size(); ++j) {
     Edge& e = net_.edges[j];
-    if (e.kind == ElementKind::Transistor) e.gate_volts = c.siemens[j];
+    if (!e.has_value()) continue;
+    k_[j] = c.siemens[j];  // gate volts for a transistor
     if (!e.has_siemens()) continue;
-    e.siemens = c.siemens[j];
-    e.code = c.codes[j];
+    codes_[j] = c.codes[j];
     if (e.kind == ElementKind::Memristor) {
       e.programmed_siemens = c.programmed_siemens[j];
       e.seconds_since_programmed = c.seconds_since_programmed[j];
     }
   }
+  net_stale_ = true;
+  invariants_.reset();
   push_conductances();
 }
 

@@ -1,26 +1,30 @@
 // The step engine: one learning step per batch, against any Simulator. Files, checkpoints and
 // progress are run.hpp's job; this class holds the state a checkpoint saves.
 //
-// A step: the free states of the batch (one solve_batch at fixed conductances), the nudged states
-// (one more solve_batch; or, in twin mode, one solve_twin per sample giving both), the mean
-// descent signal g, the update (update.hpp), and the identity check of DOMAIN.md section 3 against
-// the oracle: an exact backend (IdealSimulator) solving the same network, from which
-// S = r^T H r (CL) or r^T H^-1 r (EP) is the power of the phase of rule.hpp's identity_drive.
+// A step: the free node voltages of the batch (one solve_nodes at fixed conductances), the nudged
+// ones (one more; or, in twin mode, one solve_twin per sample giving both), then one pass over the
+// edges (step_pass.hpp) for the mean descent signal g, the update (update.hpp), the invariants
+// and the identity check of DOMAIN.md section 3 against the oracle: an exact backend
+// (IdealSimulator) solving the same network, from which S = r^T H r (CL) or r^T H^-1 r (EP) is the
+// power of the phase of rule.hpp's identity_drive. Every non-finite value stops the step with
+// SimulationError "train.non_finite" before the network changes.
 // Transistor networks have no exact identity; with an oracle that is a GradientSource the step
 // reports instead the cosine of the rule's step to minus the exact gradient (dL/dV_G, averaged
 // over the batch like the signal), and both conserved-quantity candidates (invariants.hpp).
-// Every non-finite value stops the step with SimulationError "train.non_finite" before the network
-// changes.
+// The element values live in flat per-edge arrays; network() brings the Network up to date when
+// asked. After the first step, a step allocates nothing (its drives and buffers are kept).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/rules/invariants.hpp"
+#include "emulator/learning/rules/step_pass.hpp"
 #include "emulator/core/random.hpp"
 #include "emulator/learning/tasks/task.hpp"
 #include "emulator/learning/rules/update.hpp"
@@ -43,9 +47,10 @@ struct StepReport {
   // Transistor networks: cos(alpha g, -dL/dp) over the trainable edges (with a GradientSource
   // oracle), and the batch mean of sum g_eff^2 at the free states before the update.
   std::optional<double> cos_gradient, sum_effective_siemens2;
-  std::vector<double> signal;   // mean g per edge
-  std::vector<double> dk;       // applied, per edge
-  std::vector<double> free_volts;  // the free state of the batch's first sample, per node (live views)
+  std::span<const double> signal;      // mean g per edge                  } the Trainer's own
+  std::span<const double> dk;          // applied, per edge                } arrays, valid until
+  std::span<const double> free_volts;  // the batch's first free state,    } its next step
+                                       // per node (live views)
 };
 
 class Trainer {
@@ -53,6 +58,8 @@ class Trainer {
   // Loads net into sim (and oracle); builds the data set. Throws InputError if the network does
   // not fit the config.
   Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulator* oracle = nullptr);
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
 
   StepReport step();
   EvalRecord evaluate();
@@ -63,11 +70,11 @@ class Trainer {
   int epochs_done() const { return epoch_; }
   std::int64_t steps_per_epoch() const { return batches_per_epoch_; }
 
-  const Network& network() const { return net_; }
+  const Network& network() const;  // the present element values
   const Dataset& dataset() const { return data_; }
   const TrainConfig& config() const { return config_; }
   const std::vector<double>& rate_factors() const { return updater_.rate_factors(); }
-  Invariants invariants() const { return measure_invariants(net_, updater_.rate_factors()); }
+  Invariants invariants() const;
 
   // Ties checkpoints to config, initial network, data set and backend.
   const std::string& fingerprint() const { return fingerprint_; }
@@ -80,16 +87,35 @@ class Trainer {
 
  private:
   void push_conductances();
-  std::vector<State> nudged_states(const std::vector<Drive>& free_drives, std::vector<State>& free,
-                                   const std::vector<const Sample*>& batch);
+  // Free node voltages into free_v_, nudged (or twin-clamped) ones into nudged_v_.
+  void solve_phases();
+  // After a step's pass: every trainable memristor ages (Updater::age_memristor), so its drift is
+  // part of k_, dk_ and the invariants after the step; returns k . dk with the drift.
+  double age_memristors();
+  // The loss of node voltage rows against samples, and how many read as their class.
+  double measure(const std::vector<Drive>& drives, const std::vector<Sample>& samples, int& correct);
 
   TrainConfig config_;
-  Network net_;
+  mutable Network net_;  // structure; its values lag behind k_ and codes_ until network()
+  mutable bool net_stale_ = false;
   Simulator& sim_;
   Simulator* oracle_;
   Dataset data_;
   Updater updater_;
   Rng rng_;
+  StepPass pass_;  // refers to net_ and updater_
+  // Per edge: the present and the next values (conductances; gate volts for a transistor) and
+  // codes, the step's signal and dk, and (transistor networks, GradientSource oracle) the batch's
+  // mean exact gradient.
+  std::vector<double> k_, k_next_, signal_, dk_, gradient_sum_;
+  std::vector<int> codes_, codes_next_;
+  std::vector<unsigned char> programmed_;  // per edge, a memristor pulsed this step (empty without memristors)
+  std::optional<Invariants> invariants_;  // of k_, when the last step measured them
+  // Kept between steps, so that a step allocates nothing.
+  std::vector<const Sample*> batch_samples_;
+  std::vector<Drive> free_drives_, nudged_drives_, identity_drives_, train_drives_, test_drives_;
+  NodeVoltages free_v_, nudged_v_, identity_v_, eval_v_;
+  std::vector<double> residual_;
   std::string fingerprint_;
   std::int64_t batches_per_epoch_ = 0;
   std::int64_t step_ = 0;

@@ -70,7 +70,7 @@ DeviceNewton& IdealSimulator::device_newton(bool outputs_held) {
   return *n;
 }
 
-std::vector<double> IdealSimulator::solve_nodes(const Drive& drive,
+std::vector<double> IdealSimulator::phase_volts(const Drive& drive,
                                                 std::span<const double> clamp_volts,
                                                 std::span<const double> nudge_amps) {
   const Network& net = *net_;
@@ -110,7 +110,7 @@ std::vector<double> IdealSimulator::loss_gradient(const Drive& free_drive, std::
                                                           net.outputs.size(), targets.size()));
   Drive d = free_drive;
   d.phase = Phase::Free;
-  const std::vector<double> volts = solve_nodes(d, {}, {});
+  const std::vector<double> volts = phase_volts(d, {}, {});
   std::vector<double> residual(net.outputs.size());
   for (std::size_t o = 0; o < residual.size(); ++o) residual[o] = targets[o] - volts[net.outputs[o]];
   return device_newton(false).loss_gradient(net, volts, residual, options_.gmin_siemens);
@@ -139,12 +139,12 @@ State IdealSimulator::checked_state(std::vector<double> volts,
 State IdealSimulator::do_solve(const Drive& drive) {
   switch (drive.phase) {
     case Phase::Clamped:
-      return checked_state(solve_nodes(drive, drive.clamp_volts, {}), {}, true, drive.phase);
+      return checked_state(phase_volts(drive, drive.clamp_volts, {}), {}, true, drive.phase);
     case Phase::Nudged:
-      return checked_state(solve_nodes(drive, {}, drive.nudge_amps), drive.nudge_amps, false,
+      return checked_state(phase_volts(drive, {}, drive.nudge_amps), drive.nudge_amps, false,
                            drive.phase);
     default:
-      return checked_state(solve_nodes(drive, {}, {}), {}, false, drive.phase);
+      return checked_state(phase_volts(drive, {}, {}), {}, false, drive.phase);
   }
 }
 
@@ -152,12 +152,12 @@ TwinState IdealSimulator::do_solve_twin(const Drive& drive) {
   const Network& net = *net_;
   // The copies share only the clamp signal: the clamped copy's sources follow the free outputs.
   TwinState twin;
-  twin.free = checked_state(solve_nodes(drive, {}, {}), {}, false, Phase::Free);
+  twin.free = checked_state(phase_volts(drive, {}, {}), {}, false, Phase::Free);
   std::vector<double> clamp(net.outputs.size());
   for (size_t o = 0; o < clamp.size(); ++o)
     clamp[o] = (1.0 - drive.twin_eta) * twin.free.node_volts[net.outputs[o]] +
                drive.twin_eta * drive.twin_targets[o];
-  twin.clamped = checked_state(solve_nodes(drive, clamp, {}), {}, true, Phase::Clamped);
+  twin.clamped = checked_state(phase_volts(drive, clamp, {}), {}, true, Phase::Clamped);
   return twin;
 }
 

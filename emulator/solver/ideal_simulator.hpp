@@ -60,7 +60,7 @@ class IdealSimulator : public Simulator, public GradientSource {
  private:
   // Node voltages of one phase: inputs from the drive, outputs held at clamp_volts when non-empty,
   // nudge_amps (may be empty) injected into the outputs otherwise.
-  std::vector<double> solve_nodes(const Drive& drive, std::span<const double> clamp_volts,
+  std::vector<double> phase_volts(const Drive& drive, std::span<const double> clamp_volts,
                                   std::span<const double> nudge_amps);
   NodalSystem& system(bool outputs_held);
   DeviceNewton& device_newton(bool outputs_held);

@@ -69,10 +69,8 @@ NodalSystem::NodalSystem(const Network& net, std::vector<char> held)
     edge_a_[j] = net.edges[j].a;
     edge_b_[j] = net.edges[j].b;
   }
-  siemens_.assign(m, 0.0);
-  pos_aa_.assign(m, -1);
-  pos_bb_.assign(m, -1);
-  pos_ab_.assign(m, -1);
+  role_.assign(m, Role::None);
+  place_.assign(m, {-1, -1, -1});
   row_of_node_.assign(n, -1);
   node_of_row_.assign(nf, -1);
 
@@ -120,13 +118,17 @@ NodalSystem::NodalSystem(const Network& net, std::vector<char> held)
   for (int j = 0; j < m; ++j) {
     const int fa = free_index[edge_a_[j]], fb = free_index[edge_b_[j]];
     if (edge_a_[j] == edge_b_[j]) continue;  // a self-loop carries no current
-    if (fa >= 0) pos_aa_[j] = upper_of_lower[value_position(lower, fa, fa)];
-    if (fb >= 0) pos_bb_[j] = upper_of_lower[value_position(lower, fb, fb)];
-    if (fa >= 0 && fb >= 0) pos_ab_[j] = upper_of_lower[value_position(lower, std::max(fa, fb), std::min(fa, fb))];
-    if ((fa >= 0) != (fb >= 0)) {
+    if (fa >= 0 && fb >= 0) {
+      role_[j] = Role::Internal;
+      place_[j] = {upper_of_lower[value_position(lower, fa, fa)], upper_of_lower[value_position(lower, fb, fb)],
+                   upper_of_lower[value_position(lower, std::max(fa, fb), std::min(fa, fb))]};
+    } else if (fa >= 0 || fb >= 0) {
+      const int row = permuted(fa >= 0 ? fa : fb), held = fa >= 0 ? edge_b_[j] : edge_a_[j];
+      role_[j] = Role::Coupling;
+      place_[j] = {row, held, diag_pos_[row]};
       coupling_edge_.push_back(j);
-      coupling_row_.push_back(fa >= 0 ? permuted(fa) : permuted(fb));
-      coupling_node_.push_back(fa >= 0 ? edge_b_[j] : edge_a_[j]);
+      coupling_row_.push_back(row);
+      coupling_node_.push_back(held);
     }
   }
 
@@ -144,8 +146,8 @@ NodalSystem::NodalSystem(const Network& net, std::vector<char> held)
 }
 
 void NodalSystem::set_edge_siemens(std::span<const double> siemens) {
-  assert(siemens.size() == siemens_.size());
-  std::copy(siemens.begin(), siemens.end(), siemens_.begin());
+  assert(siemens.size() == edge_a_.size());
+  siemens_ = siemens;
   factorized_ = false;
 }
 
@@ -177,24 +179,8 @@ void NodalSystem::check_connected() const {
   }
 }
 
-// The conductances into the value array the factorisation reads, in edge order.
-void NodalSystem::stamp() {
-  double* values = upper_.valuePtr();
-  std::fill(values, values + upper_.nonZeros(), 0.0);
-  bool positive = true;
-  const int m = static_cast<int>(siemens_.size());
-  for (int j = 0; j < m; ++j) {
-    const double g = siemens_[j];
-    positive = positive && g > 0.0;
-    if (pos_aa_[j] >= 0) values[pos_aa_[j]] += g;
-    if (pos_bb_[j] >= 0) values[pos_bb_[j]] += g;
-    if (pos_ab_[j] >= 0) values[pos_ab_[j]] -= g;
-  }
-  all_positive_ = positive;
-}
-
+// After assemble<true>: the value array holds the new stamps.
 void NodalSystem::factorize() {
-  stamp();
   if (!(all_positive_ && anchored_)) check_connected();
   ldlt_.refactor(upper_);
   ++factorizations_;
@@ -216,6 +202,7 @@ void NodalSystem::factorize() {
   factorized_ = true;
 }
 
+template <bool kStamp>
 void NodalSystem::assemble(std::span<const double> volts, int columns, std::span<const double> inject_amps) {
   const int nf = free_count(), n = node_count();
   const std::size_t size = static_cast<std::size_t>(nf) * columns;
@@ -231,16 +218,37 @@ void NodalSystem::assemble(std::span<const double> volts, int columns, std::span
     }
   }
   const double* v = volts.data();
-  const std::size_t couplings = coupling_edge_.size();
-  if (columns == 1) {
-    for (std::size_t c = 0; c < couplings; ++c) x[coupling_row_[c]] += siemens_[coupling_edge_[c]] * v[coupling_node_[c]];
-    return;
-  }
-  for (std::size_t c = 0; c < couplings; ++c) {
-    const double g = siemens_[coupling_edge_[c]];
-    const int row = coupling_row_[c], node = coupling_node_[c];
-    for (int s = 0; s < columns; ++s)
-      x[static_cast<std::size_t>(s) * nf + row] += g * v[static_cast<std::size_t>(s) * n + node];
+  const double* g_of = siemens_.data();
+  // Each row's right side and each stamped entry sum their terms in edge order, as always.
+  const auto add_coupling = [&](int row, int node, double g) {
+    if (columns == 1) {
+      x[row] += g * v[node];
+      return;
+    }
+    for (int s = 0; s < columns; ++s) x[static_cast<std::size_t>(s) * nf + row] += g * v[static_cast<std::size_t>(s) * n + node];
+  };
+  if constexpr (kStamp) {
+    double* values = upper_.valuePtr();
+    std::fill(values, values + upper_.nonZeros(), 0.0);
+    bool positive = true;
+    const std::size_t m = role_.size();
+    for (std::size_t j = 0; j < m; ++j) {
+      const double g = g_of[j];
+      positive &= g > 0.0;
+      const std::array<int, 3>& p = place_[j];
+      if (role_[j] == Role::Coupling) {
+        values[p[2]] += g;
+        add_coupling(p[0], p[1], g);
+      } else if (role_[j] == Role::Internal) {
+        values[p[0]] += g;
+        values[p[1]] += g;
+        values[p[2]] -= g;
+      }
+    }
+    all_positive_ = positive;
+  } else {
+    const std::size_t couplings = coupling_edge_.size();
+    for (std::size_t c = 0; c < couplings; ++c) add_coupling(coupling_row_[c], coupling_node_[c], g_of[coupling_edge_[c]]);
   }
 }
 
@@ -259,8 +267,12 @@ void NodalSystem::solve_columns(std::span<double> volts, int columns, std::span<
   for (int c = 0; c < columns; ++c) volts[static_cast<std::size_t>(c) * n] = 0.0;
   last_columns_ = 0;
   if (nf == 0 || columns == 0) return;
-  if (!factorized_) factorize();
-  assemble(volts, columns, inject_amps);
+  if (factorized_) {
+    assemble<false>(volts, columns, inject_amps);
+  } else {
+    assemble<true>(volts, columns, inject_amps);
+    factorize();
+  }
   const std::size_t size = static_cast<std::size_t>(nf) * columns;
   if (b_.size() < size) b_.resize(size);
   std::copy(x_.begin(), x_.begin() + static_cast<std::ptrdiff_t>(size), b_.begin());
@@ -311,9 +323,12 @@ void NodalSystem::solve(std::vector<double>& node_volts, std::span<const double>
   last_columns_ = 0;
   const int nf = free_count();
   if (nf == 0) return;
-  if (!factorized_) factorize();
   // Newton's companion offsets: per edge, its coupling term then its offsets, as the rows have
-  // always been summed.
+  // always been summed. The stamps come from a first pass whose right sides are discarded.
+  if (!factorized_) {
+    assemble<true>(node_volts, 1, {});
+    factorize();
+  }
   if (x_.size() < static_cast<std::size_t>(nf)) x_.resize(nf);
   double* x = x_.data();
   for (int r = 0; r < nf; ++r) x[r] = inject_amps.empty() ? 0.0 : inject_amps[node_of_row_[r]];

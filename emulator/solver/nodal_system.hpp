@@ -6,16 +6,18 @@
 // Made once per held set: the sparsity pattern, its fill-reducing (AMD) ordering and symbolic
 // analysis, and for each edge the positions its stamps take in the value array the factorisation
 // reads (the upper triangle, already in the permuted order, so nothing is copied or re-ordered
-// per factorisation). New edge conductances are stamped straight into that array and factorised
-// numerically on the next solve; solves at unchanged conductances only back-substitute. Several
-// right-hand sides (a batch of drives) are solved together, one pass over the edges for all of
-// them. Nothing is allocated per solve once the workspace has grown to the largest batch.
+// per factorisation). After new conductances, the next solve stamps them straight into that array
+// in the same pass over the edges that builds the right-hand sides, then factorises numerically;
+// solves at unchanged conductances only back-substitute. Several right-hand sides (a batch of
+// drives) are solved together, one pass over the edges for all of them. Nothing is copied per
+// edge and nothing is allocated per solve once the workspace has grown to the largest batch.
 // Results are bit-identical to Eigen's SimplicialLDLT with AMD ordering on the same matrix.
 // Units: siemens, volts, amperes.
 #pragma once
 
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
+#include <array>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,9 +46,10 @@ class NodalSystem {
   int free_count() const { return static_cast<int>(node_of_row_.size()); }
   bool is_held(int node) const { return held_[node] != 0; }
 
-  // Per-edge branch conductance g_j (siemens, >= 0). Refactorises on the next solve.
+  // Per-edge branch conductance g_j (siemens, >= 0), read where it is: the array must stay valid,
+  // and unchanged, until the next set_edge_siemens (call it again after changing the values).
+  // Refactorises on the next solve.
   void set_edge_siemens(std::span<const double> siemens);
-  std::span<const double> edge_siemens() const { return siemens_; }
 
   // Solves KCL at the free nodes. node_volts (size node_count) carries the held voltages on entry
   // and every node voltage on return. inject_amps (per node, empty = none) is current injected
@@ -80,8 +83,9 @@ class NodalSystem {
   };
 
   void factorize();
-  void stamp();
-  // The right-hand sides of the free rows, as columns of x_ (row = permuted index).
+  // The right-hand sides of the free rows, as columns of x_ (row = permuted index); with kStamp,
+  // the conductances are stamped into the value array in the same pass.
+  template <bool kStamp>
   void assemble(std::span<const double> volts, int columns, std::span<const double> inject_amps);
   void back_substitute(int columns);
   [[noreturn]] void throw_singular(int node, const std::string& why) const;
@@ -92,12 +96,17 @@ class NodalSystem {
   std::vector<int> node_of_row_;  // row -> node
   std::vector<int> edge_a_, edge_b_;
   std::vector<std::string> node_names_;
-  // Positions of each edge's stamps in the upper-triangle value array (-1: not stamped).
-  std::vector<int> pos_aa_, pos_bb_, pos_ab_;
+  // Per edge, what it does to the system. A coupling edge (one free end) adds g to its free row's
+  // diagonal and g * V_held to that row's right side: place_ = {row, held node, diagonal position}.
+  // An internal edge (both ends free) adds g at (a, a) and (b, b) and -g at (a, b): place_ holds
+  // those three positions in the value array.
+  enum class Role : unsigned char { None, Coupling, Internal };
+  std::vector<Role> role_;
+  std::vector<std::array<int, 3>> place_;
   std::vector<int> diag_pos_;  // per row
-  // Edges with exactly one free end, in edge order: they put g * V_held on that row's right side.
+  // The coupling edges alone, in edge order, for solves that do not restamp.
   std::vector<int> coupling_edge_, coupling_row_, coupling_node_;
-  std::vector<double> siemens_;
+  std::span<const double> siemens_;
   bool anchored_ = true;   // every free node reaches a held one through edges (any conductance)
   bool all_positive_ = false;  // every g_j > 0 (so the connectivity check is the structural one)
 

@@ -23,7 +23,7 @@ Eigen::Map<const Eigen::VectorXd> as_vector(std::span<const double> r) {
 
 }  // namespace
 
-Oracle::Oracle(const Network& net) : net_(net) {
+Oracle::Oracle(const Network& net) : net_(net), siemens_(net.conductances()) {
   check_network(net_);
   shape_ = NetworkShape::of(net_);
   for (int j = 0; j < net_.edge_count(); ++j)
@@ -35,6 +35,7 @@ Oracle::Oracle(const Network& net) : net_(net) {
 void Oracle::set_conductances(std::span<const double> siemens) {
   check_conductances(shape_, siemens);
   for (int j = 0; j < net_.edge_count(); ++j) net_.edges[j].siemens = siemens[j];
+  siemens_.assign(siemens.begin(), siemens.end());
   free_stale_ = clamped_stale_ = true;
   conductance_.reset();
   resistance_.reset();
@@ -44,7 +45,7 @@ NodalSystem& Oracle::system(bool outputs_held) {
   std::unique_ptr<NodalSystem>& sys = outputs_held ? clamped_system_ : free_system_;
   bool& stale = outputs_held ? clamped_stale_ : free_stale_;
   if (!sys) sys = std::make_unique<NodalSystem>(net_, held_nodes(net_, outputs_held));
-  if (stale) sys->set_edge_siemens(net_.conductances());
+  if (stale) sys->set_edge_siemens(siemens_);
   stale = false;
   return *sys;
 }

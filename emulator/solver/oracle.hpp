@@ -63,6 +63,7 @@ class Oracle {
   std::vector<double> output_response(std::span<const double> inject_amps);
 
   Network net_;
+  std::vector<double> siemens_;  // net_'s conductances, which the nodal systems read
   NetworkShape shape_;  // for the conductance checks
   // Held by pointer: Eigen factorisations cannot move, and the owner should.
   std::unique_ptr<NodalSystem> free_system_, clamped_system_;

@@ -133,17 +133,17 @@ TEST_CASE("curve task: the error modes are the Legendre coefficients of the outp
   REQUIRE(d.train.size() == 9);
   REQUIRE(d.test.size() == 8);
   // Outputs built as T + 0.01 P0 - 0.02 P1 + 0.03 P2: the modes recover the three numbers.
-  std::vector<State> states;
-  for (const Sample& s : d.train) {
+  NodeVoltages volts;
+  volts.resize(d.train.size(), static_cast<std::size_t>(net.node_count()));
+  std::fill(volts.all().begin(), volts.all().end(), 0.0);
+  for (std::size_t i = 0; i < d.train.size(); ++i) {
+    const Sample& s = d.train[i];
     const double x = s.input_volts[0];
     CHECK_THAT(s.targets[0], WithinAbs(0.1 + 0.2 * x + 0.3 * x * x, 1e-15));
     const double u = 2.0 * x / 0.4 - 1.0;
-    State st;
-    st.node_volts.assign(net.node_count(), 0.0);
-    st.node_volts[net.outputs[0]] = s.targets[0] + 0.01 - 0.02 * u + 0.03 * 0.5 * (3 * u * u - 1);
-    states.push_back(st);
+    volts.row(i)[net.outputs[0]] = s.targets[0] + 0.01 - 0.02 * u + 0.03 * 0.5 * (3 * u * u - 1);
   }
-  const std::vector<double> m = error_modes(d, net, d.train, states);
+  const std::vector<double> m = error_modes(d, net, d.train, volts);
   REQUIRE(m.size() == 3);
   CHECK_THAT(m[0], WithinAbs(0.01, 1e-14));
   CHECK_THAT(m[1], WithinAbs(-0.02, 1e-14));

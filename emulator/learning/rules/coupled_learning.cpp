@@ -6,16 +6,22 @@
 
 namespace spiceloop::cl {
 
-Drive clamped_drive(double eta, const Network& net, const Drive& free_drive, const State& free,
-                    std::span<const double> targets) {
+void set_clamped_drive(double eta, const Network& net, const Drive& free_drive, std::span<const double> free_volts,
+                       std::span<const double> targets, Drive& d) {
   assert(targets.size() == net.outputs.size());
-  Drive d = free_drive;
+  d = free_drive;  // vector members keep their storage
   d.phase = Phase::Clamped;
   d.clamp_volts.resize(net.outputs.size());
   for (std::size_t o = 0; o < net.outputs.size(); ++o) {
-    const double vf = free.node_volts[net.outputs[o]];
+    const double vf = free_volts[net.outputs[o]];
     d.clamp_volts[o] = vf + eta * (targets[o] - vf);
   }
+}
+
+Drive clamped_drive(double eta, const Network& net, const Drive& free_drive, const State& free,
+                    std::span<const double> targets) {
+  Drive d;
+  set_clamped_drive(eta, net, free_drive, free.node_volts, targets, d);
   return d;
 }
 

@@ -8,14 +8,20 @@
 
 namespace spiceloop::ep {
 
-Drive nudged_drive(double beta, const Network& net, const Drive& free_drive, const State& free,
-                   std::span<const double> targets) {
+void set_nudged_drive(double beta, const Network& net, const Drive& free_drive, std::span<const double> free_volts,
+                      std::span<const double> targets, Drive& d) {
   assert(targets.size() == net.outputs.size());
-  Drive d = free_drive;
+  d = free_drive;  // vector members keep their storage
   d.phase = Phase::Nudged;
   d.nudge_amps.resize(net.outputs.size());
   for (std::size_t o = 0; o < net.outputs.size(); ++o)
-    d.nudge_amps[o] = beta * (targets[o] - free.node_volts[net.outputs[o]]);
+    d.nudge_amps[o] = beta * (targets[o] - free_volts[net.outputs[o]]);
+}
+
+Drive nudged_drive(double beta, const Network& net, const Drive& free_drive, const State& free,
+                   std::span<const double> targets) {
+  Drive d;
+  set_nudged_drive(beta, net, free_drive, free.node_volts, targets, d);
   return d;
 }
 

@@ -38,11 +38,19 @@ struct RuleSpec {
 
 // Residual r = T - V_O of a state, one per output.
 std::vector<double> output_residual(const Network& net, const State& s, std::span<const double> targets);
+void output_residual(const Network& net, std::span<const double> node_volts, std::span<const double> targets,
+                     std::span<double> residual);
 
 // The drives of the nudged phase(s) of one sample: one for CL and EP, two (+beta, -beta) for
 // centered EP. free_drive carries the sample's input voltages.
 std::vector<Drive> nudged_drives(const RuleSpec& rule, const Network& net, const Drive& free_drive,
                                  const State& free, std::span<const double> targets);
+
+// nudged_drives() written into out (one drive, or two for centered EP) from the free state's node
+// voltages, reusing the drives' storage: for a loop that builds them at every step.
+void set_nudged_drives(const RuleSpec& rule, const Network& net, const Drive& free_drive,
+                       std::span<const double> free_volts, std::span<const double> targets, std::span<Drive> out);
+std::size_t nudged_drive_count(const RuleSpec& rule);  // 1, or 2 for centered EP
 
 // Adds weight * g to signal (one entry per edge; non-trainable and diode edges get 0).
 void accumulate_signal(const RuleSpec& rule, const Network& net, const State& free,
@@ -56,11 +64,14 @@ double identity_factor(const RuleSpec& rule);
 // The phase whose power gives S for one residual r: outputs clamped at r (CL) or current r injected
 // (EP), inputs grounded. S is that state's power_watts. Centered EP has no such phase.
 Drive identity_drive(const RuleSpec& rule, const Network& net, std::span<const double> residual);
+void set_identity_drive(const RuleSpec& rule, const Network& net, std::span<const double> residual, Drive& out);
 
 // Implementations, one file per rule family.
 namespace cl {
 Drive clamped_drive(double eta, const Network& net, const Drive& free_drive, const State& free,
                     std::span<const double> targets);
+void set_clamped_drive(double eta, const Network& net, const Drive& free_drive, std::span<const double> free_volts,
+                       std::span<const double> targets, Drive& out);
 void accumulate(double eta, double c, const Network& net, const State& free, const State& clamped,
                 double weight, std::span<double> signal);
 }  // namespace cl
@@ -68,6 +79,8 @@ void accumulate(double eta, double c, const Network& net, const State& free, con
 namespace ep {
 Drive nudged_drive(double beta, const Network& net, const Drive& free_drive, const State& free,
                    std::span<const double> targets);
+void set_nudged_drive(double beta, const Network& net, const Drive& free_drive, std::span<const double> free_volts,
+                      std::span<const double> targets, Drive& out);
 void accumulate(double beta, double c, const Network& net, const State& free, const State& nudged,
                 double weight, std::span<double> signal);
 void accumulate_centered(double beta, double c, const Network& net, const State& plus,

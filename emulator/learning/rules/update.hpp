@@ -77,21 +77,46 @@ class Updater {
   // Random draws (desync mask, stochastic rounding) come from rng in edge order.
   std::vector<double> apply(Network& net, std::span<const double> signal, double alpha, Rng& rng) const;
 
+  // One trainable edge's step from its value k (conductance, or a transistor's gate voltage) and
+  // code (digipots): its new value and code, exactly as apply() sets them before memristors age
+  // (apply is this, edge by edge, then age_memristor). Draws from rng as apply. Returns whether
+  // the edge is a memristor that was programmed (pulses reached a device that is not stuck).
+  bool step_edge(const Edge& e, std::size_t j, double k, int code, double g, double alpha, Rng& rng,
+                 double& k_new, int& code_new) const;
+  // After every edge of a step has stepped, trainable memristor e (edge j) at conductance siemens:
+  // programmed in this step, its clock restarts at siemens; otherwise the clock advances by
+  // seconds_per_update and siemens drifts from the programmed value (memristor.hpp).
+  void age_memristor(Edge& e, std::size_t j, bool programmed, double& siemens) const;
+  bool has_memristors() const { return memristors_; }  // any trainable memristor
+
+  // Every trainable edge a resistor, stepped in conductance, continuously and synchronously: the
+  // step is k_new = clamp(k + alpha s_j g, lower_j, upper_j) with no draws, which a fused pass over
+  // the edges computes inline (rules/step_pass.hpp).
+  bool plain() const { return plain_; }
+  bool uniform_rates() const { return spec_.rate_spread == 0.0; }
+  // Whether a step may draw random numbers (desynchronous updates, stochastic rounding, memristor
+  // pulse noise).
+  bool draws() const {
+    return spec_.desync_fraction < 1.0 || memristors_ ||
+           (spec_.mode == UpdateMode::Quantised && spec_.rounding == Rounding::Stochastic);
+  }
+  // Per edge, the bounds of its value: siemens, or gate volts for a transistor.
+  std::span<const double> lower_siemens() const { return lo_siemens_; }
+  std::span<const double> upper_siemens() const { return hi_siemens_; }
+
   const std::vector<double>& rate_factors() const { return rates_; }  // s_j, 1 for fixed edges
   // Whether trainable edge j may hold these values after apply(): a resistor's conductance within
   // its bounds (a memristor's: its device's), a digipot's code among the codes its bounds allow (checkpoints are checked by it).
   bool within_bounds(std::size_t j, const Edge& e, double siemens, int code) const;
 
  private:
-  struct Bounds {
-    double lo_siemens = 0.0, hi_siemens = 0.0;
-    int lo_code = 0, hi_code = 0;  // digipot: codes whose conductance lies within the bounds
-    double lo_gate_volts = 0.0, hi_gate_volts = 0.0;  // transistor
-  };
   UpdateSpec spec_;
   std::vector<double> rates_;
-  std::vector<Bounds> bounds_;
+  std::vector<double> lo_siemens_, hi_siemens_;  // gate volts for a transistor; a memristor's device's
+  std::vector<int> lo_code_, hi_code_;  // digipot: codes whose conductance lies within the bounds
   std::vector<MemristorDevice> devices_;  // per edge; meaningful for trainable memristors
+  bool plain_ = true;
+  bool memristors_ = false;  // any trainable memristor
 };
 
 // Conductance bounds of an edge; an unset (non-positive) upper bound means none.

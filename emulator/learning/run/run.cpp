@@ -157,7 +157,7 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     const double dt = seconds_since(t);
     step_seconds += dt, epoch_seconds += dt;
     ++steps_here, ++epoch_steps;
-    if (opt.plot) last_free_volts = rep.free_volts;
+    if (opt.plot) last_free_volts.assign(rep.free_volts.begin(), rep.free_volts.end());
     std::optional<json> step_json, epoch_json;
     if (config.metrics_every == MetricsEvery::Step || opt.observe) {
       step_json = step_record(rep, convention, rate_weighted);

@@ -34,7 +34,7 @@ Dataset curve(const TaskSpec& spec, const Network& net) {
 namespace spiceloop {
 
 std::vector<double> error_modes(const Dataset& d, const Network& net, std::span<const Sample> samples,
-                                std::span<const State> states) {
+                                const NodeVoltages& free_volts) {
   if (!d.curve_input_volts || samples.size() < 3) return {};
   const auto [lo, hi] = *d.curve_input_volts;
   // Least squares of e = V_O - T on P0 = 1, P1 = u, P2 = (3u^2 - 1)/2, u = 2 (x - lo)/(hi - lo) - 1,
@@ -44,7 +44,7 @@ std::vector<double> error_modes(const Dataset& d, const Network& net, std::span<
     const double u = 2.0 * (samples[i].input_volts[0] - lo) / (hi - lo) - 1.0;
     const std::array<double, 3> p{1.0, u, 0.5 * (3.0 * u * u - 1.0)};
     double e = 0.0;
-    for (std::size_t o = 0; o < net.outputs.size(); ++o) e += states[i].node_volts[net.outputs[o]] - samples[i].targets[o];
+    for (std::size_t o = 0; o < net.outputs.size(); ++o) e += free_volts.row(i)[net.outputs[o]] - samples[i].targets[o];
     e /= static_cast<double>(net.outputs.size());
     for (int r = 0; r < 3; ++r) {
       for (int k = 0; k < 3; ++k) m[r][k] += p[r] * p[k];

@@ -46,22 +46,28 @@ Dataset make_dataset(const TaskSpec& spec, const Network& net, std::uint64_t see
   return {};
 }
 
-double sample_loss(const Network& net, const State& free, const Sample& s) {
+double sample_loss(const Network& net, std::span<const double> free_volts, const Sample& s) {
   double l = 0.0;
   for (std::size_t o = 0; o < net.outputs.size(); ++o) {
-    const double r = s.targets[o] - free.node_volts[net.outputs[o]];
+    const double r = s.targets[o] - free_volts[net.outputs[o]];
     l += r * r;
   }
   return 0.5 * l;
 }
 
+double sample_loss(const Network& net, const State& free, const Sample& s) { return sample_loss(net, free.node_volts, s); }
+
 bool sample_correct(const Dataset& d, const Network& net, const State& free, const Sample& s) {
+  return sample_correct(d, net, free.node_volts, s);
+}
+
+bool sample_correct(const Dataset& d, const Network& net, std::span<const double> free_volts, const Sample& s) {
   switch (d.readout) {
     case Readout::None: return false;
     case Readout::Argmax: {
       std::size_t best = 0;
       for (std::size_t o = 1; o < net.outputs.size(); ++o)
-        if (free.node_volts[net.outputs[o]] > free.node_volts[net.outputs[best]]) best = o;
+        if (free_volts[net.outputs[o]] > free_volts[net.outputs[best]]) best = o;
       return static_cast<int>(best) == s.label;
     }
     case Readout::Nearest: {
@@ -70,7 +76,7 @@ bool sample_correct(const Dataset& d, const Network& net, const State& free, con
       for (std::size_t c = 0; c < d.class_targets.size(); ++c) {
         double dist = 0.0;
         for (std::size_t o = 0; o < net.outputs.size(); ++o) {
-          const double x = free.node_volts[net.outputs[o]] - d.class_targets[c][o];
+          const double x = free_volts[net.outputs[o]] - d.class_targets[c][o];
           dist += x * x;
         }
         if (best < 0 || dist < best_d) best = static_cast<int>(c), best_d = dist;
@@ -78,7 +84,7 @@ bool sample_correct(const Dataset& d, const Network& net, const State& free, con
       return best == s.label;
     }
     case Readout::Threshold:
-      return (free.node_volts[net.outputs[0]] > d.threshold_volts ? 1 : 0) == s.label;
+      return (free_volts[net.outputs[0]] > d.threshold_volts ? 1 : 0) == s.label;
   }
   return false;
 }

@@ -72,14 +72,16 @@ struct Dataset {
 Dataset make_dataset(const TaskSpec& spec, const Network& net, std::uint64_t seed);
 
 double sample_loss(const Network& net, const State& free, const Sample& s);
+double sample_loss(const Network& net, std::span<const double> free_volts, const Sample& s);
 
 // Curve tasks: the output error V_O - T (mean over outputs) projected by least squares on the
 // Legendre polynomials P0, P1, P2 of the input scaled to [-1, 1]: {mean, slope, curvature} in
-// volts. Empty for other tasks. states[i] is the free state of samples[i].
+// volts. Empty for other tasks. free_volts.row(i) is the free state of samples[i].
 std::vector<double> error_modes(const Dataset& d, const Network& net, std::span<const Sample> samples,
-                                std::span<const State> states);
+                                const NodeVoltages& free_volts);
 // Whether the free state reads as the sample's class; Readout::None never counts.
 bool sample_correct(const Dataset& d, const Network& net, const State& free, const Sample& s);
+bool sample_correct(const Dataset& d, const Network& net, std::span<const double> free_volts, const Sample& s);
 
 // Per-task builders (one file each).
 namespace tasks {
