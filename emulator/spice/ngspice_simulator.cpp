@@ -32,7 +32,15 @@ void NgspiceSimulator::do_load(const Network& net) {
 void NgspiceSimulator::do_set_conductances(std::span<const double> siemens) {
   check_conductances_for_spice(*net_, siemens);
   net_->set_conductances(std::vector<double>(siemens.begin(), siemens.end()));
-  for (Lane& l : lanes_) l.conductances_sent = false;
+  // Every running worker gets them now and alters its circuit while the others do the same: a
+  // CL step then costs one alter pass (on two cores) and two solves, not two passes in turn.
+  std::optional<Frame> frame;
+  for (Lane& l : lanes_) {
+    l.conductances_sent = l.client.running() && l.network_sent;
+    if (!l.conductances_sent) continue;
+    if (!frame) frame = Frame{MessageType::SetConductances, protocol::encode(net_->conductances())};
+    l.client.post(*frame);
+  }
 }
 
 // A reload needs no new process: remcirc + destroy all leave nothing of the old circuit that a

@@ -10,7 +10,8 @@
 // (spice_checks.hpp, InputError), so no text from a network can reach ngspice as a command.
 // Free and nudged solves share one circuit; clamped and twin have their own, each in its own
 // worker process (started when first needed), so alternating phases, as every CL step does,
-// never reloads a deck: each worker alters only the elements changed since its last solve.
+// never reloads a deck: each worker alters only the elements changed since its last solve, and
+// new conductances go to every running worker at once, each altering its circuit in parallel.
 // reset_history() makes each worker reload its circuit, with the present values, at its next solve:
 // a new transient whose matrix ordering and starting point depend on nothing earlier.
 // Not thread-safe; one per thread (each has its own worker, so several run in parallel).

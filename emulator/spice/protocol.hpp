@@ -31,7 +31,7 @@ namespace spiceloop::protocol {
 enum class MessageType : std::uint32_t {
   // parent -> worker
   LoadNetwork = 1,      // Network: stored; ngspice loads a circuit lazily, at the next Solve
-  SetConductances = 2,  // std::vector<double>: per edge siemens or gate volts (diodes ignored), as Network::set_conductances
+  SetConductances = 2,  // std::vector<double>: per edge siemens or gate volts (diodes ignored), as Network::set_conductances; a loaded circuit is altered at once
   SetOptions = 3,       // SolverOptions; the next Solve reloads its circuit
   Solve = 4,            // Drive: sets the sources, runs `op`, replies Result with node voltages
   Fault = 5,            // WorkerFault: test hook

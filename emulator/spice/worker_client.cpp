@@ -182,6 +182,13 @@ void WorkerClient::send_only(const protocol::Frame& request) {
   if (!write_all(protocol::encode_frame(request), Clock::now() + options_.reply_timeout)) died("the ngspice worker stopped reading");
 }
 
+void WorkerClient::post(const protocol::Frame& request) {
+  if (!running()) return;
+  ++unanswered_;
+  // A write that fails leaves the worker for the next exchange to find dead.
+  write_all(protocol::encode_frame(request), Clock::now() + options_.reply_timeout);
+}
+
 protocol::Frame WorkerClient::read_frame(Clock::time_point deadline) {
   for (;;) {
     if (inbuf_.size() >= protocol::kHeaderBytes) {
@@ -237,7 +244,9 @@ std::vector<protocol::Frame> WorkerClient::exchange(const std::vector<protocol::
   if (!write_all(out, Clock::now() + options_.reply_timeout)) died("the ngspice worker stopped reading");
   std::vector<protocol::Frame> replies;
   std::optional<protocol::ErrorReply> first_error;
-  for (size_t i = 0; i < requests.size(); ++i) {
+  const size_t posted = unanswered_;
+  unanswered_ = 0;
+  for (size_t i = 0; i < posted + requests.size(); ++i) {
     protocol::Frame f = read_frame(Clock::now() + options_.reply_timeout);
     if (f.type == MessageType::Error) {
       protocol::ErrorReply e = protocol::decode<protocol::ErrorReply>(f.payload);
@@ -250,6 +259,7 @@ std::vector<protocol::Frame> WorkerClient::exchange(const std::vector<protocol::
       throw SimulationError(protocol::kWorkerCrashed, "", "unexpected reply from the ngspice worker", lines_);
     }
   }
+  replies.erase(replies.begin(), replies.begin() + static_cast<std::ptrdiff_t>(std::min(posted, replies.size())));
   if (first_error) {
     if (first_error->error_class == protocol::ErrorClass::Input)
       throw InputError(first_error->id, first_error->where, first_error->message);
@@ -259,6 +269,7 @@ std::vector<protocol::Frame> WorkerClient::exchange(const std::vector<protocol::
 }
 
 void WorkerClient::reap(bool kill_first) noexcept {
+  unanswered_ = 0;
   if (pid_ <= 0) return;
   {
     std::lock_guard lock(reaper_->mutex);

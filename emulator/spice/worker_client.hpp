@@ -48,6 +48,10 @@ class WorkerClient {
   // Result replies; if any reply is an Error, reads the rest and throws the first.
   std::vector<protocol::Frame> exchange(const std::vector<protocol::Frame>& requests);
 
+  // Writes a request without waiting for its reply, which the next exchange reads first (and
+  // throws, if it is an error): the worker works on it while the caller does something else.
+  void post(const protocol::Frame& request);
+
   // Writes a request that gets no reply (Quit, Fault AbortNow).
   void send_only(const protocol::Frame& request);
 
@@ -72,7 +76,8 @@ class WorkerClient {
   int starts_ = 0;
   std::string inbuf_;
   std::vector<std::string> lines_;
-  int exit_status_ = 0;  // waitpid status of the last reaped worker
+  int exit_status_ = 0;     // waitpid status of the last reaped worker
+  size_t unanswered_ = 0;  // posted requests whose replies are not read yet
 };
 
 }  // namespace spiceloop

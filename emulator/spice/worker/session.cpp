@@ -81,6 +81,15 @@ void Session::set_conductances(const std::vector<double>& siemens) {
       throw InputError(protocol::kBadRequest, "edge " + net_->edges[j].name, "gate voltage must be finite");
   }
   net_->set_conductances(siemens);
+  // Altered now, not at the next solve: the parent sends new conductances to every worker at once,
+  // so the free and the clamped circuit change on two cores while it waits for neither.
+  if (!circuit_valid_) return;
+  engine_.begin_capture();
+  Values want = applied_;
+  set_edge_values(want);
+  early_alters_ += alter_changed(want);
+  applied_ = std::move(want);
+  if (first_failure(engine_.captured())) circuit_valid_ = false;  // the next solve reloads
 }
 
 void Session::set_options(const SolverOptions& options) {
@@ -101,15 +110,20 @@ void Session::check_request(const Drive& d) const {
   if (!ok) throw InputError(protocol::kBadRequest, "drive", "a drive of the wrong size or with a non-finite value");
 }
 
-Session::Values Session::values_for(const Drive& d) const {
+void Session::set_edge_values(Values& v) const {
   const Network& net = *net_;
-  Values v;
   v.ohms.resize(net.edges.size(), 0.0);
   v.gate_volts.resize(net.edges.size(), 0.0);
   for (size_t j = 0; j < net.edges.size(); ++j) {
     if (net.edges[j].is_linear()) v.ohms[j] = deck_ohms(net.edges[j]);
     if (has_control_source(net.edges[j])) v.gate_volts[j] = control_source_value(net.edges[j]);
   }
+}
+
+Session::Values Session::values_for(const Drive& d) const {
+  const Network& net = *net_;
+  Values v;
+  set_edge_values(v);
   v.input_volts.resize(net.inputs.size());
   for (size_t i = 0; i < net.inputs.size(); ++i)
     v.input_volts[i] = d.input_volts.empty() ? net.inputs[i].volts : d.input_volts[i];
@@ -282,6 +296,8 @@ protocol::SolveResult Session::solve(const Drive& d) {
   } else {
     result.alters = alter_changed(want);
   }
+  result.alters += early_alters_;
+  early_alters_ = 0;
   applied_ = want;
   if (auto line = first_failure(engine_.captured())) fail(d, "ngspice rejected the circuit: " + *line);
 

@@ -2,7 +2,8 @@
 // the element values that circuit was last solved with.
 //
 // A solve reuses the loaded circuit while its kind (free/nudged, clamped, twin) is unchanged and
-// alters only the elements whose value changed since its last solve; a new kind, network or set
+// alters only the elements whose value changed since its last solve (new conductances are altered
+// into a loaded circuit as soon as they arrive); a new kind, network or set
 // of options reloads it, always after `remcirc` and `destroy all` of the previous one (without
 // them ngspice leaks and slows down). Every command text is built here from constants, deck.hpp
 // names and std::to_chars numbers; nothing the parent sends is ever passed on as text.
@@ -43,6 +44,7 @@ class Session {
 
   void check_request(const Drive& d) const;
   Values values_for(const Drive& d) const;
+  void set_edge_values(Values& v) const;  // the elements' values (resistances, gate volts) from net_
   void reload(const Drive& d);
   std::uint32_t alter_changed(const Values& want);
   void map_vectors();
@@ -66,6 +68,7 @@ class Session {
   bool stepping_ = false;         // a halted transient of the loaded circuit awaits `step 1`
   bool stepping_broken_ = false;  // a step failed on this network: use op until the next load
   int steps_left_ = 0;
+  std::uint32_t early_alters_ = 0;  // made by set_conductances, reported with the next solve
 };
 
 }  // namespace spiceloop::worker
