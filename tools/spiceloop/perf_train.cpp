@@ -1,9 +1,17 @@
 // spiceloop perf train: CL steps per second on the 16-edge lab network, the 4 x 4 transistor
 // lattice (learning gate voltages) and crossbars, on both backends, with the ngspice/ideal ratio
-// and each step's cost against its two bare solves. With --devices: on the ideal backend, the same
+// and each step's cost against its two bare solves. On the ideal backend also: the step against
+// one pass that reads and writes each edge's step data once (the memory-speed bound of a step),
+// and resident memory after the steps and after as many again (a step that allocates would show
+// as growth). --ideal-only skips ngspice. With --devices: on the ideal backend, the same
 // crossbars with memristor edges of each pulse model against ideal resistors, side by side (issue 17's
 // budget: a device update costs at most 1.5x the resistor's).
 #include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -45,12 +53,49 @@ TrainConfig config_for(const Network& net) {
 
 struct Measured {
   Timing step, two_solves;
+  long rss_kib = 0, rss_growth_kib = 0;
 };
+
+// This process's resident set now (kiB, from /proc), and at its peak.
+long resident_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  long value = -1;
+  while (status >> key) {
+    if (key == "VmRSS:") return status >> value ? value : -1;
+    status.ignore(4096, '\n');
+  }
+  return value;
+}
+
+long peak_resident_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// The least a step over these edges can cost: read each edge's conductance, bounds and endpoint
+// voltages and write its new conductance, once, with arithmetic too light to hide behind.
+Timing edge_data_pass(const Network& net, double budget) {
+  const std::size_t m = net.edges.size();
+  std::vector<double> k = net.conductances(), k_next(m), lo(m, 0.0), hi(m, 1.0), v(net.node_count(), 0.5);
+  std::vector<int> a(m), b(m);
+  for (std::size_t j = 0; j < m; ++j) a[j] = net.edges[j].a, b[j] = net.edges[j].b;
+  int call = 0;
+  return time_median([&] {
+    const double step = (++call % 2) ? 1e-12 : -1e-12;
+    for (std::size_t j = 0; j < m; ++j) k_next[j] = std::clamp(k[j] + step * (v[a[j]] - v[b[j]]), lo[j], hi[j]);
+    k.swap(k_next);
+  }, budget, 3, 100000);
+}
 
 Measured measure(Simulator& sim, const Network& net, double budget) {
   Trainer trainer(config_for(net), net, sim);
   Measured m;
   m.step = time_median([&] { trainer.step(); }, budget, 3, 100000);
+  m.rss_kib = resident_kib();
+  time_median([&] { trainer.step(); }, budget, 3, 100000);
+  m.rss_growth_kib = resident_kib() - m.rss_kib;
   // The bare cost a step cannot avoid: new conductances, the free solve, the clamped solve.
   const Network& now = trainer.network();
   std::vector<double> k = now.conductances();
@@ -69,44 +114,98 @@ Measured measure(Simulator& sim, const Network& net, double budget) {
   return m;
 }
 
-void run(const PerfArgs& a) {
+// The pattern of SPICE-based learning tools that write a deck per phase: each phase loads the
+// whole deck with the present conductances and runs a fresh op (no circuit kept between phases).
+Timing reload_per_phase(const Network& net, double budget) {
+  SolverOptions fresh_op;
+  fresh_op.reuse_ordering = false;
+  NgspiceSimulator sim(fresh_op);
+  Network now = net;
+  std::vector<double> k = now.conductances();
+  Drive clamp;
+  clamp.phase = Phase::Clamped;
+  int call = 0;
+  return time_median([&] {
+    for (size_t j = 0; j < k.size(); ++j)
+      if (now.edges[j].trainable) k[j] *= (++call % 2) ? 1.001 : 1.0 / 1.001;
+    now.set_conductances(k);
+    sim.load(now);
+    const State f = sim.solve(Drive{});
+    clamp.clamp_volts.clear();
+    for (int o : now.outputs) clamp.clamp_volts.push_back(0.9 * f.node_volts[o]);
+    sim.load(now);
+    sim.solve(clamp);
+  }, budget, 3, 100000);
+}
+
+struct PerfTrainArgs : PerfArgs {
+  bool ideal_only = false;
+};
+
+nlohmann::json side_json(const Measured& m) {
+  return nlohmann::json{{"step_median_s", m.step.median_seconds},
+                        {"steps_per_s", 1.0 / m.step.median_seconds},
+                        {"two_solves_median_s", m.two_solves.median_seconds},
+                        {"step_over_two_solves", m.step.median_seconds / m.two_solves.median_seconds}};
+}
+
+void run(const PerfTrainArgs& a) {
   nlohmann::json all = nlohmann::json::array();
   if (!a.json)
-    fmt::print("{:<20} {:>6} | {:>12} {:>10} {:>9} | {:>12} {:>10} {:>9} | {:>8}\n", "case", "edges", "ideal step/s",
-               "step us", "step/2sol", "ngspice st/s", "step us", "step/2sol", "ng/ideal");
+    fmt::print("{:<20} {:>6} | {:>12} {:>10} {:>9} {:>9} {:>9} | {:>12} {:>10} {:>9} {:>9} | {:>8}\n", "case", "edges",
+               "ideal step/s", "step us", "step/2sol", "step/pass", "RSS+ kiB", "ngspice st/s", "step us", "step/2sol",
+               "reload/st", "ng/ideal");
   const std::vector<PerfCase> all_cases = cases(a);
   WorkProgress progress(ProgressMode::Auto, "perf train", static_cast<std::int64_t>(all_cases.size()), "cases");
   std::int64_t done = 0;
   for (const PerfCase& c : all_cases) {
     progress.update(done, 0, "measuring " + c.name);
     IdealSimulator ideal;
-    NgspiceSimulator ng;
     const Measured mi = measure(ideal, c.net, a.budget_seconds);
-    const Measured mn = measure(ng, c.net, a.budget_seconds);
-    const double ratio = mn.step.median_seconds / mi.step.median_seconds;
+    const Timing pass = edge_data_pass(c.net, a.budget_seconds);
+    nlohmann::json row = {{"case", c.name}, {"edges", c.net.edge_count()}, {"ideal", side_json(mi)}};
+    row["ideal"]["edge_data_pass_median_s"] = pass.median_seconds;
+    row["ideal"]["step_over_edge_data_pass"] = mi.step.median_seconds / pass.median_seconds;
+    row["ideal"]["resident_kib"] = mi.rss_kib;
+    row["ideal"]["resident_growth_kib"] = mi.rss_growth_kib;
+    std::optional<Measured> mn;
+    Timing reload;
+    if (!a.ideal_only) {
+      NgspiceSimulator ng;
+      mn = measure(ng, c.net, a.budget_seconds);
+      reload = reload_per_phase(c.net, a.budget_seconds);
+      row["ngspice"] = side_json(*mn);
+      row["ngspice"]["reload_per_phase_median_s"] = reload.median_seconds;
+      row["ngspice"]["reload_per_phase_over_step"] = reload.median_seconds / mn->step.median_seconds;
+      row["ratio_ngspice_over_ideal"] = mn->step.median_seconds / mi.step.median_seconds;
+    }
     progress.update(++done);
     if (a.json) {
-      auto side = [](const Measured& m) {
-        return nlohmann::json{{"step_median_s", m.step.median_seconds},
-                              {"steps_per_s", 1.0 / m.step.median_seconds},
-                              {"two_solves_median_s", m.two_solves.median_seconds},
-                              {"step_over_two_solves", m.step.median_seconds / m.two_solves.median_seconds}};
-      };
-      all.push_back({{"case", c.name}, {"edges", c.net.edge_count()}, {"ideal", side(mi)}, {"ngspice", side(mn)},
-                     {"ratio_ngspice_over_ideal", ratio}});
+      all.push_back(row);
       continue;
     }
-    fmt::print("{:<20} {:>6} | {:>12.0f} {:>10.1f} {:>9.2f} | {:>12.0f} {:>10.1f} {:>9.2f} | {:>8.0f}\n", c.name,
-               c.net.edge_count(), 1.0 / mi.step.median_seconds, mi.step.median_seconds * 1e6,
-               mi.step.median_seconds / mi.two_solves.median_seconds, 1.0 / mn.step.median_seconds,
-               mn.step.median_seconds * 1e6, mn.step.median_seconds / mn.two_solves.median_seconds, ratio);
+    fmt::print("{:<20} {:>6} | {:>12.0f} {:>10.1f} {:>9.2f} {:>9.2f} {:>9} |", c.name, c.net.edge_count(),
+               1.0 / mi.step.median_seconds, mi.step.median_seconds * 1e6,
+               mi.step.median_seconds / mi.two_solves.median_seconds, mi.step.median_seconds / pass.median_seconds,
+               mi.rss_growth_kib);
+    if (mn)
+      fmt::print(" {:>12.0f} {:>10.1f} {:>9.2f} {:>9.2f} | {:>8.0f}\n", 1.0 / mn->step.median_seconds,
+                 mn->step.median_seconds * 1e6, mn->step.median_seconds / mn->two_solves.median_seconds,
+                 reload.median_seconds / mn->step.median_seconds, mn->step.median_seconds / mi.step.median_seconds);
+    else
+      fmt::print("\n");
     std::fflush(stdout);
   }
   progress.finish();
-  if (a.json)
-    fmt::print("{}\n", all.dump(2));
-  else
-    fmt::print("CL allostery, batch 1; medians; step/2sol = a step against new conductances + free + clamped solve\n");
+  if (a.json) {
+    fmt::print("{}\n", nlohmann::json{{"cases", all}, {"peak_resident_kib", peak_resident_kib()}}.dump(2));
+    return;
+  }
+  fmt::print("CL allostery, batch 1; medians; step/2sol = a step against new conductances + free + clamped solve;\n"
+             "step/pass = against one pass reading and writing each edge's step data once (the memory bound);\n"
+             "RSS+ = resident growth over a second run of as many steps; peak resident {} kiB (this process);\n"
+             "reload/st = ngspice's reload-the-deck-per-phase pattern (load + fresh op per phase) over its step\n",
+             peak_resident_kib());
 }
 
 // --devices: every trainable edge of a crossbar made a memristor of `model` with every device effect
@@ -190,10 +289,11 @@ void run_devices(const PerfArgs& a) {
 }  // namespace
 
 void add_perf_train(CLI::App& perf) {
-  auto args = std::make_shared<PerfArgs>();
+  auto args = std::make_shared<PerfTrainArgs>();
   auto devices = std::make_shared<bool>(false);
   auto* cmd = perf.add_subcommand("train", "CL steps per second on both backends, and a step against its two solves");
   add_perf_options(*cmd, *args);
+  cmd->add_flag("--ideal-only", args->ideal_only, "Skip ngspice (for large crossbars)");
   cmd->add_flag("--devices", *devices,
                 "Instead: on the ideal backend, memristor crossbars of each pulse model against ideal resistors "
                 "(crossbars with 1 Ohm wires)");
