@@ -1,6 +1,7 @@
 // Update modes and parameterisations (update.hpp): taps, signs, bounds, rates, desync, invariants.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "emulator/learning/rules/invariants.hpp"
@@ -205,4 +206,27 @@ TEST_CASE("parameterisations: each conserves its own invariant to second order a
     }
     CHECK_THAT(other[0] / other[1], WithinRel(10.0, 0.05));     // linear in alpha
   }
+}
+
+TEST_CASE("gate updates: apply returns each gate's applied change in volts, whatever the edge's siemens field",
+          "[update][transistor]") {
+  Network net = test::transistor_lattice(2, 4.5, 5.5, 1, {0.45, 0.0});
+  for (Edge& e : net.edges) e.siemens = 123.0;  // unused by a transistor: must not leak into dk
+  UpdateSpec spec;
+  spec.parameter = Parameter::GateVoltage;
+  const Updater up(spec, net, 1);
+  const std::vector<double> before = net.conductances();  // gate volts
+  const std::vector<double> g = random_signal(net.edges.size(), 3, 1.0);
+  Rng rng(1);
+  const std::vector<double> dk = up.apply(net, g, 1e-3, rng);
+  int moved = 0;
+  for (std::size_t j = 0; j < net.edges.size(); ++j) {
+    CAPTURE(j);
+    const Edge& e = net.edges[j];
+    REQUIRE(e.kind == ElementKind::Transistor);
+    CHECK(dk[j] == e.gate_volts - before[j]);
+    if (e.trainable) CHECK_THAT(dk[j], WithinAbs(std::clamp(before[j] + 1e-3 * g[j], e.min_gate_volts, e.max_gate_volts) - before[j], 1e-15));
+    moved += dk[j] != 0.0 ? 1 : 0;
+  }
+  CHECK(moved > 0);
 }
