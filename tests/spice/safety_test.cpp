@@ -4,6 +4,7 @@
 // circuit is spice.solve_failed with ngspice's own lines; the physics check stands behind it).
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "emulator/core/error.hpp"
+#include "emulator/network/generators.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "emulator/spice/physics_check.hpp"
 #include "tests/common/networks.hpp"
@@ -103,6 +105,30 @@ TEST_CASE("ngspice: values ngspice would silently change are rejected", "[ngspic
   CHECK_THROWS_AS(sim.solve(t), InputError);  // twin goes through solve_twin
   // None of the rejected values changed the circuit.
   CHECK_THAT(sim.solve(Drive{}).node_volts[2], WithinRel(0.75, 1e-12));
+}
+
+TEST_CASE("ngspice: a wired 128 x 128 crossbar (32,769 nodes) is refused at load with the measured reason, "
+          "not by the worker's reply timeout",
+          "[ngspice]") {
+  CrossbarOptions o;
+  o.rows = o.columns = 128;
+  o.wire_ohms = 1.0;
+  const Network net = make_crossbar(o);
+  REQUIRE(net.node_count() == 32769);
+  NgspiceSimulator sim;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    sim.load(net);
+    FAIL("accepted");
+  } catch (const InputError& e) {
+    CHECK(e.id() == "spice.too_large");
+    CHECK(e.where() == "nodes");
+    CHECK_THAT(e.message(), Contains("32769 nodes") && Contains("60 s reply timeout") && Contains("--backend ideal"));
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  // The largest a wired crossbar may be still loads: 64 x 64 has 8,193 nodes.
+  o.rows = o.columns = 64;
+  CHECK(input_error_id(sim, make_crossbar(o)) == "no error");
 }
 
 TEST_CASE("ngspice: the worker refuses to start when ngspice would source a .spiceinit", "[ngspice]") {
