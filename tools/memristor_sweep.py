@@ -15,25 +15,30 @@ alpha of --alphas is tried on seed 1 and the one with the lowest final TRAINING 
 run counts as infinite) is used for every seed; the test loss is never looked at to choose. (One
 fixed alpha is unfair both ways: memristor steps are capped at max_pulses pulses, resistor steps
 are not, so an alpha that suits the devices makes the resistors diverge.) Seed 1 at the chosen
-alpha is the grid's own run (same seed, same result), and a variant that two sweeps share
-(asymmetry 0 and noise 0) is trained once.
+alpha is the grid's own run (same seed, same result), a variant that two sweeps share
+(asymmetry 0 and noise 0) is trained once, and a killed sweep resumes: run the same command again
+(finished trainings in OUT/runs are not redone).
 
-Conservation-law drift (DOMAIN.md section 3; unless --no-drift): the resistor crossbar and the
-asymmetry points run with the Eigen oracle, whose metrics.jsonl gives per step the rule's own
-k.dk_rule, the applied k.dk (after the device) and the finite-nudge prediction
+Conservation-law drift (DOMAIN.md section 3; unless --no-drift): the noise-free variants (the
+resistor crossbar, the asymmetry sweep) run with the Eigen oracle, whose metrics.jsonl gives per
+step the rule's own k.dk_rule, the applied k.dk (after the device) and the finite-nudge prediction
 pred = f alpha eta S (S = r^T H r; the identity says 2 k.dk_rule = -pred on a network without fixed
 conductances). Over a run, with sums over steps:
   device_drift  = sum 2 k.(dk - dk_rule) / sum pred   what the device adds to dQ beyond the rule,
                                                      in units of the law's own finite-nudge shrink
   rule_residual = sum (2 k.dk_rule + pred) / sum pred what the fixed wires and loads break already
   law_residual  = their sum: the applied step's violation of the identity.
-For a constant-step device with up/down asymmetry a, dk_j ~ dk_rule_j + a |dk_rule_j|, so
-device_drift ~ c a with c = sum_j k_j |g_j| / (eta S) >= 1; c is fitted per model
-(device_drift(a) - device_drift(0) = c a, least squares) and also against |1 - ratio| with the
-up/down step ratio (1 + a) / (1 - a).
+The drift is measured against the symmetric case at one alpha per model (the one chosen for its
+symmetric variant), so that only the asymmetry changes. For a constant-step device with up/down
+asymmetry a, dk_j ~ dk_rule_j + a |dk_rule_j|, so device_drift(a) - device_drift(0) ~ c a with
+c ~ sum_j k_j |g_j| / (eta S) (code convention): how much the rule's signal cancels across edges.
+c is fitted per model (least squares through the symmetric point) and also against |1 - ratio|
+with the up/down step ratio (1 + a) / (1 - a).
 Writes OUT/alphas.csv (the grid's training losses and the choice), OUT/results.csv (model, swept,
 value, seed, alpha, initial and final test loss, final training loss, Q = sum k^2 and sum ln k
-before and after, and the drift columns), OUT/drift_fit.csv, and the plots
+before and after, and the drift columns at the variant's own alpha), OUT/drift.csv (the drift
+runs: model, up_down, ratio, seed, alpha, loss, Q, the three drift columns), OUT/drift_fit.csv
+(per model: alpha, device_drift(0), c per a and per |1 - ratio|), and the plots
 OUT/loss_vs_asymmetry.png, OUT/loss_vs_noise.png (median over seeds; the ideal resistor crossbar,
 trained with continuous conductance updates at its own chosen alpha, as a dashed line) and
 OUT/drift_vs_asymmetry.png."""
@@ -57,16 +62,29 @@ def floats(text):
 
 
 def train(spiceloop, experiment, out, oracle):
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(experiment, f)
+    # A finished run of the same experiment (its copy in sweep_experiment.json, written last) is
+    # reused: a killed sweep resumes where it stopped.
+    marker = os.path.join(out, "sweep_experiment.json")
+    wanted = {"experiment": experiment, "oracle": oracle}
     try:
-        cmd = [spiceloop, "-q", "train", f.name, "--backend", "ideal", "--out", out, "--overwrite", "--no-plot",
-               "--progress", "off"]
-        if not oracle:
-            cmd.append("--no-oracle")
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    finally:
-        os.unlink(f.name)
+        with open(marker) as m:
+            done = json.load(m) == wanted
+    except (OSError, ValueError):
+        done = False
+    if not done:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(experiment, f)
+        try:
+            cmd = [spiceloop, "-q", "train", f.name, "--backend", "ideal", "--out", out, "--overwrite", "--no-plot",
+                   "--progress", "off"]
+            if not oracle:
+                cmd.append("--no-oracle")
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        finally:
+            os.unlink(f.name)
+        with open(marker + ".tmp", "w") as m:
+            json.dump(wanted, m)
+        os.replace(marker + ".tmp", marker)
     with open(os.path.join(out, "summary.json")) as s:
         summary = json.load(s)
     summary["drift"] = law_drift(os.path.join(out, "metrics.jsonl")) if oracle else None
