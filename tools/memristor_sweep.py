@@ -288,8 +288,8 @@ def main():
     except ImportError:
         sys.exit("matplotlib is missing: apt-get install python3-matplotlib (results.csv is written)")
     net = base["network"]
-    title = (f"{net['rows']} x {net['columns']} crossbar, wires {net.get('wire_ohms', 0):g} Ohm; alpha per variant: "
-             f"best training loss of {a.alphas}")
+    title = (f"{net['rows']} x {net['columns']} crossbar, wires {net.get('wire_ohms', 0):g} Ohm, {base['epochs']} epochs; "
+             f"alpha per variant: best training loss of {a.alphas}")
     ideal = median("resistor", "none", 0.0, "final_test_loss")
     for swept, label, name in (("asymmetry", "up_down (asymmetry)", "loss_vs_asymmetry.png"),
                                ("noise", "step_noise (cycle-to-cycle, relative)", "loss_vs_noise.png")):
