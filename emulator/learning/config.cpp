@@ -212,7 +212,7 @@ TrainConfig parse_train_config(const nlohmann::json& document, const std::filesy
               "(netlists/experiments/*.json) whose \"network\" names a network file like this one; "
               "`spiceloop solve` and `spiceloop netlist` take a network");
   root.allow_only({"network", "task", "rule", "alpha", "update", "epochs", "batch_size", "seed", "tolerances",
-                   "checkpoint_every", "metrics", "evaluate_every", "output_dir", "description"});
+                   "checkpoint_every", "metrics", "evaluate_every", "output_dir", "description", "dynamics"});
 
   const auto& net = root.at("network");
   if (net.is_string()) {

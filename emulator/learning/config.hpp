@@ -30,6 +30,7 @@
 //                  newton_max_iterations, kcl_tolerance
 //   "checkpoint_every" [0: only at the end] steps;  "evaluate_every" [1] epochs
 //   "metrics"      ["step"] | "epoch";  "output_dir" ["runs/train"];  "description" (free text)
+//   "dynamics"     the learning machine in time, read by `spiceloop transient` only (emulator/dynamics/spec.hpp)
 // Limits, checked before anything is allocated ("config.too_large"): a regression's "samples" at
 // most experiment_limits::kMaxSamples, and the values one evaluation holds, samples x (nodes + 2
 // edges), at most kMaxEvaluationValues (about 400 MB of doubles). Networks: netlists/README.md.

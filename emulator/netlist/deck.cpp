@@ -23,10 +23,20 @@ double input_volts(const Network& net, const Drive& d, size_t i) {
   return d.input_volts.empty() ? net.inputs[i].volts : d.input_volts[i];
 }
 
+bool learned(const DeckOptions& o, int edge) {
+  return !o.learned_siemens_per_volt.empty() && o.learned_siemens_per_volt[edge] > 0.0;
+}
+
 // The network itself (edges and input sources) for one copy.
-void write_copy(std::string& deck, const Network& net, const Drive& d, int copy) {
+void write_copy(std::string& deck, const Network& net, const Drive& d, const DeckOptions& o, int copy) {
   for (int j = 0; j < net.edge_count(); ++j) {
     const Edge& e = net.edges[j];
+    if (learned(o, j) && e.kind != ElementKind::Transistor) {
+      const std::string a = spice_node(net, e.a, copy), b = spice_node(net, e.b, copy);
+      deck += spice_learned_element(net, j, copy) + ' ' + a + ' ' + b + " i=" + num(o.learned_siemens_per_volt[j]) +
+              "*v(" + spice_gate_node(net, j) + ")*(v(" + a + ")-v(" + b + "))\n";
+      continue;
+    }
     if (e.kind == ElementKind::Transistor) {
       // W = L (both 100 um, the ngspice default), so beta = KP exactly.
       deck += spice_element(net, j, copy) + ' ' + spice_node(net, e.a, copy) + ' ' + spice_gate_node(net, j) + ' ' +
@@ -46,8 +56,8 @@ void write_copy(std::string& deck, const Network& net, const Drive& d, int copy)
     deck += '\n';
   }
   for (size_t i = 0; i < net.inputs.size(); ++i)
-    deck += spice_input_source(static_cast<int>(i), copy) + ' ' +
-            spice_node(net, net.inputs[i].node, copy) + " 0 dc " + num(input_volts(net, d, i)) + '\n';
+    deck += spice_input_source(static_cast<int>(i), copy) + ' ' + spice_node(net, net.inputs[i].node, copy) + " 0 " +
+            (o.input_waveforms.empty() ? "dc " + num(input_volts(net, d, i)) : o.input_waveforms[i]) + '\n';
 }
 
 // Defence in depth: the loader already validated names, but a Network can be built in code, and a
@@ -99,6 +109,10 @@ std::string spice_transistor_model_card(const Network& net, int edge) {
          " vto=" + num(e.threshold_volts) + " lambda=" + num(e.lambda_per_volt) + " gamma=0 is=0)";
 }
 
+std::string spice_learned_element(const Network& net, int edge, int copy) {
+  return (copy == 0 ? "b_" : "bc_") + net.edges[edge].name;
+}
+
 std::string spice_input_source(int input, int copy) {
   return (copy == 0 ? "vin" : "vcin") + std::to_string(input);
 }
@@ -132,9 +146,9 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
   deck += "* nodes n_<name> (free copy)";
   deck += d.phase == Phase::Twin ? ", c_<name> (clamped copy)\n" : "\n";
 
-  write_copy(deck, net, d, 0);
+  write_copy(deck, net, d, options, 0);
   for (int j = 0; j < net.edge_count(); ++j)
-    if (has_control_source(net.edges[j]))
+    if (has_control_source(net.edges[j]) && !learned(options, j))
       deck += spice_gate_source(net, j) + ' ' + spice_gate_node(net, j) + " 0 dc " +
               num(control_source_value(net.edges[j])) + '\n';
   switch (d.phase) {
@@ -159,13 +173,15 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
       require_size(d.twin_targets, n_out, "twin_targets", d.phase);
       if (!(d.twin_eta > 0.0 && d.twin_eta <= 1.0))
         throw InputError("netlist.bad_eta", "drive.twin_eta", "eta must be in (0, 1], got " + num(d.twin_eta));
-      write_copy(deck, net, d, 1);
+      write_copy(deck, net, d, options, 1);
       // Clamped copy output = (1 - eta) * free output + eta * target: a VCVS in series with a DC source.
       for (size_t o = 0; o < n_out; ++o) {
         const std::string id = std::to_string(o);
         deck += spice_twin_gain_source(static_cast<int>(o)) + ' ' + spice_node(net, net.outputs[o], 1) + " m_clamp" + id + ' ' +
                 spice_node(net, net.outputs[o], 0) + " 0 " + num(1.0 - d.twin_eta) + '\n';
-        deck += spice_twin_target_source(static_cast<int>(o)) + " m_clamp" + id + " 0 dc " + num(d.twin_eta * d.twin_targets[o]) + '\n';
+        deck += spice_twin_target_source(static_cast<int>(o)) + " m_clamp" + id + " 0 " +
+                (options.target_waveforms.empty() ? "dc " + num(d.twin_eta * d.twin_targets[o]) : options.target_waveforms[o]) +
+                '\n';
       }
       break;
     }
@@ -191,7 +207,7 @@ std::string build_deck(const Network& net, const Drive& d, const DeckOptions& op
       for (int v = 1; v < net.node_count(); ++v) deck += "print v(" + spice_node(net, v, c) + ")\n";
     deck += "quit 0\n.endc\n";
   }
-  deck += ".end\n";
+  if (options.end_line) deck += ".end\n";
   return deck;
 }
 

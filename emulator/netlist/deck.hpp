@@ -14,6 +14,14 @@ namespace spiceloop {
 struct DeckOptions {
   SolverOptions tolerances;  // written as a .options line
   bool print_results = false;  // add .op/.print lines so `ngspice -b deck.cir` prints node voltages
+  // Transient decks (transient_deck.hpp) reuse this writer with three changes; empty = as usual.
+  std::vector<std::string> input_waveforms;   // per input: the source's value text ("pwl(...)") instead of "dc V"
+  std::vector<std::string> target_waveforms;  // Twin, per output: the target source's value text (eta T)
+  // Per edge, > 0: the edge is learned on its control node g_<name> (a capacitor the caller adds):
+  // a resistor becomes a conductance of learned_siemens_per_volt * v(g_<name>) (a behavioural
+  // current b_<name>), a transistor's gate node loses its DC source.
+  std::vector<double> learned_siemens_per_volt;
+  bool end_line = true;  // false: leave out ".end" (the caller appends more cards)
 };
 
 std::string build_deck(const Network& net, const Drive& drive, const DeckOptions& options = {});
@@ -42,6 +50,8 @@ std::string spice_transistor_model_card(const Network& net, int edge);
 // Twin clamp of output o: a VCVS of gain 1 - eta in series with a DC source of eta * target.
 std::string spice_twin_gain_source(int output);
 std::string spice_twin_target_source(int output);
+// A resistor learned on its control node (DeckOptions::learned_siemens_per_volt).
+std::string spice_learned_element(const Network& net, int edge, int copy = 0);
 
 // The resistance a linear edge is written with: a digipot by its code law, a resistor as 1 / k.
 double deck_ohms(const Edge& e);

@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "emulator/netlist/transient_deck.hpp"
 #include "emulator/network/network.hpp"
 #include "emulator/sim/simulator.hpp"
 
@@ -36,12 +37,15 @@ enum class MessageType : std::uint32_t {
   Solve = 4,            // Drive: sets the sources, runs `op`, replies Result with node voltages
   Fault = 5,            // WorkerFault: test hook
   Quit = 6,             // no reply; the worker removes its directory and exits
+  Transient = 7,        // TransientCircuit for the loaded network: one `tran` of transient_deck.hpp's
+                        // deck; replies TransientData (also when the run stopped early: complete = false)
   // worker -> parent
   Ready = 100,   // Ready: the worker's pid and private directory
   Ok = 101,      // empty
   Result = 102,  // SolveResult
   Error = 103,   // ErrorReply
   Log = 104,     // the bytes of one line of ngspice output (routine chatter filtered out)
+  TransientData = 105,  // TransientResult
 };
 
 // Injected failures for the supervisor's tests.
@@ -80,6 +84,17 @@ struct SolveResult {
   bool stepped = false;             // answered by a transient timepoint, not a fresh op
   std::vector<double> node_volts;   // per node of the (free) copy; [0] = 0
   std::vector<double> twin_volts;   // per node of the clamped twin copy; empty unless Twin
+};
+
+// Every accepted timepoint of a transient: times, and one column per transient_vectors() entry.
+// A run ngspice could not finish (timestep too small, say) is complete = false with its failure
+// line, ngspice's lines and the timepoints it reached: the caller keeps the partial trajectory.
+struct TransientResult {
+  bool complete = false;
+  std::string failure;
+  std::vector<std::string> lines;
+  std::vector<double> times;
+  std::vector<std::vector<double>> columns;
 };
 
 struct Ready {
@@ -157,6 +172,20 @@ void fields(M& d, V&& v) {
 template <Is<SolveResult> M, class V>
 void fields(M& r, V&& v) {
   v(r.circuit_loads), v(r.alters), v(r.stepped), v(r.node_volts), v(r.twin_volts);
+}
+template <Is<Waveform> M, class V>
+void fields(M& w, V&& v) {
+  v(w.times), v(w.values);
+}
+template <Is<TransientCircuit> M, class V>
+void fields(M& c, V&& v) {
+  v(c.eta), v(c.inputs), v(c.targets), v(c.window_delay_seconds), v(c.window_edge_seconds), v(c.window_top_seconds),
+      v(c.window_period_seconds), v(c.learn_rate), v(c.siemens_per_volt), v(c.initial_volts), v(c.node_farads),
+      v(c.learning_farads), v(c.stop_seconds), v(c.max_step_seconds), v(c.tolerances);
+}
+template <Is<TransientResult> M, class V>
+void fields(M& r, V&& v) {
+  v(r.complete), v(r.failure), v(r.lines), v(r.times), v(r.columns);
 }
 template <Is<ErrorReply> M, class V>
 void fields(M& e, V&& v) {

@@ -252,7 +252,7 @@ std::vector<protocol::Frame> WorkerClient::exchange(const std::vector<protocol::
       protocol::ErrorReply e = protocol::decode<protocol::ErrorReply>(f.payload);
       if (e.id == protocol::kControlledExit) died("ngspice made a controlled exit: " + e.message);
       if (!first_error) first_error = std::move(e);
-    } else if (f.type == MessageType::Ok || f.type == MessageType::Result) {
+    } else if (f.type == MessageType::Ok || f.type == MessageType::Result || f.type == MessageType::TransientData) {
       replies.push_back(std::move(f));
     } else {
       reap(true);

@@ -23,6 +23,7 @@ void add_sweep(CLI::App& app);
 void add_serve(CLI::App& app);
 void add_panel(CLI::App& app);
 void add_device_curves(CLI::App& app);
+void add_transient(CLI::App& app);
 
 // Old spellings (renamed.cpp): `bench` for `perf`, and options such as `sweep --bench` for
 // `--perf`; each fails with InputError cli.renamed naming the new spelling.

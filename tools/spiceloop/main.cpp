@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   spiceloop::cli::add_serve(app);
   spiceloop::cli::add_panel(app);
   spiceloop::cli::add_device_curves(app);
+  spiceloop::cli::add_transient(app);
   spiceloop::cli::add_renamed_commands(app);
   app.parse_complete_callback([&] {
     if (quiet) spiceloop::log::set_level(spiceloop::log::Level::Warn);

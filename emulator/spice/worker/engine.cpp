@@ -3,6 +3,7 @@
 #include <ngspice/sharedspice.h>
 
 #include <cassert>
+#include <cctype>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,14 @@ bool is_chatter(std::string_view line) {
     if (line.substr(0, p.size()) == p) return true;
   return line.empty();
 }
+
+namespace {
+std::string lower_name(const char* name) {
+  std::string s(name ? name : "");
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+}  // namespace
 
 struct EngineCallbacks {
   static Engine& self(void* user) { return *static_cast<Engine*>(user); }
@@ -49,6 +58,12 @@ struct EngineCallbacks {
 
   static int on_init_data(pvecinfoall info, int, void* user) {
     Engine& e = self(user);
+    if (!e.record_names_.empty()) {
+      e.record_index_.assign(e.record_names_.size(), -1);
+      for (int i = 0; i < info->veccount; ++i)
+        for (size_t r = 0; r < e.record_names_.size(); ++r)
+          if (e.record_names_[r] == lower_name(info->vecs[i]->vecname)) e.record_index_[r] = i;
+    }
     if (!e.want_names_) return 0;
     e.names_.resize(static_cast<size_t>(info->veccount));
     for (int i = 0; i < info->veccount; ++i) e.names_[i] = info->vecs[i]->vecname;
@@ -59,6 +74,7 @@ struct EngineCallbacks {
     Engine& e = self(user);
     e.values_.resize(static_cast<size_t>(values->veccount));
     for (int i = 0; i < values->veccount; ++i) e.values_[i] = values->vecsa[i]->creal;
+    for (int i : e.record_index_) e.recorded_.push_back(i >= 0 && i < values->veccount ? values->vecsa[i]->creal : 0.0);
     ++e.data_points_;
     return 0;
   }
@@ -89,6 +105,19 @@ void Engine::command(const std::string& text) {
   std::vector<char> buf(text.begin(), text.end());
   buf.push_back('\0');
   ngSpice_Command(buf.data());
+}
+
+void Engine::record(std::vector<std::string> names) {
+  record_names_ = std::move(names);
+  record_index_.clear();
+  recorded_.clear();
+}
+
+std::vector<std::string> Engine::recorded_missing() const {
+  std::vector<std::string> missing;
+  for (size_t r = 0; r < record_names_.size(); ++r)
+    if (r >= record_index_.size() || record_index_[r] < 0) missing.push_back(record_names_[r]);
+  return missing;
 }
 
 void Engine::clear_history() { ngSpice_Command(nullptr); }

@@ -45,6 +45,13 @@ class Engine {
   const std::vector<std::string>& vector_names() const { return names_; }
   const std::vector<double>& vector_values() const { return values_; }
   int data_points() const { return data_points_; }
+
+  // Recording (a transient): from the next analysis on, every data callback appends the values of
+  // the named vectors (lower case, as ngspice names them; "time" first if wanted) to recorded();
+  // recorded_missing() lists names the analysis did not have. An empty list stops recording.
+  void record(std::vector<std::string> names);
+  const std::vector<double>& recorded() const { return recorded_; }
+  std::vector<std::string> recorded_missing() const;
   void reset_data() { data_points_ = 0; }
 
  private:
@@ -56,6 +63,9 @@ class Engine {
   std::vector<std::string> names_;
   std::vector<double> values_;
   int data_points_ = 0;
+  std::vector<std::string> record_names_;
+  std::vector<int> record_index_;  // per record name: its vector index, or -1
+  std::vector<double> recorded_;
 };
 
 // Routine lines every load or `op` prints; neither judged nor forwarded.

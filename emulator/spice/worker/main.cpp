@@ -74,6 +74,9 @@ void handle(Session& session, const protocol::Frame& f) {
     case MessageType::Solve:
       reply(MessageType::Result, protocol::encode(session.solve(protocol::decode<Drive>(f.payload))));
       return;
+    case MessageType::Transient:
+      reply(MessageType::TransientData, protocol::encode(session.transient(protocol::decode<TransientCircuit>(f.payload))));
+      return;
     case MessageType::Fault: {
       const auto fault = protocol::decode<protocol::WorkerFault>(f.payload);
       if (fault == protocol::WorkerFault::AbortNow) std::abort();

@@ -10,6 +10,7 @@
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 #include "emulator/netlist/deck.hpp"
+#include "emulator/netlist/transient_deck.hpp"
 #include "emulator/spice/worker/judge.hpp"
 
 namespace spiceloop::worker {
@@ -45,6 +46,18 @@ class AlterBatch {
   std::string batch_;
   std::uint32_t count_ = 0;
 };
+
+// A deck as the lines ngSpice_Circ takes.
+std::vector<std::string> deck_lines(const std::string& deck) {
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < deck.size();) {
+    size_t end = deck.find('\n', start);
+    if (end == std::string::npos) end = deck.size();
+    lines.push_back(deck.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -140,23 +153,26 @@ Session::Values Session::values_for(const Drive& d) const {
   return v;
 }
 
-void Session::reload(const Drive& d) {
+void Session::remove_circuit() {
   if (circuit_present_) {
     engine_.command("remcirc");
     engine_.command("destroy all");
     engine_.clear_history();
     circuit_present_ = false;
   }
+  circuit_valid_ = false;
+  stepping_ = false;
+  vectors_mapped_ = false;
+}
+
+void Session::reload(const Drive& d) {
+  remove_circuit();
   // Lines captured from here on judge the new circuit, not the removal of the old one.
   engine_.begin_capture();
-  const std::string deck = build_deck(*net_, d, DeckOptions{options_, false});
-  std::vector<std::string> lines;
-  for (size_t start = 0; start < deck.size();) {
-    size_t end = deck.find('\n', start);
-    if (end == std::string::npos) end = deck.size();
-    lines.push_back(deck.substr(start, end - start));
-    start = end + 1;
-  }
+  DeckOptions deck_options;
+  deck_options.tolerances = options_;
+  const std::string deck = build_deck(*net_, d, deck_options);
+  const std::vector<std::string> lines = deck_lines(deck);
   engine_.load_circuit(lines);
   engine_.clear_history();
   circuit_present_ = true;
@@ -336,6 +352,55 @@ protocol::SolveResult Session::solve(const Drive& d) {
       if (!seen[c * n + v]) fail(d, "ngspice returned no voltage for node " + spice_node(net, v, c));
   result.node_volts.assign(volts.begin(), volts.begin() + n);
   if (copies == 2) result.twin_volts.assign(volts.begin() + n, volts.end());
+  return result;
+}
+
+protocol::TransientResult Session::transient(const TransientCircuit& circuit) {
+  if (!net_) throw InputError(protocol::kBadRequest, "", "no network loaded");
+  const Network& net = *net_;
+  remove_circuit();
+  engine_.begin_capture();
+  const std::string deck = build_transient_deck(net, circuit);  // checks the request's sizes
+  const std::vector<std::string> lines = deck_lines(deck);
+  engine_.load_circuit(lines);
+  circuit_present_ = true;
+  protocol::TransientResult result;
+  if (auto line = first_failure(engine_.captured())) {
+    result.failure = "ngspice rejected the transient circuit: " + *line;
+    result.lines = engine_.captured();
+    remove_circuit();
+    return result;
+  }
+  // ngspice names a node's vector by the node, a "v(x)" of transient_vectors() without v( ).
+  std::vector<std::string> names{"time"};
+  for (const std::string& v : transient_vectors(net, circuit)) names.push_back(lower(v.substr(2, v.size() - 3)));
+  engine_.record(names);
+  engine_.reset_data();
+  engine_.command(transient_command(circuit));
+  engine_.clear_history();
+  fire_armed_fault();
+  const std::vector<double>& flat = engine_.recorded();
+  const size_t width = names.size();
+  const size_t points = flat.size() / width;
+  result.times.resize(points);
+  result.columns.assign(width - 1, std::vector<double>(points));
+  for (size_t p = 0; p < points; ++p) {
+    result.times[p] = flat[p * width];
+    for (size_t c = 1; c < width; ++c) result.columns[c - 1][p] = flat[p * width + c];
+  }
+  result.lines = engine_.captured();
+  const auto missing = engine_.recorded_missing();
+  if (auto line = first_failure(engine_.captured()))
+    result.failure = "ngspice: " + *line;
+  else if (points == 0)
+    result.failure = "ngspice produced no timepoint";
+  else if (!missing.empty())
+    result.failure = "ngspice has no vector " + missing.front();
+  else if (result.times.back() < circuit.stop_seconds * (1.0 - 1e-9))
+    result.failure = "ngspice stopped at t = " + format_double(result.times.back()) + " s";
+  result.complete = result.failure.empty();
+  engine_.record({});
+  remove_circuit();
   return result;
 }
 

@@ -31,6 +31,9 @@ class Session {
   void set_options(const SolverOptions& options);
   void arm_fault(protocol::WorkerFault fault) { fault_ = fault; }
   protocol::SolveResult solve(const Drive& drive);
+  // One transient of the whole learning machine (transient_deck.hpp) for the loaded network. The
+  // circuit is removed afterwards; the next solve reloads its own.
+  protocol::TransientResult transient(const TransientCircuit& circuit);
 
  private:
   // Every value a solve may alter, in the units ngspice takes.
@@ -43,6 +46,7 @@ class Session {
   };
 
   void check_request(const Drive& d) const;
+  void remove_circuit();
   Values values_for(const Drive& d) const;
   void set_edge_values(Values& v) const;  // the elements' values (resistances, gate volts) from net_
   void reload(const Drive& d);

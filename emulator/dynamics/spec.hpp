@@ -1,0 +1,54 @@
+// The "dynamics" section of an experiment: the learning machine in time (issue 12), read by
+// `spiceloop transient`. Keys, all optional (defaults in brackets):
+//   "window_seconds"   [1e-4]  a learning window's flat top (the lab's t_learn, 25-200 us)
+//   "edge_seconds"     [window / 100]  rise and fall of the window and of every input or target change
+//   "period_seconds"   [4 x window]  one training sample per period; its window closes at the period's end,
+//                      so the nodes relax for period - window - 2 edges before it opens
+//   "node_farads"      [1e-12]  every node's capacitance to ground, in both copies: the nodes relax in
+//                      C / G (0.1 us at lab16's 1e-5 S); near a window's length the machine leaves the quasistatic limit
+//   "learning_farads"  [2.2e-6]  each parameter's capacitor (the lab's gate capacitor); the learning
+//                      current is C_learn times the rate, so an ideal circuit's trajectory does not depend on it
+//   "epochs"           [the experiment's epochs]  passes over the training set, in data set order
+//   "max_step_seconds" [window / 20]  the longest ngspice timestep
+//   "timeout_seconds"  [3600]  the longest one ngspice transient may take (its worker is then killed)
+// The rate: a window integrates d p / dt = v_win(t) alpha / ((window + edge) batch_size) g(t), with g the
+// rule's CL signal (c / eta)[(dV_F)^2 - (dV_C)^2] (rule.hpp) and p the learned parameter (conductance
+// or gate voltage): one window of a sample is one trainer step of batch size 1, in the limit of small
+// steps (batch_size > 1: a batch's windows together make one step).
+// Errors: InputError "dynamics.<what>" at "<file>#/dynamics/<key>": not_positive, window_too_long,
+// too_large, unsupported (a rule, update mode or edge kind the machine has no circuit for), and the
+// reader's wrong_type, unknown_key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "emulator/learning/config.hpp"
+#include "emulator/network/network.hpp"
+
+namespace spiceloop {
+
+struct DynamicsSpec {
+  double window_seconds = 1e-4;
+  double edge_seconds = 1e-6;
+  double period_seconds = 4e-4;
+  double node_farads = 1e-12;
+  double learning_farads = 2.2e-6;
+  int epochs = 1;
+  double max_step_seconds = 5e-6;
+  double timeout_seconds = 3600.0;
+
+  // The integral of one window over time: window + edge (a trapezoid).
+  double window_area_seconds() const { return window_seconds + edge_seconds; }
+};
+
+inline constexpr std::int64_t kMaxDynamicsPeriods = 1'000'000;
+
+// The section of config.document (defaults where absent); checks what needs no network.
+DynamicsSpec parse_dynamics(const TrainConfig& config);
+
+// What needs the network: a CL rule, continuous updates of conductance on resistor edges or of gate
+// voltage on transistor edges, no per-edge rate spread or desynchrony. InputError dynamics.unsupported.
+void check_dynamics_fits(const TrainConfig& config, const Network& net);
+
+}  // namespace spiceloop

@@ -1,0 +1,121 @@
+#include "emulator/netlist/transient_deck.hpp"
+
+#include <cctype>
+
+#include "emulator/core/error.hpp"
+#include "emulator/core/numbers.hpp"
+#include "emulator/netlist/deck.hpp"
+
+namespace spiceloop {
+
+namespace {
+
+std::string num(double v) { return format_double(v); }
+
+// "pwl(t v t v ...)" over continuation lines, each well under ngspice's 1024 bytes.
+std::string pwl_text(const Waveform& w) {
+  if (w.times.size() <= 1) return "dc " + num(w.values.empty() ? 0.0 : w.values[0]);
+  std::string s = "pwl(";
+  for (size_t i = 0; i < w.times.size(); ++i) {
+    if (i % 8 == 0) s += "\n+";
+    s += ' ' + num(w.times[i]) + ' ' + num(w.values[i]);
+  }
+  return s + " )";
+}
+
+Waveform scaled(Waveform w, double factor) {
+  for (double& v : w.values) v *= factor;
+  return w;
+}
+
+void check(const Network& net, const TransientCircuit& c) {
+  const size_t m = static_cast<size_t>(net.edge_count());
+  if (c.inputs.size() != net.inputs.size() || c.targets.size() != net.outputs.size() || c.learn_rate.size() != m ||
+      c.siemens_per_volt.size() != m || c.initial_volts.size() != m)
+    throw InputError("netlist.transient_size", "transient",
+                     "a transient circuit needs one waveform per input and output and one value per edge");
+  for (const auto* set : {&c.inputs, &c.targets})
+    for (const Waveform& w : *set)
+      if (w.times.size() != w.values.size() || w.values.empty())
+        throw InputError("netlist.transient_size", "transient", "a waveform needs as many times as values, at least one");
+}
+
+}  // namespace
+
+bool is_learned(const TransientCircuit& c, int edge) { return c.learn_rate[edge] != 0.0; }
+
+std::string spice_window_source() { return "vwin"; }
+std::string spice_learning_source(const Network& net, int edge) { return "bl_" + net.edges[edge].name; }
+
+std::string transient_command(const TransientCircuit& c) {
+  // tstep is only the output grid of a `print`; the data callback sees every accepted timepoint.
+  return "tran " + num(c.max_step_seconds) + ' ' + num(c.stop_seconds) + " 0 " + num(c.max_step_seconds);
+}
+
+std::vector<std::string> transient_vectors(const Network& net, const TransientCircuit& c) {
+  std::vector<std::string> v;
+  for (int j = 0; j < net.edge_count(); ++j)
+    if (is_learned(c, j)) v.push_back("v(" + spice_gate_node(net, j) + ")");
+  for (int o : net.outputs) {
+    v.push_back("v(" + spice_node(net, o, 0) + ")");
+    v.push_back("v(" + spice_node(net, o, 1) + ")");
+  }
+  return v;
+}
+
+std::string build_transient_deck(const Network& net, const TransientCircuit& c, const std::string& results_file) {
+  check(net, c);
+  DeckOptions o;
+  o.tolerances = c.tolerances;
+  o.end_line = false;
+  for (const Waveform& w : c.inputs) o.input_waveforms.push_back(pwl_text(w));
+  for (const Waveform& w : c.targets) o.target_waveforms.push_back(pwl_text(scaled(w, c.eta)));
+  o.learned_siemens_per_volt.assign(net.edge_count(), 0.0);
+  for (int j = 0; j < net.edge_count(); ++j)
+    if (is_learned(c, j)) o.learned_siemens_per_volt[j] = c.siemens_per_volt[j];
+  Drive d;
+  d.phase = Phase::Twin;
+  d.twin_eta = c.eta;
+  d.twin_targets.assign(net.outputs.size(), 0.0);  // the target sources are the waveforms above
+  std::string deck = build_deck(net, d, o);
+  deck += "* the learning machine in time: node capacitances, learning window, parameter capacitors\n";
+  for (int v = 1; v < net.node_count(); ++v)
+    for (int copy = 0; copy < 2; ++copy)
+      deck += (copy == 0 ? "cn_" : "cc_") + net.node_names[v] + ' ' + spice_node(net, v, copy) + " 0 " +
+              num(c.node_farads) + '\n';
+  deck += spice_window_source() + " win 0 pulse(0 1 " + num(c.window_delay_seconds) + ' ' + num(c.window_edge_seconds) +
+          ' ' + num(c.window_edge_seconds) + ' ' + num(c.window_top_seconds) + ' ' + num(c.window_period_seconds) + ")\n";
+  std::string ic = ".ic";
+  for (int j = 0; j < net.edge_count(); ++j) {
+    if (!is_learned(c, j)) continue;
+    const Edge& e = net.edges[j];
+    const std::string g = spice_gate_node(net, j);
+    const std::string fa = spice_node(net, e.a, 0), fb = spice_node(net, e.b, 0);
+    const std::string ca = spice_node(net, e.a, 1), cb = spice_node(net, e.b, 1);
+    deck += "cl_" + e.name + ' ' + g + " 0 " + num(c.learning_farads) + '\n';
+    // A B current source drives its current from its first node through itself into its second.
+    deck += spice_learning_source(net, j) + " 0 " + g + " i=" + num(c.learning_farads * c.learn_rate[j]) +
+            "*v(win)*((v(" + fa + ")-v(" + fb + "))^2-(v(" + ca + ")-v(" + cb + "))^2)\n";
+    const std::string item = " v(" + g + ")=" + num(c.initial_volts[j]);
+    if (ic.size() + item.size() > 200) {
+      deck += ic + '\n';
+      ic = ".ic";
+    }
+    ic += item;
+  }
+  if (ic != ".ic") deck += ic + '\n';
+  if (!results_file.empty()) {
+    // Checked like every name: the deck carries no text but validated names and numbers.
+    for (char ch : results_file)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-'))
+        throw InputError("netlist.bad_name", "results_file", "a results file name is letters, digits, '_', '.', '-'");
+    deck += ".control\nset wr_singlescale\nset wr_vecnames\noption numdgt=15\n" + transient_command(c) + "\nwrdata " +
+            results_file;
+    for (const std::string& v : transient_vectors(net, c)) deck += ' ' + v;
+    deck += "\nquit 0\n.endc\n";
+  }
+  deck += ".end\n";
+  return deck;
+}
+
+}  // namespace spiceloop
