@@ -46,6 +46,15 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
         .fail("window_too_long", fmt::format("the window's edges ({} s) must be shorter than the window ({} s); "
                                              "shorten \"edge_seconds\"",
                                              s.edge_seconds, s.window_seconds));
+  // ngspice merges breakpoints closer than 5e-5 max step (CKTminBreak) and then aborts with "breakpoint
+  // in the past" at the first input change: an edge that short cannot be simulated.
+  if (s.edge_seconds < 1e-4 * s.max_step_seconds)
+    o.member(o.has("edge_seconds") ? "edge_seconds" : "max_step_seconds")
+        .fail("edge_too_short",
+              fmt::format("edges of {} s are below what ngspice resolves at a largest step of {} s (1e-4 of it: "
+                          "closer breakpoints are merged and the transient aborts); make \"edge_seconds\" at least {} s "
+                          "or \"max_step_seconds\" smaller",
+                          s.edge_seconds, s.max_step_seconds, 1e-4 * s.max_step_seconds));
   if (s.window_seconds + 2 * s.edge_seconds >= s.period_seconds)
     o.member(o.has("window_seconds") ? "window_seconds" : "period_seconds")
         .fail("window_too_long",

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/atomic_file.hpp"
+#include "emulator/core/error.hpp"
 #include "emulator/core/log.hpp"
 #include "emulator/core/plot_script.hpp"
 #include "emulator/learning/rules/invariants.hpp"
@@ -100,6 +101,16 @@ std::vector<std::filesystem::path> write_trajectory(const Machine& m, const Traj
   }
   if (run_plot_script(script, {csv.string(), png.string()}, png.string())) written.push_back(png);
   return written;
+}
+
+void fail_incomplete(const Machine& m, const Trajectory& t, const std::filesystem::path& dir) {
+  throw SimulationError(
+      "dynamics.transient_failed", (dir / "trajectory.csv").string(),
+      fmt::format("{} stopped after {} of {} periods ({}); the trajectory up to there is in {}. To let it finish: "
+                  "longer \"dynamics\" \"edge_seconds\" (sharp edges need tiny steps), a smaller \"max_step_seconds\", "
+                  "looser \"tolerances\" (reltol, vntol_volts, abstol_amps), or larger \"node_farads\"",
+                  t.backend, t.rows.empty() ? 0 : t.rows.size() - 1, m.periods, t.failure, dir.string()),
+      t.simulator_lines);
 }
 
 }  // namespace spiceloop

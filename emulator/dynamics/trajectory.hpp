@@ -49,4 +49,8 @@ std::string trajectory_summary(const Machine& m, const Trajectory& t);
 std::vector<std::filesystem::path> write_trajectory(const Machine& m, const Trajectory& t,
                                                     const std::filesystem::path& dir, bool no_plot);
 
+// For a run that stopped early (after write_trajectory kept its rows): SimulationError
+// dynamics.transient_failed at dir's trajectory.csv, naming how far it got, why, and what to change.
+[[noreturn]] void fail_incomplete(const Machine& m, const Trajectory& t, const std::filesystem::path& dir);
+
 }  // namespace spiceloop

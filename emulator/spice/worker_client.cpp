@@ -298,6 +298,11 @@ void WorkerClient::reap(bool kill_first) noexcept {
 
 void WorkerClient::stop() noexcept {
   if (!running()) return;
+  {
+    // Before Quit: a worker that exits at once must not be reported as an unexpected death.
+    std::lock_guard lock(reaper_->mutex);
+    if (!reaper_->reaped) reaper_->expected = true;
+  }
   try {
     write_all(protocol::encode_frame({MessageType::Quit, {}}), Clock::now() + std::chrono::seconds(1));
   } catch (...) {

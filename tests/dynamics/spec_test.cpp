@@ -60,6 +60,14 @@ TEST_CASE("dynamics spec: a window longer than its period is refused with what t
   CHECK_THAT(e, Contains("make \"period_seconds\" longer"));
 }
 
+TEST_CASE("dynamics spec: an edge too short for ngspice's breakpoints is refused before it aborts a run", "[dynamics]") {
+  auto doc = lab16_experiment();
+  doc["dynamics"] = {{"edge_seconds", 1e-13}};
+  const std::string e = error_of(doc);
+  CHECK_THAT(e, Contains("dynamics.edge_too_short at exp.json#/dynamics/edge_seconds"));
+  CHECK_THAT(e, Contains("at least 5e-10 s"));
+}
+
 TEST_CASE("dynamics spec: a capacitor of 0 is refused at its pointer", "[dynamics]") {
   for (const char* key : {"node_farads", "learning_farads", "window_seconds", "max_step_seconds"}) {
     auto doc = lab16_experiment();

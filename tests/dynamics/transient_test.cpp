@@ -10,6 +10,7 @@
 
 #include "emulator/dynamics/machine.hpp"
 #include "emulator/dynamics/ode_run.hpp"
+#include "emulator/core/error.hpp"
 #include "emulator/dynamics/spice_run.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
@@ -138,5 +139,45 @@ TEST_CASE("transient: one learning window is one discrete step of the trainer wi
     CHECK(norm > 0.0);
     CHECK(std::sqrt(gap / norm) < 0.01);
     CHECK_THAT(t.rows[1].loss, Catch::WithinRel(step.loss, 1e-6));
+  }
+}
+
+TEST_CASE("transient: a transient ngspice cannot finish keeps its partial trajectory and says what to change",
+          "[dynamics][ngspice]") {
+  // Diode XOR (fixed diodes, trainable resistors), each sample's inputs and target switched in 1e-13 s
+  // from the third period on: ngspice aborts there ("breakpoint in the past"; the spec refuses such
+  // edges, dynamics.edge_too_short, so the circuit is edited after its checks).
+  nlohmann::json doc = nlohmann::json::parse(test::read_text(test::experiment_file("xor.json")));
+  doc["network"] = test::bundled("diode_xor.json");
+  doc["epochs"] = 2;
+  doc["alpha"] = 2e-8;
+  doc["tolerances"] = {{"reltol", 1e-9}};
+  doc["dynamics"] = {{"node_farads", 1e-15}};
+  Machine m = machine(doc);
+  const double from = m.period_end(1) - 1e-12;
+  for (auto* set : {&m.circuit.inputs, &m.circuit.targets})
+    for (Waveform& w : *set)
+      for (size_t k = 1; k + 1 < w.times.size(); ++k)
+        if (w.times[k] >= from) w.times[k + 1] = w.times[k] + 1e-13;
+  m.circuit.window_edge_seconds = 1e-13;
+  const Trajectory ng = run_on_ngspice(m);
+  CHECK_FALSE(ng.complete);
+  CHECK_FALSE(ng.failure.empty());
+  CHECK_THAT(ng.failure, Catch::Contains("Timestep too small"));
+  REQUIRE(ng.rows.size() >= 2);  // t = 0 and at least the first period (measured: two)
+  REQUIRE(ng.rows.size() < static_cast<size_t>(m.periods) + 1);
+  const size_t done = ng.rows.size() - 1;
+  test::ScratchDir scratch("transient_partial");
+  write_trajectory(m, ng, scratch.dir, true);
+  const std::string csv = test::read_text(scratch.dir / "trajectory.csv");
+  CHECK(static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')) == done + 2);  // header, t = 0, each period
+  CHECK(test::read_json(scratch.dir / "summary.json").at("complete") == false);
+  try {
+    fail_incomplete(m, ng, scratch.dir);
+  } catch (const SimulationError& e) {
+    CHECK(e.id() == "dynamics.transient_failed");
+    CHECK_THAT(e.message(), Catch::Contains("stopped after " + std::to_string(done) + " of 8 periods"));
+    CHECK_THAT(e.message(), Catch::Contains("edge_seconds"));
+    CHECK_FALSE(e.simulator_lines().empty());
   }
 }

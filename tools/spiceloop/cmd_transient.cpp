@@ -8,7 +8,6 @@
 #include <filesystem>
 
 #include "emulator/core/atomic_file.hpp"
-#include "emulator/core/error.hpp"
 #include "emulator/dynamics/machine.hpp"
 #include "emulator/dynamics/ode_run.hpp"
 #include "emulator/dynamics/spice_run.hpp"
@@ -38,15 +37,7 @@ void run(const TransientArgs& a) {
   const Trajectory t = a.backend == "ideal" ? run_on_ideal(m) : run_on_ngspice(m);
   for (const auto& f : write_trajectory(m, t, dir, a.no_plot)) fmt::print("wrote {}\n", f.string());
   fmt::print("wrote {}\n", (dir / "transient.cir").string());
-  if (!t.complete)
-    throw SimulationError(
-        "dynamics.transient_failed", (dir / "trajectory.csv").string(),
-        fmt::format("{} stopped after {} of {} periods ({}); the trajectory up to there is in {}. To let it finish: "
-                    "a longer \"dynamics\".\"edge_seconds\" (sharp edges need tiny steps), a smaller "
-                    "\"max_step_seconds\", looser \"tolerances\" (reltol, vntol_volts, abstol_amps), or a larger "
-                    "\"node_farads\"",
-                    t.backend, t.rows.size() - 1, m.periods, t.failure, dir.string()),
-        t.simulator_lines);
+  if (!t.complete) fail_incomplete(m, t, dir);
   const TrajectoryRow& last = t.rows.back();
   fmt::print("simulated {:.6g} s in {:.3g} s wall ({:.4g} simulated s per wall s); last loss {:.6g}, Q {:.9g} -> {:.9g}\n",
              t.simulated_seconds(), t.wall_seconds, t.simulated_seconds() / t.wall_seconds, last.loss, t.rows.front().q,
