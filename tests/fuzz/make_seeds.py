@@ -225,7 +225,7 @@ def dictionaries(json_docs):
         for parent, key, _ in nodes(doc):
             if isinstance(parent, dict):
                 keys.add(key)
-    for target in ("network_json", "experiment_json", "bench_json", "sweep_json", "checkpoint", "control_port"):
+    for target in ("network_json", "experiment_json", "dynamics_json", "bench_json", "sweep_json", "checkpoint", "control_port"):
         with open(os.path.join(OUT, "dict", target + ".dict"), "w") as f:
             f.write("".join('"\\"%s\\""\n' % k for k in sorted(keys) if re.fullmatch(r"[A-Za-z0-9_]+", k)))
 
@@ -239,6 +239,8 @@ def main():
     json_target("network_json", networks)
     experiments = [(os.path.basename(p), load(p)) for p in sorted(glob.glob(os.path.join(NETLISTS, "experiments", "*.json")))]
     json_target("experiment_json", experiments)
+    transients = [(os.path.basename(p), load(p)) for p in sorted(glob.glob(os.path.join(NETLISTS, "transient", "*.json")))]
+    json_target("dynamics_json", transients)
     benches = [(os.path.basename(p), load(p)) for p in sorted(glob.glob(os.path.join(NETLISTS, "benches", "*.json")))]
     json_target("bench_json", benches)
     sweeps = [(os.path.basename(p), load(p)) for p in sorted(glob.glob(os.path.join(NETLISTS, "sweeps", "*.json")))]
@@ -253,7 +255,7 @@ def main():
         for i, d in enumerate(damaged(doc, rng)):
             write("checkpoint", "%s.damaged%02d.json" % (stem, i), b"\x01" + (json.dumps(d) + "\n").encode())
     scpi_seeds()
-    dictionaries(networks + experiments + benches + sweeps + real)
+    dictionaries(networks + experiments + transients + benches + sweeps + real)
     for target in sorted(os.listdir(os.path.join(OUT, "corpus"))):
         print("%-16s %4d seeds" % (target, len(os.listdir(os.path.join(OUT, "corpus", target)))))
 
