@@ -21,6 +21,7 @@ void add_train(CLI::App& app);
 void add_perf(CLI::App& app);
 void add_sweep(CLI::App& app);
 void add_serve(CLI::App& app);
+void add_board(CLI::App& app);
 void add_panel(CLI::App& app);
 void add_device_curves(CLI::App& app);
 void add_transient(CLI::App& app);

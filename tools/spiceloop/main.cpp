@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   spiceloop::cli::add_perf(app);
   spiceloop::cli::add_sweep(app);
   spiceloop::cli::add_serve(app);
+  spiceloop::cli::add_board(app);
   spiceloop::cli::add_panel(app);
   spiceloop::cli::add_device_curves(app);
   spiceloop::cli::add_transient(app);

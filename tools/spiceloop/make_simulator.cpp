@@ -1,5 +1,6 @@
 #include "tools/spiceloop/make_simulator.hpp"
 
+#include "drivers/client/hil/board_simulator.hpp"
 #include "drivers/client/hil/hil_simulator.hpp"
 #include "emulator/core/error.hpp"
 #include "emulator/sim/option_ranges.hpp"
@@ -30,7 +31,10 @@ std::unique_ptr<Simulator> make_simulator(const BackendChoice& choice) {
       throw InputError("cli.instruments", "--instruments",
                        "--backend hil needs --instruments ADDRS.json, the instruments' addresses (written by "
                        "`spiceloop serve BENCH --addresses ADDRS.json`, or by hand for real instruments)");
-    return std::make_unique<hil::HilSimulator>(choice.instruments);
+    const hil::HilAddresses addresses = hil::load_addresses_file(choice.instruments);
+    // A "board" address: the transistor machine's lab board (`spiceloop board --addresses`).
+    if (addresses.board) return std::make_unique<hil::BoardSimulator>(addresses);
+    return std::make_unique<hil::HilSimulator>(addresses);
   }
   throw InputError("cli.backend", "--backend", "unknown backend '" + choice.backend + "'");
 }

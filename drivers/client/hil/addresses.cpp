@@ -29,6 +29,10 @@ std::optional<std::string> address(const JsonObject& doc, const std::string& key
   return v.get<std::string>();
 }
 
+std::string resolved(const std::string& base_dir, const std::filesystem::path& path) {
+  return (path.is_absolute() ? path : std::filesystem::path(base_dir) / path).lexically_normal().string();
+}
+
 }  // namespace
 
 HilAddresses parse_addresses(const nlohmann::json& doc, const std::string& source, const std::string& base_dir) {
@@ -41,15 +45,25 @@ HilAddresses parse_addresses(const nlohmann::json& doc, const std::string& sourc
   const nlohmann::json& version = o.at("spiceloop_addresses");
   if (!version.is_number_integer() || version.get<long long>() != 1)
     o.fail("version", "spiceloop_addresses", "only version 1 is understood");
+  if (o.has("board")) {
+    const nlohmann::json* network = o.find("network");
+    if (!network || !network->is_string() || network->get<std::string>().empty())
+      o.fail("network", "network", "a board's addresses need the network file (a path string) the board holds");
+    HilAddresses a;
+    a.file = source;
+    a.network_path = resolved(base_dir, network->get<std::string>());
+    if (!std::filesystem::exists(a.network_path))
+      o.fail("network", "network", "network file '" + a.network_path + "' does not exist");
+    a.board = address(o, "board", true);
+    return a;
+  }
   const nlohmann::json* bench = o.find("bench");
   if (!bench || !bench->is_string() || bench->get<std::string>().empty())
     o.fail("bench", "bench", "needs the bench file (a path string) the instruments are wired by");
 
   HilAddresses a;
   a.file = source;
-  const std::filesystem::path bench_path = bench->get<std::string>();
-  a.bench_path =
-      (bench_path.is_absolute() ? bench_path : std::filesystem::path(base_dir) / bench_path).lexically_normal().string();
+  a.bench_path = resolved(base_dir, bench->get<std::string>());
   if (!std::filesystem::exists(a.bench_path))
     o.fail("bench", "bench", "bench file '" + a.bench_path + "' does not exist");
   a.source = *address(o, "source", true);

@@ -9,9 +9,14 @@
 //    "digipots": "TCPIP0::127.0.0.1::5027::SOCKET",     required when the bench has digipot channels
 //    ...}                                               other keys (network, smu, control, ...) ignored
 //
+// Or the lab board of the transistor machine (`spiceloop board NETWORK --addresses ADDRS.json`):
+//   {"spiceloop_addresses": 1,
+//    "network": "../clln4x4.json",                     the board's network, as "bench" above
+//    "board":   "TCPIP0::127.0.0.1::5040::SOCKET"}      its serial protocol on TCP; then no bench
+//
 // Every failure is an InputError "hil.<what>" located by "<file>#<JSON pointer>":
 //   hil.unreadable_file, hil.json_syntax (and the JSON layer's other ids), hil.not_addresses,
-//   hil.version, hil.bench, hil.missing_instrument, hil.address.
+//   hil.version, hil.bench, hil.network, hil.missing_instrument, hil.address.
 // This module may include emulator/ (it is the bridge); drivers/client itself never does.
 #pragma once
 
@@ -28,6 +33,8 @@ struct HilAddresses {
   std::string source;      // VISA resources, validated by client::VisaAddress::parse
   std::string scanner;
   std::optional<std::string> digipots;
+  std::optional<std::string> board;  // set: a board file (network_path set, bench_path and the rest empty)
+  std::string network_path;
 };
 
 // source names the document in error locations; base_dir is where a relative "bench" starts.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "drivers/client/digipot_client.hpp"
+#include "drivers/client/hil/network_match.hpp"
 #include "drivers/client/scanner_client.hpp"
 #include "drivers/client/source_client.hpp"
 #include "emulator/core/error.hpp"
@@ -82,41 +83,7 @@ struct HilSimulator::Impl {
 };
 
 void HilSimulator::Impl::check_match(const Network& n) const {
-  const Network& b = bench.network;
-  if (n.node_count() != b.node_count())
-    mismatch(fmt::format("{} nodes here, {} on the bench", n.node_count(), b.node_count()));
-  for (int i = 0; i < n.node_count(); ++i)
-    if (n.node_names[i] != b.node_names[i])
-      mismatch(fmt::format("node {} is '{}' here and '{}' on the bench", i, n.node_names[i], b.node_names[i]));
-  if (n.edge_count() != b.edge_count())
-    mismatch(fmt::format("{} edges here, {} on the bench", n.edge_count(), b.edge_count()));
-  for (std::size_t j = 0; j < n.edges.size(); ++j) {
-    const Edge& x = n.edges[j];
-    const Edge& y = b.edges[j];
-    const std::string edge = fmt::format("edge {} ('{}')", j, x.name);
-    if (x.name != y.name) mismatch(fmt::format("{} is '{}' on the bench", edge, y.name));
-    if (x.a != y.a || x.b != y.b)
-      mismatch(fmt::format("{} joins {}-{} here and {}-{} on the bench", edge, n.node_names[x.a], n.node_names[x.b],
-                           b.node_names[y.a], b.node_names[y.b]));
-    if (x.kind != y.kind) mismatch(fmt::format("{} is a {} here and a {} on the bench", edge, element_kind_name(x.kind), element_kind_name(y.kind)));
-    if (x.kind == ElementKind::Digipot &&
-        (x.taps != y.taps || x.r_ab_ohms != y.r_ab_ohms || x.r_wiper_ohms != y.r_wiper_ohms))
-      mismatch(fmt::format("{}: digipot {} taps, {} + {} ohm here and {} taps, {} + {} ohm on the bench (codes would "
-                           "mean other resistances)",
-                           edge, x.taps, x.r_ab_ohms, x.r_wiper_ohms, y.taps, y.r_ab_ohms, y.r_wiper_ohms));
-  }
-  if (n.inputs.size() != b.inputs.size())
-    mismatch(fmt::format("{} inputs here, {} on the bench", n.inputs.size(), b.inputs.size()));
-  for (std::size_t i = 0; i < n.inputs.size(); ++i)
-    if (n.inputs[i].node != b.inputs[i].node)
-      mismatch(fmt::format("input {} is node '{}' here and '{}' on the bench", i, n.node_names[n.inputs[i].node],
-                           b.node_names[b.inputs[i].node]));
-  if (n.outputs.size() != b.outputs.size())
-    mismatch(fmt::format("{} outputs here, {} on the bench", n.outputs.size(), b.outputs.size()));
-  for (std::size_t o = 0; o < n.outputs.size(); ++o)
-    if (n.outputs[o] != b.outputs[o])
-      mismatch(fmt::format("output {} is node '{}' here and '{}' on the bench", o, n.node_names[n.outputs[o]],
-                           b.node_names[b.outputs[o]]));
+  if (const auto what = network_difference(n, bench.network, "on the bench")) mismatch(*what);
 }
 
 void HilSimulator::Impl::forget_settings() {
