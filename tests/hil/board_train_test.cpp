@@ -1,0 +1,157 @@
+// Training through the lab board's serial protocol on a real socket ends where training in-process
+// ends: the transistor lattice (clln4x4) with coupled learning on its gates, the board served by
+// standins::BoardServer on the stepped machine, the trainer on hil::BoardSimulator. The protocol's
+// numbers are round-trip text both ways (17 significant digits out, shortest round-trip back), so
+// the tolerance is exact equality on the ideal solver; ngspice is held to 1e-12 V of gate.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+#include "drivers/client/board_client.hpp"
+#include "drivers/client/hil/board_simulator.hpp"
+#include "drivers/standins/board/board_server.hpp"
+#include "emulator/bench/board_machine.hpp"
+#include "emulator/core/error.hpp"
+#include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/spice/ngspice_simulator.hpp"
+#include "tests/common/experiments.hpp"
+#include "tests/hil/hil_rig.hpp"
+
+using namespace hil_test;
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinAbs;
+
+namespace {
+
+// The board on its own simulator, on a free port; addresses written to <dir>/addresses.json.
+struct BoardRig {
+  BoardRig(std::unique_ptr<Simulator> simulator, const fs::path& dir)
+      : sim(std::move(simulator)),
+        machine(load_network_file(bundled("clln4x4.json")), *sim),
+        server(machine, standins::BoardServerOptions{.pty = false}),
+        addresses(dir / "addresses.json") {
+    server.start();
+    write_json(addresses, server.addresses_json(bundled("clln4x4.json")));
+  }
+  std::string address() const { return server.addresses().at(0).address; }
+
+  std::unique_ptr<Simulator> sim;
+  SteppedBoardMachine machine;
+  standins::BoardServer server;
+  fs::path addresses;
+};
+
+std::vector<double> gates_of(const Network& net) {
+  std::vector<double> g;
+  for (std::size_t j : gate_edges(net)) g.push_back(net.edges[j].gate_volts);
+  return g;
+}
+
+TrainConfig xor_run(int epochs) { return test::bundled_experiment("clln_xor.json", {{"epochs", epochs}}); }
+
+}  // namespace
+
+TEST_CASE("board hil: XOR on the transistor lattice through the board ends with the in-process ideal gates", "[hil][socket][board]") {
+  ScratchDir scratch("board_hil_ideal");
+  BoardRig rig(std::make_unique<IdealSimulator>(), scratch.dir);
+  const TrainConfig config = xor_run(30);
+
+  IdealSimulator ideal;
+  const auto since = [](auto t) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); };
+  auto t0 = std::chrono::steady_clock::now();
+  const Network in_process = train(config, ideal);
+  const double in_process_seconds = since(t0);
+  hil::BoardSimulator board(hil::load_addresses_file(rig.addresses.string()));
+  t0 = std::chrono::steady_clock::now();
+  const Network looped = train(config, board);
+  const double seconds = since(t0);
+
+  const std::vector<double> initial = gates_of(resolve_network(config));
+  CHECK(gates_of(in_process) != initial);  // the run moved gates, so equality below means something
+  CHECK(gates_of(looped) == gates_of(in_process));
+  {
+    std::lock_guard<std::mutex> lock(rig.server.mutex());
+    CHECK(rig.machine.gates() == gates_of(in_process));  // the board holds them
+  }
+  const int steps = 30;  // 4 samples, batch 4: one step per epoch
+  std::printf("clln_xor, %d steps: board hil (ideal) %.0f steps/s, %.1f round trips/step; in-process ideal %.0f steps/s\n",
+              steps, steps / seconds, static_cast<double>(board.round_trips()) / steps, steps / in_process_seconds);
+}
+
+TEST_CASE("board hil: through an ngspice board it ends with the in-process ngspice gates", "[hil][socket][board][ngspice]") {
+  ScratchDir scratch("board_hil_ngspice");
+  BoardRig rig(std::make_unique<NgspiceSimulator>(), scratch.dir);
+  const TrainConfig config = xor_run(5);
+  NgspiceSimulator spice(config.tolerances);
+  const Network in_process = train(config, spice);
+  hil::BoardSimulator board(hil::load_addresses_file(rig.addresses.string()));
+  const Network looped = train(config, board);
+  const auto want = gates_of(in_process), got = gates_of(looped);
+  REQUIRE(got.size() == want.size());
+  CHECK(want != gates_of(resolve_network(config)));
+  for (std::size_t j = 0; j < want.size(); ++j) CHECK_THAT(got[j], WithinAbs(want[j], 1e-12));
+}
+
+TEST_CASE("board hil: a refusal reaches the client with the board's reason; the connection goes on", "[hil][socket][board]") {
+  ScratchDir scratch("board_hil_refusal");
+  BoardRig rig(std::make_unique<IdealSimulator>(), scratch.dir);
+  client::BoardClient board(rig.address(), {.timeout = std::chrono::seconds(5)});
+  try {
+    board.set_eta(2.0);
+    FAIL("ETA 2 was accepted");
+  } catch (const client::ClientError& e) {
+    CHECK(e.kind() == client::ClientErrorKind::Instrument);
+    CHECK_THAT(std::string(e.what()), Contains("ETA 2 outside (0, 1]"));
+  }
+  try {
+    board.set_gates(std::vector<double>(32, 9.0));
+    FAIL("gates of 9 V were accepted");
+  } catch (const client::ClientError& e) {
+    CHECK_THAT(std::string(e.what()), Contains("outside 0.75..8 V"));
+  }
+  board.set_eta(0.25);
+  board.set_alpha(3);
+  board.set_steps(2);
+  board.set_inputs({0, 0.45, 0.45, 0});
+  board.set_targets({0.2});
+  const client::BoardReadback r = board.read();
+  CHECK(r.eta == 0.25);
+  CHECK(r.alpha == 3);
+  CHECK(r.steps == 2);
+  CHECK(r.inputs == std::vector<double>{0, 0.45, 0.45, 0});
+  CHECK(r.targets == std::vector<double>{0.2});
+  const std::vector<client::BoardReport> steps = board.run();
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[1].step == 2);
+  CHECK(steps[1].free_volts.size() == 16);
+  CHECK(board.read().gates == steps[1].gate_volts);
+}
+
+TEST_CASE("board hil: the network to train must be the board's, and only gates are set", "[hil][socket][board]") {
+  ScratchDir scratch("board_hil_mismatch");
+  BoardRig rig(std::make_unique<IdealSimulator>(), scratch.dir);
+  hil::BoardSimulator board(hil::load_addresses_file(rig.addresses.string()));
+  Network other = load_network_file(bundled("lab16.json"));
+  try {
+    board.load(other);
+    FAIL("another network was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.id() == "hil.network_mismatch");
+    CHECK_THAT(std::string(e.what()), Contains("on the board"));
+  }
+  Network lattice = load_network_file(bundled("clln4x4.json"));
+  board.load(lattice);
+  Drive clamped;
+  clamped.phase = Phase::Clamped;
+  clamped.clamp_volts = {0.1};
+  try {
+    board.solve(clamped);
+    FAIL("a clamped solve was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.id() == "hil.unsupported_phase");
+  }
+  IdealSimulator ideal;
+  ideal.load(lattice);
+  CHECK(board.solve(Drive{}).node_volts == ideal.solve(Drive{}).node_volts);
+}
