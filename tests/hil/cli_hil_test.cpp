@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "emulator/network/load.hpp"
 #include "tests/common/paths.hpp"
@@ -23,10 +24,10 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// `spiceloop serve ...` as a child whose stdout we read; stopped by SIGTERM.
+// `spiceloop <args>` (serve, board) as a child whose stdout we read; stopped by SIGTERM.
 class Server {
  public:
-  Server(const std::string& bench, const fs::path& addresses) {
+  explicit Server(const std::vector<std::string>& args) {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);
     pid_ = ::fork();
@@ -36,8 +37,10 @@ class Server {
       ::close(fds[0]);
       ::close(fds[1]);
       const std::string bin = spiceloop_binary();
-      ::execl(bin.c_str(), bin.c_str(), "serve", bench.c_str(), "--port", "0", "--backend", "ideal", "--no-pty",
-              "--addresses", addresses.c_str(), static_cast<char*>(nullptr));
+      std::vector<char*> argv{const_cast<char*>(bin.c_str())};
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(bin.c_str(), argv.data());
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -92,7 +95,8 @@ TEST_CASE("spiceloop train --backend hil against spiceloop serve ends with the i
   write_json(experiment, exp);
   const fs::path addresses = scratch.dir / "a.json";
 
-  Server server(bundled("benches/lab16_hil.json"), addresses);
+  Server server({"serve", bundled("benches/lab16_hil.json"), "--port", "0", "--backend", "ideal", "--no-pty",
+                 "--addresses", addresses.string()});
   const std::string banner = server.wait_ready(std::chrono::seconds(20));
   REQUIRE_THAT(banner, Contains("ready"));
   REQUIRE(fs::exists(addresses));
@@ -119,4 +123,47 @@ TEST_CASE("spiceloop train --backend hil against spiceloop serve ends with the i
              Contains("cli.instruments") && Contains("add --backend hil"));
 
   CHECK(server.stop() == 0);
+}
+
+TEST_CASE("spiceloop train --backend hil against spiceloop board ends with the in-process gates", "[hil][cli][socket][board]") {
+  ScratchDir scratch("board_cli");
+  nlohmann::json exp = read_json(bundled("experiments/clln_xor.json"));
+  exp["network"] = bundled("clln4x4.json");
+  exp["epochs"] = 12;
+  exp["checkpoint_every"] = 0;
+  const fs::path experiment = scratch.dir / "clln_xor.json";
+  write_json(experiment, exp);
+  const fs::path addresses = scratch.dir / "a.json";
+
+  Server board({"board", bundled("clln4x4.json"), "--port", "0", "--backend", "ideal", "--no-pty", "--addresses",
+                addresses.string()});
+  const std::string banner = board.wait_ready(std::chrono::seconds(20));
+  REQUIRE_THAT(banner, Contains("board") && Contains("32 gates") && Contains("ready"));
+  REQUIRE(read_json(addresses).contains("board"));
+
+  const std::string common = spiceloop_binary() + " train " + experiment.string() + " --progress off --no-plot";
+  const auto hil = run_command(common + " --backend hil --instruments " + addresses.string() + " --out " +
+                                   (scratch.dir / "hil").string(), true);
+  INFO(hil.output);
+  REQUIRE(hil.exit_code == 0);
+  const auto ideal = run_command(common + " --backend ideal --out " + (scratch.dir / "ideal").string(), true);
+  INFO(ideal.output);
+  REQUIRE(ideal.exit_code == 0);
+
+  const auto gates = [](const Network& net) {
+    std::vector<double> g;
+    for (const Edge& e : net.edges) g.push_back(e.gate_volts);
+    return g;
+  };
+  const Network looped = load_network_file((scratch.dir / "hil" / "network.json").string());
+  const Network in_process = load_network_file((scratch.dir / "ideal" / "network.json").string());
+  CHECK(gates(in_process) != gates(load_network_file(bundled("clln4x4.json"))));
+  CHECK(gates(looped) == gates(in_process));
+  // The evaluations (RELX through the board) agree too: the same final losses, to the bit.
+  const nlohmann::json h = read_json(scratch.dir / "hil" / "summary.json"), i = read_json(scratch.dir / "ideal" / "summary.json");
+  CHECK(h["backend"] == "hil");
+  CHECK(h["final"] == i["final"]);
+  CHECK(h["initial"] == i["initial"]);
+
+  CHECK(board.stop() == 0);
 }
