@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every socket test (the Catch tag [socket] of each test executable that has one) and the
-# PyVISA test N times (default 50), counting failures per executable: flaky tests are defects, and
+# PyVISA tests (the stand-ins, the lab board on its pty) N times (default 50), counting failures per executable: flaky tests are defects, and
 # this is the repeat check a socket test gets before it lands (a script, not CI).
 #   bash tools/repeat_socket_tests.sh [N] [EXECUTABLE ...]   (after a build into build/;
 #                                                            default: every test_* with [socket])
@@ -22,7 +22,8 @@ for ((i = 1; i <= n; i++)); do
   for e in "${exes[@]}" pyvisa; do
     start=$SECONDS
     if [ "$e" = pyvisa ]; then
-      /usr/bin/python3 "$root/tests/pyvisa/standins_test.py" --spiceloop "$b/spiceloop" >"$log" 2>&1
+      /usr/bin/python3 "$root/tests/pyvisa/standins_test.py" --spiceloop "$b/spiceloop" >"$log" 2>&1 &&
+        /usr/bin/python3 "$root/tests/pyvisa/board_pty_test.py" --spiceloop "$b/spiceloop" >>"$log" 2>&1
     else
       "$b/$e" "[socket]" >"$log" 2>&1
     fi || { fails[$e]=$((fails[$e] + 1)); cp "$log" "/tmp/repeat_socket_fail_${e}_$i.log"; }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "drivers/client/board_client.hpp"
+#include "drivers/client/hil/guarded.hpp"
 #include "drivers/client/hil/network_match.hpp"
 #include "emulator/bench/board_machine.hpp"
 #include "emulator/core/error.hpp"
@@ -13,21 +14,6 @@
 #include "emulator/sim/state.hpp"
 
 namespace spiceloop::hil {
-
-namespace {
-
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const client::ClientError& e) {
-    throw SimulationError("hil.instrument", e.address(), e.what());
-  }
-}
-
-bool same_value(double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
-
-}  // namespace
 
 struct BoardSimulator::Impl {
   Impl(const HilAddresses& a, BoardSimulatorOptions o)

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "drivers/client/digipot_client.hpp"
+#include "drivers/client/hil/guarded.hpp"
 #include "drivers/client/hil/network_match.hpp"
 #include "drivers/client/scanner_client.hpp"
 #include "drivers/client/source_client.hpp"
@@ -14,23 +15,6 @@
 #include "emulator/sim/state.hpp"
 
 namespace spiceloop::hil {
-
-namespace {
-
-// A driver failure becomes a SimulationError, which the trainer treats like a failed solve
-// (stops with the last checkpoint intact) and the CLI prints with its id.
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const client::ClientError& e) {
-    throw SimulationError("hil.instrument", e.address(), e.what());
-  }
-}
-
-bool same_value(double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
-
-}  // namespace
 
 struct HilSimulator::Impl {
   Impl(const HilAddresses& a, HilOptions o)
