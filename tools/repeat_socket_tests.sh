@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every socket test (the Catch tag [socket] of each test executable that has one) and the
-# PyVISA tests (the stand-ins, the lab board on its pty) N times (default 50), counting failures per executable: flaky tests are defects, and
-# this is the repeat check a socket test gets before it lands (a script, not CI).
+# PyVISA tests (the stand-ins; the lab board on its pty) N times (default 50), counting failures
+# per executable: flaky tests are defects, and this is the repeat check a socket test gets before
+# it lands (a script, not CI).
 #   bash tools/repeat_socket_tests.sh [N] [EXECUTABLE ...]   (after a build into build/;
 #                                                            default: every test_* with [socket])
 set -u
