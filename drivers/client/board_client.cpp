@@ -1,8 +1,10 @@
 #include "drivers/client/board_client.hpp"
 
 #include <cmath>
+#include <optional>
 
 #include "drivers/client/scpi_text.hpp"
+#include "drivers/client/serial_line.hpp"
 
 namespace spiceloop::client {
 
@@ -17,11 +19,33 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 }  // namespace
 
+// The two ways to reach a board: its lines over TCP (ScpiClient's transport) or its serial device.
+struct BoardClient::Link {
+  explicit Link(std::string_view address, const ClientOptions& o) : text(address) {
+    if (serial_device_path(address))
+      serial.emplace(address, SerialOptions{.timeout = o.timeout, .max_line_bytes = o.max_answer_bytes});
+    else
+      tcp.emplace(address, board_options(o));
+  }
+  void write(std::string_view m) { tcp ? tcp->write(m) : serial->write(m); }
+  std::string read_line(std::string_view command) { return tcp ? tcp->read_line() : serial->read_line(command); }
+  void close() noexcept { tcp ? tcp->close() : serial->close(); }
+
+  std::string text;
+  std::optional<ScpiClient> tcp;
+  std::optional<SerialLine> serial;
+};
+
 BoardClient::BoardClient(std::string_view visa_address, ClientOptions options)
-    : link_(visa_address, board_options(options)) {}
+    : link_(std::make_unique<Link>(visa_address, options)) {}
+BoardClient::BoardClient(BoardClient&&) noexcept = default;
+BoardClient& BoardClient::operator=(BoardClient&&) noexcept = default;
+BoardClient::~BoardClient() = default;
+
+const std::string& BoardClient::address() const { return link_->text; }
 
 std::string BoardClient::line(std::string_view message) {
-  std::string answer = link_.read_line();
+  std::string answer = link_->read_line(message);
   if (answer == "Invalid Data Codon..." || answer == "Aborting experiment.") refused(message, answer);
   return answer;
 }
@@ -29,23 +53,23 @@ std::string BoardClient::line(std::string_view message) {
 void BoardClient::refused(std::string_view message, const std::string& answer) {
   std::string why = answer;
   try {
-    link_.write("ERR;");
-    const std::string err = link_.read_line();
+    link_->write("ERR;");
+    const std::string err = link_->read_line("ERR;");
     if (starts_with(err, "ERR;")) why = err.substr(4, err.size() > 5 ? err.size() - 5 : 0);
   } catch (const ClientError&) {
   }
-  throw ClientError(ClientErrorKind::Instrument, link_.address().text(), std::string(message),
+  throw ClientError(ClientErrorKind::Instrument, address(), std::string(message),
                     "the board refused it: " + why, {{-200, answer + " " + why}});
 }
 
 void BoardClient::malformed(std::string_view message, const std::string& answer, std::string_view why) {
-  link_.close();  // what follows could be read as the next answer
-  throw ClientError(ClientErrorKind::Malformed, link_.address().text(), std::string(message),
+  link_->close();  // what follows could be read as the next answer
+  throw ClientError(ClientErrorKind::Malformed, address(), std::string(message),
                     std::string(why) + ": '" + answer.substr(0, 80) + "'");
 }
 
 void BoardClient::expect_ack(std::string_view message, std::string_view name) {
-  link_.write(message);
+  link_->write(message);
   ++round_trips_;
   const std::string answer = line(message);
   if (answer != std::string(name) + " recieved!") malformed(message, answer, "not the acknowledgement");
@@ -59,8 +83,8 @@ void BoardClient::set_array(std::string_view name, const std::vector<double>& vo
   std::string message = std::string(name) + ";";
   for (double v : volts)
     if (!std::isfinite(v))
-      throw ClientError(ClientErrorKind::Argument, link_.address().text(), message, "a value is not finite");
-  if (volts.empty()) throw ClientError(ClientErrorKind::Argument, link_.address().text(), message, "no values");
+      throw ClientError(ClientErrorKind::Argument, address(), message, "a value is not finite");
+  if (volts.empty()) throw ClientError(ClientErrorKind::Argument, address(), message, "no values");
   if (volts.size() == 1) {
     message += "SOLO;" + format_number(volts[0]) + ";";
   } else {
@@ -90,7 +114,7 @@ std::vector<double> BoardClient::array(std::string_view message, const std::stri
 }
 
 std::vector<BoardReport> BoardClient::reports(std::string_view message) {
-  link_.write(message);
+  link_->write(message);
   ++round_trips_;
   const std::string name(message.substr(0, message.find(';')));
   if (const std::string ack = line(message); ack != name + " recieved!") malformed(message, ack, "not the acknowledgement");
@@ -119,7 +143,7 @@ BoardReport BoardClient::measure() {
 std::vector<BoardReport> BoardClient::run() { return reports("RUN;"); }
 
 std::vector<double> BoardClient::relax() {
-  link_.write("RELX;");
+  link_->write("RELX;");
   ++round_trips_;
   if (const std::string ack = line("RELX;"); ack != "RELX recieved!") malformed("RELX;", ack, "not the acknowledgement");
   std::vector<double> v = array("RELX;", line("RELX;"), "FREE");
@@ -128,7 +152,7 @@ std::vector<double> BoardClient::relax() {
 }
 
 BoardReadback BoardClient::read() {
-  link_.write("READ;");
+  link_->write("READ;");
   ++round_trips_;
   if (const std::string ack = line("READ;"); ack != "READ recieved!") malformed("READ;", ack, "not the acknowledgement");
   BoardReadback r;
@@ -154,9 +178,9 @@ BoardReadback BoardClient::read() {
 void BoardClient::reset() { expect_ack("RST;", "RST"); }
 
 std::string BoardClient::last_error() {
-  link_.write("ERR;");
+  link_->write("ERR;");
   ++round_trips_;
-  const std::string l = link_.read_line();
+  const std::string l = link_->read_line("ERR;");
   if (!starts_with(l, "ERR;") || l.back() != ';') malformed("ERR;", l, "not an ERR line");
   return l.substr(4, l.size() - 5);
 }

@@ -1,7 +1,7 @@
 // The host side of the lab board's serial protocol (drivers/standins/README.md, "Lab board"):
 // the transistor learning machine's board, emulated (`spiceloop board`) or real, on a raw TCP
-// socket (`TCPIP0::host::port::SOCKET`; a serial board behind a TCP bridge such as ser2net works
-// alike). Every setting waits for its `NAME recieved!`; a refusal (`Invalid Data Codon...`,
+// socket (`TCPIP0::host::port::SOCKET`) or on its serial device (`ASRL/dev/ttyACM0::INSTR`,
+// serial_line.hpp; `spiceloop board`'s pty alike). Every setting waits for its `NAME recieved!`; a refusal (`Invalid Data Codon...`,
 // `Aborting experiment.`) is followed by `ERR;` and thrown as ClientError(Instrument) with the
 // board's reason. Numbers go out with 17 significant digits, so the board gets exactly the double
 // meant; the stand-in answers with round-trip text, so nothing is lost either way.
@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
 #include "drivers/client/scpi_client.hpp"
 
 namespace spiceloop::client {
@@ -40,7 +42,12 @@ struct BoardReadback {
 
 class BoardClient {
  public:
+  // ASRL<path>::INSTR opens the serial device at 115200 baud; anything else is a TCPIP socket
+  // resource (AddressError otherwise). options.timeout applies to each line read.
   explicit BoardClient(std::string_view visa_address, ClientOptions options = {});
+  BoardClient(BoardClient&&) noexcept;
+  BoardClient& operator=(BoardClient&&) noexcept;
+  ~BoardClient();
 
   void set_eta(double eta);
   void set_alpha(double alpha);
@@ -55,7 +62,7 @@ class BoardClient {
   void reset();  // RST;
   std::string last_error();  // ERR;
 
-  ScpiClient& link() { return link_; }
+  const std::string& address() const;
   std::uint64_t round_trips() const { return round_trips_; }
 
  private:
@@ -67,7 +74,8 @@ class BoardClient {
   std::vector<BoardReport> reports(std::string_view message);
   void set_array(std::string_view name, const std::vector<double>& volts);
 
-  ScpiClient link_;
+  struct Link;
+  std::unique_ptr<Link> link_;
   std::uint64_t round_trips_ = 0;
 };
 

@@ -7,9 +7,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "drivers/client/board_client.hpp"
 #include "drivers/client/hil/board_simulator.hpp"
+#include "drivers/client/serial_line.hpp"
 #include "drivers/standins/board/board_server.hpp"
 #include "emulator/bench/board_machine.hpp"
 #include "emulator/core/error.hpp"
@@ -26,10 +30,10 @@ namespace {
 
 // The board on its own simulator, on a free port; addresses written to <dir>/addresses.json.
 struct BoardRig {
-  BoardRig(std::unique_ptr<Simulator> simulator, const fs::path& dir)
+  BoardRig(std::unique_ptr<Simulator> simulator, const fs::path& dir, bool pty = false)
       : sim(std::move(simulator)),
         machine(load_network_file(bundled("clln4x4.json")), *sim),
-        server(machine, standins::BoardServerOptions{.pty = false}),
+        server(machine, standins::BoardServerOptions{.pty = pty}),
         addresses(dir / "addresses.json") {
     server.start();
     write_json(addresses, server.addresses_json(bundled("clln4x4.json")));
@@ -154,4 +158,71 @@ TEST_CASE("board hil: the network to train must be the board's, and only gates a
   IdealSimulator ideal;
   ideal.load(lattice);
   CHECK(board.solve(Drive{}).node_volts == ideal.solve(Drive{}).node_volts);
+}
+
+TEST_CASE("board hil: through the board's serial device (its pty, ASRL<path>::INSTR) it ends with the in-process gates", "[hil][socket][board]") {
+  ScratchDir scratch("board_hil_pty");
+  BoardRig rig(std::make_unique<IdealSimulator>(), scratch.dir, true);
+  if (!rig.server.pty_error().empty()) {
+    WARN("no pseudo-terminal here: " << rig.server.pty_error());
+    return;
+  }
+  const std::string pty = rig.server.addresses().at(1).address;
+  nlohmann::json a = read_json(rig.addresses);
+  a["board"] = "ASRL" + pty + "::INSTR";
+  write_json(rig.addresses, a);
+  const TrainConfig config = xor_run(10);
+  IdealSimulator ideal;
+  const Network in_process = train(config, ideal);
+  hil::BoardSimulator board(hil::load_addresses_file(rig.addresses.string()));
+  const Network looped = train(config, board);
+  CHECK(gates_of(in_process) != gates_of(resolve_network(config)));
+  CHECK(gates_of(looped) == gates_of(in_process));
+}
+
+TEST_CASE("serial line: what it refuses, a silent device times out and the next call reopens it", "[client][board]") {
+  using client::ClientErrorKind;
+  const auto kind_of = [](auto&& f) {
+    try {
+      f();
+    } catch (const client::ClientError& e) {
+      return e.kind();
+    }
+    return ClientErrorKind::Io;  // nothing thrown: not a kind any check below wants
+  };
+  CHECK_FALSE(client::serial_device_path("TCPIP0::127.0.0.1::5025::SOCKET"));
+  CHECK_FALSE(client::serial_device_path("ASRL3::INSTR"));  // a port number, not a path
+  CHECK_FALSE(client::serial_device_path("/dev/ttyACM0"));
+  CHECK(client::serial_device_path("asrl/dev/ttyACM0::instr") == std::string("/dev/ttyACM0"));
+  CHECK(kind_of([] { client::SerialLine("ASRL3::INSTR"); }) == ClientErrorKind::Argument);
+  CHECK(kind_of([] { client::SerialLine("ASRL/dev/ttyACM0::INSTR", {.baud = 1234}); }) == ClientErrorKind::Argument);
+  CHECK(kind_of([] { client::SerialLine("ASRL/nonexistent/tty::INSTR"); }) == ClientErrorKind::Connect);
+  ScratchDir scratch("serial_line");
+  const fs::path file = scratch.dir / "not_a_tty";
+  write_json(file, nlohmann::json::object());
+  CHECK(kind_of([&] { client::SerialLine("ASRL" + file.string() + "::INSTR"); }) == ClientErrorKind::Connect);
+
+  // A terminal nobody answers on: the read times out, the next call reopens and goes through.
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);  // its reads never block the test
+  REQUIRE(master >= 0);
+  REQUIRE(::grantpt(master) == 0);
+  REQUIRE(::unlockpt(master) == 0);
+  const std::string path = ::ptsname(master);
+  client::SerialLine line("ASRL" + path + "::INSTR", {.timeout = std::chrono::milliseconds(200)});
+  line.write("MEAS;");
+  CHECK(kind_of([&] { (void)line.read_line("MEAS;"); }) == ClientErrorKind::Timeout);
+  line.write("READ;");  // reopened
+  char buf[64];
+  std::string got;
+  for (int i = 0; i < 200 && got.find("READ;\n") == std::string::npos; ++i) {
+    const ssize_t n = ::read(master, buf, sizeof buf);
+    if (n > 0)
+      got.append(buf, static_cast<std::size_t>(n));
+    else
+      ::usleep(10000);
+  }
+  CHECK(got.find("READ;\n") != std::string::npos);
+  REQUIRE(::write(master, "DONE;0;\r\n", 9) == 9);
+  CHECK(line.read_line("READ;") == "DONE;0;");
+  ::close(master);
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "drivers/client/serial_line.hpp"
 #include "drivers/client/visa_address.hpp"
 #include "emulator/core/json_text.hpp"
 
@@ -12,7 +13,8 @@ namespace {
 // Every problem is one of the ids named in addresses.hpp; the JSON text layer's keep their names.
 const DocumentKind kAddressesDocument{.prefix = "hil"};
 
-std::optional<std::string> address(const JsonObject& doc, const std::string& key, bool required) {
+// serial_ok: the key may also name a serial device, ASRL<path>::INSTR (a board on its USB port).
+std::optional<std::string> address(const JsonObject& doc, const std::string& key, bool required, bool serial_ok = false) {
   if (!doc.has(key)) {
     if (!required) return std::nullopt;
     doc.fail("missing_instrument", key,
@@ -21,6 +23,7 @@ std::optional<std::string> address(const JsonObject& doc, const std::string& key
   }
   const nlohmann::json& v = doc.at(key);
   if (!v.is_string()) doc.fail("address", key, "must be a VISA resource string");
+  if (serial_ok && client::serial_device_path(v.get<std::string>())) return v.get<std::string>();
   try {
     client::VisaAddress::parse(v.get<std::string>());
   } catch (const client::AddressError& e) {
@@ -54,7 +57,7 @@ HilAddresses parse_addresses(const nlohmann::json& doc, const std::string& sourc
     a.network_path = resolved(base_dir, network->get<std::string>());
     if (!std::filesystem::exists(a.network_path))
       o.fail("network", "network", "network file '" + a.network_path + "' does not exist");
-    a.board = address(o, "board", true);
+    a.board = address(o, "board", true, true);
     return a;
   }
   const nlohmann::json* bench = o.find("bench");

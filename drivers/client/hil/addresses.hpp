@@ -12,7 +12,8 @@
 // Or the lab board of the transistor machine (`spiceloop board NETWORK --addresses ADDRS.json`):
 //   {"spiceloop_addresses": 1,
 //    "network": "../clln4x4.json",                     the board's network, as "bench" above
-//    "board":   "TCPIP0::127.0.0.1::5040::SOCKET"}      its serial protocol on TCP; then no bench
+//    "board":   "TCPIP0::127.0.0.1::5040::SOCKET"}      its serial protocol on TCP, or its serial
+//                                                       device "ASRL/dev/ttyACM0::INSTR"; then no bench
 //
 // Every failure is an InputError "hil.<what>" located by "<file>#<JSON pointer>":
 //   hil.unreadable_file, hil.json_syntax (and the JSON layer's other ids), hil.not_addresses,
