@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <poll.h>
+#include <thread>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -224,5 +226,98 @@ TEST_CASE("serial line: what it refuses, a silent device times out and the next 
   CHECK(got.find("READ;\n") != std::string::npos);
   REQUIRE(::write(master, "DONE;0;\r\n", 9) == 9);
   CHECK(line.read_line("READ;") == "DONE;0;");
+  ::close(master);
+}
+
+TEST_CASE("board client: a board answering garbage gives typed errors, never a hang or a wrong value", "[client][board]") {
+  using client::ClientErrorKind;
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+  REQUIRE(master >= 0);
+  REQUIRE(::grantpt(master) == 0);
+  REQUIRE(::unlockpt(master) == 0);
+  const std::string address = std::string("ASRL") + ::ptsname(master) + "::INSTR";
+  client::BoardClient board(address, {.timeout = std::chrono::milliseconds(300), .max_answer_bytes = 4096});
+  // The board's side, on a thread: once the host's message has arrived (after any reopen, which
+  // flushes the terminal), drain it and answer `reply`. The returned thread is joined by the caller.
+  const auto answer = [&](std::string reply) {
+    return std::thread([master, reply] {
+      pollfd p{master, POLLIN, 0};
+      if (::poll(&p, 1, 2000) <= 0) return;
+      ::usleep(20000);  // the whole message
+      char buf[4096];
+      while (::read(master, buf, sizeof buf) > 0) {
+      }
+      // In pieces if need be (a terminal holds a few KiB); stops when the host closes its end.
+      std::size_t sent = 0;
+      for (int tries = 0; sent < reply.size() && tries < 100; ++tries) {
+        const ssize_t n = ::write(master, reply.data() + sent, reply.size() - sent);
+        if (n > 0) {
+          sent += static_cast<std::size_t>(n);
+        } else {
+          pollfd out{master, POLLOUT, 0};
+          ::poll(&out, 1, 20);
+        }
+      }
+    });
+  };
+  const auto kind_of = [](auto&& f) {
+    try {
+      f();
+    } catch (const client::ClientError& e) {
+      return e.kind();
+    }
+    return ClientErrorKind::Io;  // nothing thrown
+  };
+  {
+    std::thread board_side = answer("MEAS recieved!\r\nSTEP;x;\r\n");
+    CHECK(kind_of([&] { board.measure(); }) == ClientErrorKind::Malformed);
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer("MEAS recieved!\r\nSTEP;0;\r\nFREE;MULTI;0.1;0.2z;\r\n");
+    CHECK(kind_of([&] { board.measure(); }) == ClientErrorKind::Malformed);
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer("MEAS recieved!\r\nSTEP;0;\r\nFREE;MULTI;1e999;\r\n");
+    CHECK(kind_of([&] { board.measure(); }) == ClientErrorKind::Malformed);
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer("MEAS recieved!\r\nSTEP;0;\r\nFREE;SOLO;1;\r\n");
+    CHECK(kind_of([&] { board.measure(); }) == ClientErrorKind::Malformed);
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer("ALF recieved?\r\n");
+    CHECK(kind_of([&] { board.set_alpha(1); }) == ClientErrorKind::Malformed);
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer(std::string(10000, 'A'));  // no line end within the answer limit
+    CHECK(kind_of([&] { board.set_alpha(1); }) == ClientErrorKind::Malformed);
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer("");  // silence
+    CHECK(kind_of([&] { board.set_alpha(1); }) == ClientErrorKind::Timeout);
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer("Aborting experiment.\r\nERR;ALF 1 is not welcome;\r\n");
+    try {
+      board.set_alpha(1);
+      FAIL("an abort was taken for an acknowledgement");
+    } catch (const client::ClientError& e) {
+      CHECK(e.kind() == ClientErrorKind::Instrument);
+      CHECK_THAT(std::string(e.what()), Contains("ALF 1 is not welcome"));
+    }
+    board_side.join();
+  }
+  {
+    std::thread board_side = answer("ALF recieved!\r\n");
+    board.set_alpha(1);  // and a sane answer after all that goes through
+    board_side.join();
+  }
   ::close(master);
 }

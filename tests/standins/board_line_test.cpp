@@ -4,6 +4,8 @@
 // nothing, framing under any split of the bytes, bounded tokens and output, shared settings.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <unistd.h>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "emulator/bench/board_machine.hpp"
 #include "emulator/network/load.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/spice/ngspice_simulator.hpp"
 #include "tests/common/paths.hpp"
 
 using namespace spiceloop;
@@ -268,4 +271,36 @@ TEST_CASE("board: two connections share the board's settings but not their frami
   CHECK(board.settings.eta == 0.5);
   CHECK(board.settings.alpha == 0);
   CHECK(board.machine.gates() == initial_gates());
+}
+
+TEST_CASE("board: text holding ngspice commands never reaches ngspice; the board still measures", "[board][ngspice]") {
+  const std::filesystem::path canary =
+      std::filesystem::temp_directory_path() / ("spiceloop_board_canary_" + std::to_string(::getpid()));
+  std::filesystem::remove(canary);
+  const std::string touch = "touch " + canary.string();
+  NgspiceSimulator sim;
+  SteppedBoardMachine machine(lattice(), sim);
+  standins::BoardSettings settings(machine);
+  standins::BoardLine line(machine, settings);
+  for (const std::string& hostile : std::vector<std::string>{"shell " + touch + ";", "ETA;`" + touch + "`;", "INPT;MULTI;0;shell " + touch + ";",
+                                     ".control;" + touch + ";.endc;", "GATE;SOLO;5 " + touch + ";", "TRGT;SOLO;0.2 `x`;"}) {
+    line.feed(hostile + "\nMEAS;\n");
+    (void)line.take_output();
+  }
+  CHECK_FALSE(std::filesystem::exists(canary));
+  line.feed("INPT;MULTI;0;0.45;0.45;0;\nMEAS;\n");
+  const std::string out = line.take_output();
+  NgspiceSimulator ref;
+  ref.load(lattice());
+  Drive d;
+  d.phase = Phase::Twin;
+  d.input_volts = {0, 0.45, 0.45, 0};
+  d.twin_eta = 0.5;
+  d.twin_targets = {0.0};
+  const std::size_t at = out.find("FREE;MULTI;");
+  REQUIRE(at != std::string::npos);
+  const std::vector<double> free = values(out.substr(at, out.find("\r\n", at) - at), "FREE");
+  const std::vector<double> want = ref.solve_twin(d).free.node_volts;
+  REQUIRE(free.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) CHECK_THAT(free[i], WithinAbs(want[i], 1e-12));
 }
