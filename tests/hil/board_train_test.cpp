@@ -16,12 +16,14 @@
 #include "drivers/client/board_client.hpp"
 #include "drivers/client/hil/board_simulator.hpp"
 #include "drivers/client/serial_line.hpp"
+#include "drivers/client/visa_address.hpp"
 #include "drivers/standins/board/board_server.hpp"
 #include "emulator/bench/board_machine.hpp"
 #include "emulator/core/error.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "tests/common/experiments.hpp"
+#include "tests/common/line_client.hpp"
 #include "tests/hil/hil_rig.hpp"
 
 using namespace hil_test;
@@ -320,4 +322,45 @@ TEST_CASE("board client: a board answering garbage gives typed errors, never a h
     board_side.join();
   }
   ::close(master);
+}
+
+TEST_CASE("board: STOP; on the same port stops a long RUN between steps; the steps done stand; the other port is served meanwhile", "[hil][socket][board]") {
+  ScratchDir scratch("board_stop");
+  BoardRig rig(std::make_unique<IdealSimulator>(), scratch.dir, true);
+  const std::uint16_t port = client::VisaAddress::parse(rig.address()).port;
+  test::LineClient host(port);
+  host.send("ALF;1;\nNST;10000;\nINPT;MULTI;0;0.45;0.45;0;\nTRGT;SOLO;0.2;\n");
+  for (const char* ack : {"ALF recieved!\r", "NST recieved!\r", "INPT recieved!\r", "TRGT recieved!\r"})
+    REQUIRE(host.read_line() == std::string(ack));
+  // The answers of a command go out when it has run, so the RUN's reports come after the STOP.
+  host.send("RUN;\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // The board's other port (its pty) is served between the steps: its answer comes while the RUN
+  // still runs, as the STOP sent after it proves by stopping the RUN short. (Another connection
+  // to the same port would wait: a port runs its commands one at a time.)
+  if (rig.server.pty_error().empty()) {
+    client::SerialLine other("ASRL" + rig.server.addresses().at(1).address + "::INSTR", {.timeout = std::chrono::seconds(10)});
+    other.write("ERR;");
+    CHECK(other.read_line("ERR;") == "ERR;none;");
+  }
+  host.send("STOP;\n");
+  REQUIRE(host.read_line(std::chrono::seconds(30)) == std::string("RUN recieved!\r"));
+  std::string line;
+  std::int64_t last_step = 0;
+  for (;;) {
+    const auto l = host.read_line(std::chrono::seconds(30));
+    REQUIRE(l);
+    line = *l;
+    if (line.rfind("STEP;", 0) == 0) last_step = std::stoll(line.substr(5));
+    if (line == "Aborting experiment.\r" || line.rfind("DONE;", 0) == 0) break;
+  }
+  CHECK(line == "Aborting experiment.\r");
+  CHECK(last_step < 10000);
+  CHECK(host.read_line() == std::string("STOP recieved!\r"));
+  host.send("ERR;\n");
+  const auto why = host.read_line();
+  REQUIRE(why);
+  CHECK_THAT(*why, Contains("RUN stopped by STOP after " + std::to_string(last_step) + " of 10000 steps"));
+  std::lock_guard<std::mutex> lock(rig.server.mutex());
+  CHECK(rig.server.settings().steps == last_step);
 }

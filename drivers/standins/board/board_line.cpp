@@ -3,6 +3,7 @@
 #include <cmath>
 #include <exception>
 
+#include "drivers/server/port_work.hpp"
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
 #include "emulator/network/validate.hpp"
@@ -44,10 +45,12 @@ std::string multi(const std::vector<double>& values) {
 bool is_array(std::string_view c) { return c == "INPT" || c == "TRGT" || c == "GATE"; }
 bool is_parameter(std::string_view c) { return c == "ETA" || c == "ALF" || c == "NST"; }
 bool is_command(std::string_view c) {
-  return c == "RUN" || c == "MEAS" || c == "RELX" || c == "READ" || c == "ERR" || c == "RST";
+  return c == "RUN" || c == "MEAS" || c == "RELX" || c == "READ" || c == "ERR" || c == "RST" || c == "STOP";
 }
 
 }  // namespace
+
+bool is_board_stop_line(std::string_view line) { return trimmed(line) == "STOP;"; }
 
 BoardSettings::BoardSettings(const BoardMachine& machine) : initial_gates(machine.gates()) { reset(machine.network()); }
 
@@ -153,7 +156,7 @@ void BoardLine::codon(std::string_view t) {
   } else if (is_command(t)) {
     run_command(t);
   } else {
-    invalid("unknown codon " + quoted(t) + " (ETA ALF NST INPT TRGT GATE RUN MEAS RELX READ ERR RST)");
+    invalid("unknown codon " + quoted(t) + " (ETA ALF NST INPT TRGT GATE RUN MEAS RELX READ ERR RST STOP)");
   }
 }
 
@@ -252,6 +255,7 @@ void BoardLine::run_command(std::string_view c) {
   }
   const std::string name(c);
   answer(name + " recieved!");
+  if (c == "STOP") return;  // nothing runs now: a RUN it stops never gets here (yield_port below)
   if (c == "RST") {
     s_.reset(machine_.network());
     try {
@@ -279,6 +283,11 @@ void BoardLine::run_command(std::string_view c) {
       report(s_.steps, machine_.measure(drive()));
     } else {
       for (; done < s_.steps_per_run; ++done) {
+        // Between steps the board's other port may run a command, and a STOP; line read on this
+        // port while the RUN runs stops it here (the steps done stand).
+        if (server::yield_port())
+          return abort("RUN stopped by STOP after " + std::to_string(done) + " of " +
+                       std::to_string(s_.steps_per_run) + " steps");
         const TwinState twin = machine_.learn(drive());
         report(++s_.steps, twin);
       }

@@ -16,6 +16,9 @@
 //                                                                INPT;MULTI;..; TRGT;MULTI;..; GATE;MULTI;..; DONE;0;
 //               ERR;   why the last refusal happened          -> ERR;<reason>;   (ERR;none; if none)
 //               RST;   settings to power-on, gates to the network file's -> RST recieved!
+//               STOP;  on a line of its own while a RUN runs on the same port: the RUN stops before
+//                      its next step (`Aborting experiment.`; ERR; says after how many), then
+//                      STOP itself answers STOP recieved! (also when nothing ran)
 // A report, one per step:  STEP;k;  FREE;MULTI;<node volts>;  CLMP;MULTI;<node volts>;
 //   GATE;MULTI;<gate volts after the step>;   (k counts learning steps since power-on or RST;
 //   node volts of every node in network order, ground first; FREE and CLMP are the twin the step
@@ -62,6 +65,9 @@ struct BoardSettings {
   std::int64_t steps = 0;  // learning steps since power-on or RST
   std::string last_error = "none";
 };
+
+// A line that stops a RUN running on the port it arrives on (the server reads it ahead of the queue).
+bool is_board_stop_line(std::string_view line);
 
 class BoardLine {
  public:

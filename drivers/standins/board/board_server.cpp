@@ -32,9 +32,12 @@ BoardServer::BoardServer(BoardMachine& machine, BoardServerOptions options)
   auto endpoints = [this, line] { return std::make_unique<BoardEndpoint>(machine_, settings_, line); };
   server::PortOptions tcp;  // a refused client reads one line the host's parser can show
   tcp.refusal = [](const std::string& reason) { return "Aborting experiment. (connection refused: " + reason + ")\r\n"; };
+  tcp.abort_line = is_board_stop_line;
   group_->add_protocol("board", endpoints, mutex_, tcp);
+  server::PortOptions serial;
+  serial.abort_line = is_board_stop_line;
   if (options.pty) try {
-      group_->add_pty("board-pty", endpoints, mutex_);
+      group_->add_pty("board-pty", endpoints, mutex_, serial);
     } catch (const server::BindError& e) {
       pty_error_ = e.what();
     }
