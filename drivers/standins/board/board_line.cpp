@@ -66,7 +66,7 @@ void BoardSettings::reset(const Network& net) {
 }
 
 BoardLine::BoardLine(BoardMachine& machine, BoardSettings& settings, BoardLineOptions options)
-    : machine_(machine), options_(std::move(options)), s_(settings) {}
+    : machine_(machine), options_(std::move(options)), s_(settings), gate_edges_(gate_edges(machine.network())) {}
 
 void BoardLine::feed(std::string_view bytes) {
   for (char c : bytes) {
@@ -183,12 +183,12 @@ std::size_t BoardLine::array_size(std::string_view name) const {
   const Network& net = machine_.network();
   if (name == "INPT") return net.inputs.size();
   if (name == "TRGT") return net.outputs.size();
-  return gate_edges(net).size();
+  return gate_edges_.size();
 }
 
 bool BoardLine::array_value_ok(double v, std::size_t i, std::string& why) const {
   if (pending_ == "GATE") {
-    const Edge& e = machine_.network().edges[gate_edges(machine_.network())[i]];
+    const Edge& e = machine_.network().edges[gate_edges_[i]];
     if (v >= e.min_gate_volts && v <= e.max_gate_volts) return true;
     why = "GATE " + std::to_string(i + 1) + " (" + e.name + ") " + format_double(v) + " V outside " +
           format_double(e.min_gate_volts) + ".." + format_double(e.max_gate_volts) + " V";

@@ -95,6 +95,7 @@ class BoardLine {
   BoardMachine& machine_;
   BoardLineOptions options_;
   BoardSettings& s_;
+  std::vector<std::size_t> gate_edges_;  // the machine's transistor edges, GATE's numbering
   Expect expect_ = Expect::Codon;
   std::string pending_;          // the codon awaiting its value(s)
   std::vector<double> array_;    // MULTI values so far
