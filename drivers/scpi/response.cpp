@@ -39,6 +39,19 @@ std::string quoted(std::string_view text) {
   return s + "\"";
 }
 
+std::string channel_list(std::span<const int> channels) {
+  std::string out = "(@";
+  for (std::size_t i = 0; i < channels.size();) {
+    std::size_t j = i;
+    while (j + 1 < channels.size() && channels[j + 1] == channels[j] + 1) ++j;
+    if (i > 0) out += ',';
+    out += std::to_string(channels[i]);
+    if (j > i) out += ':' + std::to_string(channels[j]);
+    i = j + 1;
+  }
+  return out + ")";
+}
+
 std::string definite_block(std::string_view bytes) {
   const std::string len = std::to_string(bytes.size());
   std::string out;

@@ -21,5 +21,7 @@ inline std::string boolean(bool value) { return value ? "1" : "0"; }
 std::string quoted(std::string_view text);
 std::string definite_block(std::string_view bytes);
 std::string real64_block(std::span<const double> values, ByteOrder order = ByteOrder::Normal);
+// `(@1:16)`, `(@1,3:5)`: ascending channels, consecutive runs as ranges (SYST:CHAN:LIST?).
+std::string channel_list(std::span<const int> ascending);
 
 }  // namespace spiceloop::scpi

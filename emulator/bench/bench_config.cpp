@@ -191,6 +191,47 @@ std::vector<DigipotChannel> read_digipots(const JsonObject& doc, const Network& 
   return out;
 }
 
+PulserConfig read_pulser(const JsonObject& doc, const Network& net) {
+  doc.allow_only({"channels", "max_count", "seed"});
+  PulserConfig out;
+  std::set<int> seen, edges;
+  for_each_entry(doc, "channels", "a pulser channel", [&](const JsonObject& o) {
+    o.allow_only({"channel", "edge"});
+    const int channel = channel_number(o, 1, bench_limits::kMaxPulserChannel);
+    unique_channel(o, seen, channel);
+    const std::string name = o.string("edge");
+    const auto edge = net.find_edge(name);
+    if (!edge) o.fail("unknown_edge", "edge", fmt::format("the network has no edge {}", json_quote(name)));
+    const Edge& e = net.edges[*edge];
+    if (e.kind != ElementKind::Memristor)
+      o.fail("not_a_memristor", "edge",
+             fmt::format("edge \"{}\" is a {}, not a memristor; only memristors are programmed by pulses", name,
+                         element_kind_name(e.kind)));
+    if (e.memristor.drift_nu != 0.0)
+      o.fail("memristor_drift", "edge",
+             fmt::format("memristor \"{}\" drifts (drift_nu {}); the pulser's devices hold what they are "
+                         "programmed to, since no clock on the table ages them as the trainer's steps do: set "
+                         "drift_nu 0",
+                         name, e.memristor.drift_nu));
+    if (!edges.insert(*edge).second)
+      o.fail("duplicate_edge", "edge", fmt::format("edge \"{}\" is on two channels", name));
+    out.channels.push_back({channel, *edge});
+  });
+  if (doc.has("max_count")) {
+    const std::int64_t n = doc.integer("max_count");
+    if (n < 1 || n > bench_limits::kMaxPulseCount)
+      doc.fail("out_of_range", "max_count",
+               fmt::format("\"max_count\" is {}; it must lie in 1..{}", n, bench_limits::kMaxPulseCount));
+    out.max_count = static_cast<int>(n);
+  }
+  if (doc.has("seed")) {
+    const JsonValue seed = doc.member("seed");
+    if (!seed.json().is_number_unsigned()) seed.wrong_type("a non-negative integer");
+    out.seed = seed.unsigned_integer();
+  }
+  return out;
+}
+
 }  // namespace
 
 BenchConfig parse_bench(const json& doc, const std::string& source, const std::string& base_dir) {
@@ -199,7 +240,7 @@ BenchConfig parse_bench(const json& doc, const std::string& source, const std::s
     throw InputError("bench.is_network", source,
            "this is a network, not a bench: `spiceloop serve` takes a bench (netlists/benches/*.json) whose "
            "\"network\" names a network file like this one and says which instrument channel sees which node");
-  o.allow_only({"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots", "smu", "realism"});
+  o.allow_only({"spiceloop_bench", "name", "description", "network", "source", "scanner", "digipots", "smu", "pulser", "realism"});
   const json& version = o.at("spiceloop_bench");
   if (!version.is_number_integer() || version.get<std::int64_t>() != 1)
     o.fail("unsupported_version", "spiceloop_bench", "this build reads bench files with \"spiceloop_bench\": 1");
@@ -220,6 +261,7 @@ BenchConfig parse_bench(const json& doc, const std::string& source, const std::s
   if (o.has("scanner")) config.scanner = read_scanner(o, config.network);
   if (o.has("digipots")) config.digipots = read_digipots(o, config.network);
   if (o.has("smu")) config.smu = read_smu(o.object("smu", "the smu"), config.network, config.source);
+  if (o.has("pulser")) config.pulser = read_pulser(o.object("pulser", "the pulser"), config.network);
   if (o.has("realism")) config.realism = read_realism(o.object("realism", "the realism knobs"));
   return config;
 }

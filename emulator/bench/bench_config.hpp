@@ -8,15 +8,19 @@
 //                 {"channel": 102, "plus": "n2", "minus": "n3"}, ...],  a node pair; channels 101..999
 //    "digipots": [{"channel": 1, "edge": "e0"}, ...],          channels 1..999, each a digipot edge
 //    "smu":      {"node": "n3"},                               one input no source channel drives
+//    "pulser":   {"channels": [{"channel": 1, "edge": "m0"}, ...],  channels 1..999, each a
+//                 "max_count": 100, "seed": 1},                 memristor edge (memristor_array.hpp)
 //    "realism":  {"noise_volts": 1e-4, "seed": 7, ...}}        realism.hpp; all off when absent
 //
-// "network" is relative to the bench file's folder. "scanner", "digipots", "smu", "realism" may be
-// absent. Source channels on outputs must cover every output or none: the simulators clamp all
+// "network" is relative to the bench file's folder. "scanner", "digipots", "smu", "pulser",
+// "realism" may be absent. A pulser's memristors may not drift (bench.memristor_drift): the
+// emulated table has no clock that ages them as the trainer's steps do. Source channels on outputs must cover every output or none: the simulators clamp all
 // outputs together, and the clamped phase needs each output held.
 // Every failure is an InputError "bench.<what>" located by "<file>#<JSON pointer>"; errors inside
 // the network file keep the network loader's "network.<what>" ids and locations.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -33,6 +37,8 @@ inline constexpr int kMaxSourceChannel = 99;
 inline constexpr int kMinScannerChannel = 101;
 inline constexpr int kMaxScannerChannel = 999;
 inline constexpr int kMaxDigipotChannel = 999;
+inline constexpr int kMaxPulserChannel = 999;
+inline constexpr int kMaxPulseCount = 65535;  // pulses per channel per trigger
 }  // namespace bench_limits
 
 // A source channel drives a network input, or clamps a network output (OFF: the output floats).
@@ -60,6 +66,18 @@ struct DigipotChannel {
   int edge = 0;  // index into Network::edges, always a digipot
 };
 
+// A pulse-generator channel routed (through its switch matrix) to one memristor edge.
+struct PulserChannel {
+  int channel = 0;
+  int edge = 0;  // index into Network::edges, always a memristor
+};
+
+struct PulserConfig {
+  std::vector<PulserChannel> channels;  // in file order
+  int max_count = 100;                  // pulses per channel per trigger, 1..kMaxPulseCount
+  std::uint64_t seed = 1;               // devices drawn as a run of this seed draws them (update.hpp)
+};
+
 struct BenchConfig {
   std::string name;
   std::string network_path;  // as resolved against the bench file's folder
@@ -68,6 +86,7 @@ struct BenchConfig {
   std::vector<ScannerChannel> scanner;  // in file order
   std::vector<DigipotChannel> digipots; // in file order
   std::optional<SmuChannel> smu;
+  std::optional<PulserConfig> pulser;
   Realism realism;
 };
 

@@ -110,6 +110,7 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
   signal_.assign(m, 0.0);
   dk_.assign(m, 0.0);
   programmed_.assign(updater_.has_memristors() ? m : 0, 0);
+  pulses_.assign(updater_.has_memristors() ? m : 0, 0);
   train_drives_ = free_drives(data_.train);
   test_drives_ = free_drives(data_.test);
 
@@ -239,7 +240,8 @@ StepReport Trainer::step() {
   in.free = &free_v_;
   in.nudged = &nudged_v_;
   in.identity = identity_applies_ ? &identity_v_ : nullptr;
-  const StepPassSums sums = pass_.run(in, k_, codes_, {k_next_, signal_, dk_, codes_next_, programmed_}, rng_);
+  const StepPassSums sums =
+      pass_.run(in, k_, codes_, {k_next_, signal_, dk_, codes_next_, programmed_, pulses_}, rng_);
   if (!sums.signal_finite) {
     if (rng_before) rng_ = *rng_before;
     non_finite(rep.step, "the update signal");
@@ -278,6 +280,8 @@ StepReport Trainer::step() {
   rep.after = *invariants_;
   rep.signal = signal_;
   rep.dk = dk_;
+  // A backend with devices of its own programs them by these pulses (simulator.hpp).
+  if (std::any_of(pulses_.begin(), pulses_.end(), [](int n) { return n != 0; })) sim_.program_pulses(pulses_);
   push_conductances();
 
   ++step_;

@@ -110,6 +110,7 @@ class Trainer {
   std::vector<double> k_, k_next_, signal_, dk_, gradient_sum_;
   std::vector<int> codes_, codes_next_;
   std::vector<unsigned char> programmed_;  // per edge, a memristor pulsed this step (empty without memristors)
+  std::vector<int> pulses_;  // per edge, the pulses memristors were sent this step (empty: none trainable)
   std::optional<Invariants> invariants_;  // of k_, when the last step measured them
   // Kept between steps, so that a step allocates nothing.
   std::vector<const Sample*> batch_samples_;

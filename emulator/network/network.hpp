@@ -36,6 +36,8 @@ struct MemristorParams {
   double drift_t0_seconds = 1.0;
   double seconds_per_update = 1.0;  // the drift clock: time between two programming rounds
   double read_volts = 0.0;       // sinh read: I = G V0 sinh(V / V0); 0 is a linear read
+
+  bool operator==(const MemristorParams&) const = default;
 };
 
 struct Edge {

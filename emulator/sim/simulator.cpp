@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "emulator/core/error.hpp"
+
 namespace spiceloop {
 
 const char* phase_name(Phase p) {
@@ -30,6 +34,15 @@ void Simulator::load(const Network& net) {
 void Simulator::set_conductances(std::span<const double> siemens) {
   check_conductances(shape(), siemens);
   do_set_conductances(siemens);
+}
+
+void Simulator::program_pulses(std::span<const int> pulses) {
+  const NetworkShape& s = shape();
+  if (pulses.size() != s.edge_names.size())
+    throw InputError("drive.size", "pulses",
+                     fmt::format("{} pulse counts for {} edges; give one per edge (0 for edges not programmed)",
+                                 pulses.size(), s.edge_names.size()));
+  do_program_pulses(pulses);
 }
 
 void Simulator::reset_history() {

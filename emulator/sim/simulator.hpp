@@ -67,6 +67,13 @@ class Simulator {
   // value per edge as Network::conductances lists them; diode entries ignored.
   void set_conductances(std::span<const double> siemens);
 
+  // Memristor edges learn by programming pulses (learning/rules/update.hpp): pulses[j] is the
+  // signed number of pulses edge j received this step (+ up, - down, 0 for every other edge). The
+  // trainer sends it before the set_conductances that carries where it believes they went. A
+  // backend whose devices are its own (hil: a crossbar on the bench) programs them with it; the
+  // others take the conductances and ignore it. drive.size when pulses is not one per edge.
+  void program_pulses(std::span<const int> pulses);
+
   // Solves one phase. Twin drives are answered by solve_twin; solve() throws for them.
   State solve(const Drive& drive);
 
@@ -93,6 +100,7 @@ class Simulator {
 
  protected:
   virtual void do_reset_history() {}
+  virtual void do_program_pulses(std::span<const int> /*pulses*/) {}
   virtual void do_load(const Network& net) = 0;
   virtual void do_set_conductances(std::span<const double> siemens) = 0;
   virtual State do_solve(const Drive& drive) = 0;

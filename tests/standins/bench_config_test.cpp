@@ -6,6 +6,7 @@
 #include "emulator/bench/bench_config.hpp"
 #include "emulator/core/error.hpp"
 #include "helpers.hpp"
+#include "tests/common/files.hpp"
 
 using namespace spiceloop;
 using nlohmann::json;
@@ -131,4 +132,55 @@ TEST_CASE("bench config: a bench file without its version is rejected") {
   json j = lab16_bench();
   j.erase("spiceloop_bench");
   expect_bench_error(j, "bench.missing_key", "bench.json#/spiceloop_bench");
+}
+
+namespace {
+
+json memristor_bench() {
+  json j = test::read_json(test::bundled("benches/memristor_xbar_hil.json"));
+  j.erase("description");
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("bench config: the memristor bench maps pulser channels to memristor edges, with its count and seed") {
+  const BenchConfig b = load_bench_file(standins_test::bench_path("memristor_xbar_hil.json"));
+  REQUIRE(b.pulser);
+  REQUIRE(b.pulser->channels.size() == 8);
+  CHECK(b.network.edges[b.pulser->channels[3].edge].name == "m1_1");
+  CHECK(b.pulser->max_count == 31);
+  CHECK(b.pulser->seed == 1);
+}
+
+TEST_CASE("bench config: a pulser channel on a non-memristor, a drifting memristor or twice on one edge is rejected") {
+  json j = memristor_bench();
+  j["pulser"]["channels"][0]["edge"] = "load0";
+  expect_bench_error(j, "bench.not_a_memristor", "bench.json#/pulser/channels/0/edge", "is a resistor, not a memristor");
+  j = memristor_bench();
+  j["pulser"]["channels"][1]["edge"] = "m0_0";
+  expect_bench_error(j, "bench.duplicate_edge", "bench.json#/pulser/channels/1/edge", "on two channels");
+  j = memristor_bench();
+  j["pulser"]["channels"][0]["edge"] = "m9";
+  expect_bench_error(j, "bench.unknown_edge", "bench.json#/pulser/channels/0/edge");
+
+  // The network inline-copied with a drifting device (the bench reads a network file: write one).
+  test::ScratchDir scratch("bench_memristor_drift");
+  json net = test::read_json(test::bundled("memristor_xbar_hil.json"));
+  net["edges"][2]["drift_nu"] = 0.05;
+  test::write_json(scratch.dir / "net.json", net);
+  j = memristor_bench();
+  j["network"] = (scratch.dir / "net.json").string();
+  expect_bench_error(j, "bench.memristor_drift", "bench.json#/pulser/channels/2/edge", "set drift_nu 0");
+}
+
+TEST_CASE("bench config: a pulser max_count outside 1..65535 is rejected") {
+  json j = memristor_bench();
+  j["pulser"]["max_count"] = 0;
+  expect_bench_error(j, "bench.out_of_range", "bench.json#/pulser/max_count", "1..65535");
+  j["pulser"]["max_count"] = 70000;
+  expect_bench_error(j, "bench.out_of_range", "bench.json#/pulser/max_count");
+  j = memristor_bench();
+  j["pulser"]["seed"] = -1;
+  expect_bench_error(j, "bench.wrong_type", "bench.json#/pulser/seed");
 }

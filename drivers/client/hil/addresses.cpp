@@ -72,6 +72,7 @@ HilAddresses parse_addresses(const nlohmann::json& doc, const std::string& sourc
   a.source = *address(o, "source", true);
   a.scanner = *address(o, "scanner", true);
   a.digipots = address(o, "digipots", false);
+  a.pulser = address(o, "pulser", false);
   return a;
 }
 

@@ -7,6 +7,7 @@
 //    "source":   "TCPIP0::127.0.0.1::5025::SOCKET",     required
 //    "scanner":  "TCPIP0::127.0.0.1::5026::SOCKET",     required (every node is read through it)
 //    "digipots": "TCPIP0::127.0.0.1::5027::SOCKET",     required when the bench has digipot channels
+//    "pulser":   "TCPIP0::127.0.0.1::5028::SOCKET",     required when the bench has a "pulser"
 //    ...}                                               other keys (network, smu, control, ...) ignored
 //
 // Or the lab board of the transistor machine (`spiceloop board NETWORK --addresses ADDRS.json`):
@@ -36,6 +37,7 @@ struct HilAddresses {
   std::optional<std::string> digipots;
   std::optional<std::string> board;  // set: a board file (network_path set, bench_path and the rest empty)
   std::string network_path;
+  std::optional<std::string> pulser;
 };
 
 // source names the document in error locations; base_dir is where a relative "bench" starts.

@@ -9,6 +9,7 @@
 #include "drivers/client/digipot_client.hpp"
 #include "drivers/client/hil/guarded.hpp"
 #include "drivers/client/hil/network_match.hpp"
+#include "drivers/client/pulser_client.hpp"
 #include "drivers/client/scanner_client.hpp"
 #include "drivers/client/source_client.hpp"
 #include "emulator/core/error.hpp"
@@ -28,11 +29,20 @@ struct HilSimulator::Impl {
                          "bench '" + bench.name + "' has digipot channels but the addresses name no \"digipots\"");
       digipots.emplace(guarded([&] { return client::DigipotClient(*a.digipots, {.timeout = o.timeout}); }));
     }
+    if (bench.pulser) {
+      if (!a.pulser)
+        throw InputError("hil.missing_instrument", a.file.empty() ? "/pulser" : a.file + "#/pulser",
+                         "bench '" + bench.name + "' has a pulser but the addresses name no \"pulser\"");
+      pulser.emplace(guarded([&] { return client::PulserClient(*a.pulser, {.timeout = o.timeout}); }));
+    }
     // Settings go out unchecked; each solve ends its settings with one SYST:ERR? instead.
     source.set_checked(false);
     scanner.set_checked(false);
     digipot_channel.assign(bench.network.edges.size(), 0);
     for (const DigipotChannel& d : bench.digipots) digipot_channel[static_cast<std::size_t>(d.edge)] = d.channel;
+    pulser_channel.assign(bench.network.edges.size(), 0);
+    if (bench.pulser)
+      for (const PulserChannel& p : bench.pulser->channels) pulser_channel[static_cast<std::size_t>(p.edge)] = p.channel;
   }
 
   std::string where() const { return "bench '" + bench.name + "' (" + bench.network_path + ")"; }
@@ -53,6 +63,7 @@ struct HilSimulator::Impl {
   client::SourceClient source;
   client::ScannerClient scanner;
   std::optional<client::DigipotClient> digipots;
+  std::optional<client::PulserClient> pulser;
   HilStats stats;
 
   std::optional<Network> net;            // the bench's network with the codes last sent
@@ -61,6 +72,7 @@ struct HilSimulator::Impl {
   std::vector<int> input_channel;        // per network input: source channel, 0 = none
   std::vector<int> clamp_channel;        // per output: source channel (all or none, by the bench)
   std::vector<int> digipot_channel;      // per edge: digipot channel, 0 = none
+  std::vector<int> pulser_channel;       // per edge: pulser channel (a memristor), 0 = none
   std::vector<int> sent_codes;           // per edge, -1 = unknown
   std::vector<double> setpoint;          // per source channel - 1, NaN = unknown
   std::vector<int> output_on;            // per source channel - 1: -1 unknown, 0 OFF, 1 ON
@@ -231,6 +243,8 @@ void HilSimulator::do_set_conductances(std::span<const double> siemens) {
     if (m.digipot_channel[j] != 0) {
       const int code = digipot_nearest_code(bench_edge, siemens[j]);
       if (code != m.sent_codes[j]) channels.push_back(m.digipot_channel[j]), codes.push_back(code), edges.push_back(j);
+    } else if (m.pulser_channel[j] != 0) {
+      n.edges[j].siemens = siemens[j];  // the trainer's belief; the bench's device is programmed by pulses
     } else if (!same_value(siemens[j], bench_edge.siemens)) {
       throw InputError("hil.unsettable_edge", "edge '" + bench_edge.name + "'",
                        fmt::format("{} S asked, but the bench holds {} S and only digipot edges with a digipot "
@@ -253,6 +267,35 @@ void HilSimulator::do_set_conductances(std::span<const double> siemens) {
     n.edges[j].code = codes[k];
     n.edges[j].siemens = digipot_siemens(m.bench.network.edges[j], codes[k]);
   }
+}
+
+void HilSimulator::do_program_pulses(std::span<const int> pulses) {
+  Impl& m = *impl_;
+  client::Channels channels;
+  std::vector<int> counts;
+  for (std::size_t j = 0; j < pulses.size(); ++j) {
+    if (pulses[j] == 0) continue;
+    const Edge& e = m.bench.network.edges[j];
+    if (m.pulser_channel[j] == 0)
+      throw InputError("hil.unsettable_edge", "edge '" + e.name + "'",
+                       "pulses asked, but no pulser channel reaches this edge on " + m.where() +
+                           " (make it non-trainable, or give it a pulser channel)");
+    if (std::abs(pulses[j]) > m.bench.pulser->max_count)
+      throw InputError("hil.pulse_count", "edge '" + e.name + "'",
+                       fmt::format("{} pulses asked in one step, but the pulser sends at most {} per trigger "
+                                   "(its \"max_count\"); set the experiment's update.max_pulses to {} or less",
+                                   pulses[j], m.bench.pulser->max_count, m.bench.pulser->max_count));
+    channels.push_back(m.pulser_channel[j]);
+    counts.push_back(pulses[j]);
+  }
+  if (channels.empty()) return;
+  guarded([&] {
+    // Checked: the round trip also orders the pulses before the next READ? on the scanner.
+    ++m.stats.pulse_messages;
+    ++m.stats.round_trips;
+    for (int c : counts) m.stats.pulses_sent += static_cast<std::uint64_t>(std::abs(c));
+    m.pulser->pulse(channels, counts);
+  });
 }
 
 State HilSimulator::do_solve(const Drive& drive) {

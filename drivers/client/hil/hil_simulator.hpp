@@ -12,6 +12,11 @@
 //   solve(Free)          input setpoints that changed, inputs ON, clamps OFF; one READ?.
 //   solve(Clamped)       clamp setpoints, every clamp switched ON in one OUTP; one READ?.
 //   solve_twin           free solve, then clamped at (1 - eta) V_out(free) + eta target.
+//   program_pulses       memristor edges with a pulser channel: every nonzero count in one checked
+//                        message (PulserClient::pulse, one round trip per step). Their
+//                        set_conductances values are the trainer's belief, taken for the state's
+//                        currents and never sent: the devices on the bench are the truth.
+//                        hil.pulse_count when a count passes the bench's max_count.
 // Per solve that changes anything at the source: one message per kind of setting, unchecked, then
 // one SYST:ERR? -- that round trip is also what orders the source before the scanner (separate
 // sockets have no order between them). Then the READ? as a REAL,64 block. Digipot codes go out
@@ -53,6 +58,8 @@ struct HilStats {
   std::uint64_t code_messages = 0;     // DPOT:CODE messages
   std::uint64_t codes_sent = 0;        // codes sent (channel-values)
   std::uint64_t scan_configures = 0;   // CONF:VOLT:DC + ROUT:SCAN messages
+  std::uint64_t pulse_messages = 0;    // PULS ... INIT messages (one per step that pulses)
+  std::uint64_t pulses_sent = 0;       // pulses asked, summed over channels
 };
 
 class HilSimulator : public Simulator {
@@ -73,6 +80,7 @@ class HilSimulator : public Simulator {
  protected:
   void do_load(const Network& net) override;
   void do_set_conductances(std::span<const double> siemens) override;
+  void do_program_pulses(std::span<const int> pulses) override;
   State do_solve(const Drive& drive) override;
   TwinState do_solve_twin(const Drive& drive) override;
 

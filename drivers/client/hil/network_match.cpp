@@ -26,6 +26,11 @@ std::optional<std::string> network_difference(const Network& n, const Network& b
       return fmt::format("{}: digipot {} taps, {} + {} ohm here and {} taps, {} + {} ohm {} (codes would "
                            "mean other resistances)",
                            edge, x.taps, x.r_ab_ohms, x.r_wiper_ohms, y.taps, y.r_ab_ohms, y.r_wiper_ohms, there);
+    if (x.kind == ElementKind::Memristor &&
+        (!(x.memristor == y.memristor) || x.min_siemens != y.min_siemens || x.max_siemens != y.max_siemens))
+      return fmt::format("{}: its memristor parameters (model, steps, noise, spread, bounds) differ {} (pulses "
+                         "would move it otherwise)",
+                         edge, there);
   }
   if (n.inputs.size() != b.inputs.size())
     return fmt::format("{} inputs here, {} {}", n.inputs.size(), b.inputs.size(), there);

@@ -33,19 +33,7 @@ DigipotBank::DigipotBank(Bench& bench, DigipotOptions options) : options_(std::m
   register_commands();
 }
 
-std::string DigipotBank::channel_list() const {
-  std::string out = "(@";
-  const std::vector<int>& channels = board_.channels();
-  for (std::size_t i = 0; i < channels.size();) {
-    std::size_t j = i;
-    while (j + 1 < channels.size() && channels[j + 1] == channels[j] + 1) ++j;
-    if (i > 0) out += ',';
-    out += std::to_string(channels[i]);
-    if (j > i) out += ':' + std::to_string(channels[j]);
-    i = j + 1;
-  }
-  return out + ")";
-}
+std::string DigipotBank::channel_list() const { return scpi::channel_list(board_.channels()); }
 
 void DigipotBank::register_commands() {
   // The channels of parameter i (every installed channel when absent), each checked.

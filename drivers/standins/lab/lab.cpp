@@ -33,6 +33,7 @@ Lab::Lab(BenchConfig config, Simulator& sim, LabOptions options)
   if (!bench_.config().scanner.empty()) scanner_.emplace(bench_);
   if (!bench_.config().digipots.empty()) digipots_.emplace(bench_);
   if (bench_.has_smu()) smu_.emplace(bench_);
+  if (bench_.config().pulser) pulser_.emplace(bench_);
 
   server::ServerGroup& g = *group_;
   std::vector<std::size_t> instruments;
@@ -54,6 +55,7 @@ Lab::Lab(BenchConfig config, Simulator& sim, LabOptions options)
   }
   instruments.push_back(g.add("network", learning_network_.tree(), learning_network_.status(), mutex_));
   if (smu_) instruments.push_back(g.add("smu", smu_->tree(), smu_->status(), mutex_));
+  if (pulser_) instruments.push_back(g.add("pulser", pulser_->tree(), pulser_->status(), mutex_));
   add_control_port(g, bench_, *mutex_);
 
   const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -11,6 +11,7 @@
 //   digipots-pty   ... and on a pseudo-terminal (its path, no port)     "digipots" and options.pty
 //   network        self-learning twin network with its learning clock   always (learning_network/)
 //   smu            Keithley 2400-style SMU                              "smu"
+//   pulser         pulse generator on a memristive crossbar             "pulser" (pulser/)
 //   control        the JSON-lines back door, 127.0.0.1 only             always
 // The realism knob command_latency_seconds becomes each instrument port's answer delay.
 #pragma once
@@ -27,6 +28,7 @@
 #include "drivers/server/server_group.hpp"
 #include "drivers/standins/digipot/digipot_bank.hpp"
 #include "drivers/standins/learning_network/learning_network.hpp"
+#include "drivers/standins/pulser/pulser.hpp"
 #include "drivers/standins/scanner/scanner.hpp"
 #include "drivers/standins/smu/smu.hpp"
 #include "drivers/standins/source/source.hpp"
@@ -63,6 +65,7 @@ class Lab {
   // What the front panel shows beside the bench (null when the bench has no digipots).
   const DigipotBoard* digipot_board() const { return digipots_ ? &digipots_->board() : nullptr; }
   LearningClock& learning_clock() { return learning_network_.clock(); }
+  Pulser* pulser() { return pulser_ ? &*pulser_ : nullptr; }  // null without a "pulser"
   std::vector<LabAddress> addresses() const;
   // Why the digipot board's pseudo-terminal could not be opened ("" when it was, or not asked).
   const std::string& pty_error() const { return pty_error_; }
@@ -78,6 +81,7 @@ class Lab {
   std::optional<DigipotBank> digipots_;
   LearningNetwork learning_network_;
   std::optional<Smu> smu_;
+  std::optional<Pulser> pulser_;
   std::string pty_error_;
   std::unique_ptr<server::ServerGroup> group_;  // last: stops before the instruments it serves go
 };

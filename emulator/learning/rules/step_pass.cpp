@@ -271,6 +271,7 @@ StepPassSums StepPass::run(const StepPassInput& in, std::span<const double> siem
       out.dk[j] = 0.0;
       out.codes[j] = codes[j];
       if (!out.programmed.empty()) out.programmed[j] = 0;
+      if (!out.pulses.empty()) out.pulses[j] = 0;
       continue;
     }
     const double g = edge_signal(in, scale, j);
@@ -284,7 +285,8 @@ StepPassSums StepPass::run(const StepPassInput& in, std::span<const double> siem
     if (updater_.plain())
       k_new = std::clamp(k + in.alpha * rates[j] * g, updater_.lower_siemens()[j], updater_.upper_siemens()[j]);
     else {
-      const bool pulsed = updater_.step_edge(net_.edges[j], j, k, codes[j], g, in.alpha, rng, k_new, code_new);
+      const bool pulsed = updater_.step_edge(net_.edges[j], j, k, codes[j], g, in.alpha, rng, k_new, code_new,
+                                             out.pulses.empty() ? nullptr : &out.pulses[j]);
       if (!out.programmed.empty()) out.programmed[j] = pulsed ? 1 : 0;
     }
     out.siemens[j] = k_new;

@@ -51,6 +51,8 @@ struct StepPassOutput {
   // Per edge, whether a memristor took pulses (Updater::step_edge); empty when the network has no
   // trainable memristor. Their drift comes after the pass (Updater::age_memristor).
   std::span<unsigned char> programmed;
+  // Per edge, the signed pulses a memristor was sent (0 for others); empty when not wanted.
+  std::span<int> pulses = {};
 };
 
 class StepPass {

@@ -124,14 +124,16 @@ int pulse_count(const UpdateSpec& spec, const Edge& e, double alpha_rate, double
 }  // namespace
 
 bool Updater::step_edge(const Edge& e, std::size_t j, double k, int code, double g, double alpha, Rng& rng,
-                        double& k_new, int& code_new) const {
+                        double& k_new, int& code_new, int* pulses_sent) const {
   k_new = k;
   code_new = code;
+  if (pulses_sent) *pulses_sent = 0;
   if (spec_.desync_fraction < 1.0 && !(rng.uniform01() < spec_.desync_fraction)) return false;
 
   if (e.kind == ElementKind::Memristor) {
     const int pulses = pulse_count(spec_, e, alpha * rates_[j], g);
     if (pulses == 0) return false;
+    if (pulses_sent) *pulses_sent = pulses;
     k_new = apply_pulses(devices_[j], e.memristor, k, pulses, rng);
     return devices_[j].stuck == Stuck::None;
   }

@@ -81,8 +81,9 @@ class Updater {
   // code (digipots): its new value and code, exactly as apply() sets them before memristors age
   // (apply is this, edge by edge, then age_memristor). Draws from rng as apply. Returns whether
   // the edge is a memristor that was programmed (pulses reached a device that is not stuck).
+  // pulses, when given, receives the signed count sent to a memristor (0 for any other edge).
   bool step_edge(const Edge& e, std::size_t j, double k, int code, double g, double alpha, Rng& rng,
-                 double& k_new, int& code_new) const;
+                 double& k_new, int& code_new, int* pulses = nullptr) const;
   // After every edge of a step has stepped, trainable memristor e (edge j) at conductance siemens:
   // programmed in this step, its clock restarts at siemens; otherwise the clock advances by
   // seconds_per_update and siemens drifts from the programmed value (memristor.hpp).
