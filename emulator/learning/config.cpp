@@ -37,11 +37,16 @@ int positive_int(const JsonObject& o, std::string_view key, std::int64_t fallbac
 
 TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
   TaskSpec s;
-  const std::string kind = t.choice("kind", {"allostery", "regression", "iris", "xor", "curve"});
+  const std::string kind = t.choice("kind", {"allostery", "regression", "iris", "xor", "curve", "digits"});
   const auto input = [&](std::pair<double, double> fb) {
     const auto r = volts_pair(t, "input_volts", fb);
     s.input_lo_volts = r.first;
     s.input_hi_volts = r.second;
+  };
+  const auto data = [&] {
+    s.data_path = resolve_path(base, t.string("data"));
+    s.data_where = t.where("data");
+    s.data_relative = !std::filesystem::path(t.string("data")).is_absolute();
   };
   const auto targets = [&](double low_fraction, double high_fraction) {
     const double span = s.input_hi_volts - s.input_lo_volts;
@@ -90,9 +95,7 @@ TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
                   "class_targets_volts"});
     s.kind = TaskKind::Iris;
     s.complementary = t.choice("encoding", {"complementary", "plain"}, "plain") == "complementary";
-    s.data_path = resolve_path(base, t.string("data"));
-    s.data_where = t.where("data");
-    s.data_relative = !std::filesystem::path(t.string("data")).is_absolute();
+    data();
     s.train_samples = positive_int(t, "train_samples", 30, 3);
     input({0.0, 1.0});
     const bool nearest = t.choice("readout", {"argmax", "nearest"}, "argmax") == "nearest";
@@ -114,6 +117,14 @@ TaskSpec parse_task(const JsonObject& t, const std::filesystem::path& base) {
         t.fail("invalid", "class_targets_volts", "class_targets_volts needs \"readout\": \"nearest\"");
       targets(0.2, 0.6);
     }
+  } else if (kind == "digits") {
+    t.allow_only({"kind", "data", "train_samples", "input_volts", "encoding", "target_volts"});
+    s.kind = TaskKind::Digits;
+    s.complementary = t.choice("encoding", {"complementary", "plain"}, "complementary") == "complementary";
+    data();
+    s.train_samples = positive_int(t, "train_samples", 1437, 10);
+    input({0.0, 1.0});
+    targets(0.2, 0.6);
   } else {
     t.allow_only({"kind", "encoding", "input_volts", "target_volts"});
     s.kind = TaskKind::Xor;

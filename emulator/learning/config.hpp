@@ -1,6 +1,6 @@
 // The experiment: what to train, how, and where to write. Parsed from a JSON document and fully
 // validated before any work; every error is an InputError "config.*" at "<file>#<JSON pointer>".
-// Relative paths (network file, Iris data) are taken relative to the experiment file's directory;
+// Relative paths (network file, Iris or digits data) are taken relative to the experiment file's directory;
 // a missing one is "config.missing_file" at its key when the run resolves it.
 // Examples: netlists/experiments/*.json. Keys (defaults in brackets):
 //
@@ -11,6 +11,9 @@
 //                  {"kind": "iris", "data": "iris.csv", "train_samples" [30], "input_volts" [[0, 1]],
 //                   "encoding" ["plain"] | "complementary" (features on inputs 0-3, and 1 - feature on 4-7),
 //                   "readout": "argmax" ["target_volts": [low, high]] | "nearest" ["class_targets_volts"]}
+//                  {"kind": "digits", "data": "digits.csv", "train_samples" [1437], "input_volts" [[0, 1]],
+//                   "encoding" ["complementary"] (pixels on inputs 0-63, mirrored on 64-127) | "plain",
+//                   "target_volts" [[0.2, 0.6] of the input range]: ten outputs, argmax (tasks/digits.cpp)}
 //                  {"kind": "xor", "encoding" ["complementary"] | "plain", "input_volts", "target_volts"}
 //                  {"kind": "curve", "samples" [16], "input_volts" [[0, 0.45]], "coefficients" [[0.05, 0.1, 0.8]]:
 //                   a 1-D curved target a + b x + c x^2 on the first input (tasks/curve.cpp)}

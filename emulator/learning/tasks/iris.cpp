@@ -3,7 +3,7 @@
 // feature's mirror image (hi - (v - lo)) goes to inputs 4-7 as well, because a resistor network's
 // outputs are convex combinations of its inputs and can weigh a feature only positively. Read out either as the highest of three
 // outputs (one-hot targets) or as the class whose target vector is nearest to the outputs.
-// The split is stratified: train_samples are spread over the classes as evenly as possible.
+// The split is stratified (split_stratified): with equal classes, train_samples spread as evenly as possible.
 #include <algorithm>
 #include <array>
 #include <fstream>
@@ -12,23 +12,12 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
-#include "emulator/core/random.hpp"
-#include "emulator/core/suggest.hpp"
 #include "emulator/learning/tasks/task.hpp"
 
 namespace spiceloop::tasks {
 
 namespace {
 constexpr std::array<const char*, 3> kSpecies = {"setosa", "versicolor", "virginica"};
-
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out(1);
-  for (char ch : line) {
-    if (ch == ',') out.emplace_back();
-    else if (ch != '\r') out.back() += ch;
-  }
-  return out;
-}
 }  // namespace
 
 std::vector<IrisRow> read_iris_csv(const std::filesystem::path& path) {
@@ -40,7 +29,7 @@ std::vector<IrisRow> read_iris_csv(const std::filesystem::path& path) {
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1 || line.empty() || line == "\r") continue;  // header
-    const auto cells = split_csv(line);
+    const auto cells = split_csv_line(line);
     const std::string where = path.string() + ":" + std::to_string(line_no);
     if (cells.size() != 5) throw InputError("task.data", where, "expected 4 numbers and a species name");
     IrisRow r{};
@@ -76,10 +65,7 @@ Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed) {
                          "each class target vector needs one entry per network output (" +
                              std::to_string(net.outputs.size()) + ")");
   }
-  std::error_code ec;
-  if (!spec.data_where.empty() && !std::filesystem::is_regular_file(spec.data_path, ec))
-    throw InputError("config.missing_file", spec.data_where,
-                     missing_file_message(spec.data_path, spec.data_relative, "experiment"));
+  require_data_file(spec);
   const auto rows = read_iris_csv(spec.data_path);
   if (spec.train_samples >= static_cast<int>(rows.size()))
     throw InputError("config.train_samples", "/task/train_samples",
@@ -94,11 +80,9 @@ Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed) {
   for (const auto& r : rows) {
     Sample s;
     s.input_volts = default_input_volts(net);
-    for (int f = 0; f < 4; ++f) {
-      const double u = hi[f] > lo[f] ? (r.features[f] - lo[f]) / (hi[f] - lo[f]) : 0.0;
-      s.input_volts[f] = spec.input_lo_volts + u * (spec.input_hi_volts - spec.input_lo_volts);
-      if (spec.complementary) s.input_volts[4 + f] = spec.input_hi_volts - u * (spec.input_hi_volts - spec.input_lo_volts);
-    }
+    for (int f = 0; f < 4; ++f)
+      set_feature(spec, s.input_volts, static_cast<std::size_t>(f), 4,
+                  hi[f] > lo[f] ? (r.features[f] - lo[f]) / (hi[f] - lo[f]) : 0.0);
     s.label = r.label;
     if (nearest) {
       s.targets = spec.class_targets_volts[r.label];
@@ -109,22 +93,10 @@ Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed) {
     all.push_back(std::move(s));
   }
 
-  Rng split = Rng::stream(seed, RandomStream::Split);
   Dataset d;
   d.readout = nearest ? Readout::Nearest : Readout::Argmax;
   d.class_targets = spec.class_targets_volts;
-  std::vector<char> in_train(all.size(), 0);
-  for (int c = 0; c < 3; ++c) {
-    std::vector<int> members;
-    for (std::size_t i = 0; i < all.size(); ++i)
-      if (all[i].label == c) members.push_back(static_cast<int>(i));
-    split.shuffle(members);
-    const int take = std::min<int>(spec.train_samples / 3 + (c < spec.train_samples % 3 ? 1 : 0),
-                                   static_cast<int>(members.size()));
-    for (int i = 0; i < take; ++i) in_train[members[i]] = 1;
-  }
-  // Training order is shuffled per epoch by the trainer; keep the file order here.
-  for (std::size_t i = 0; i < all.size(); ++i) (in_train[i] ? d.train : d.test).push_back(all[i]);
+  split_stratified(all, 3, spec.train_samples, seed, d);
   return d;
 }
 

@@ -4,6 +4,7 @@
 // network's own value (rails, biases). Targets are one per network output.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -16,22 +17,23 @@
 
 namespace spiceloop {
 
-enum class TaskKind { Allostery, Regression, Iris, Xor, Curve };
+enum class TaskKind { Allostery, Regression, Iris, Xor, Curve, Digits };
 // Argmax: the class is the highest output. Nearest: the class whose target vector is nearest to
 // the outputs (per-class targets; with ordinal targets this avoids the masking of the middle class
 // that one-hot targets suffer in a linear network). Threshold: one output, class 1 above it.
 enum class Readout { None, Argmax, Nearest, Threshold };
 
-const char* task_name(TaskKind k);  // "allostery", "regression", "iris", "xor", "curve"
+const char* task_name(TaskKind k);  // "allostery", "regression", "iris", "xor", "curve", "digits"
 
 struct TaskSpec {
   TaskKind kind = TaskKind::Allostery;
   int samples = 0;        // regression: data set size
-  int train_samples = 0;  // regression, iris: training set size (the rest is the test set)
+  int train_samples = 0;  // regression, iris, digits: training set size (the rest is the test set)
   // Voltages applied to driven inputs: regression draws uniformly in this range, Iris scales each
-  // feature onto it (min-max over the data set), XOR uses its ends for 0 and 1.
+  // feature onto it (min-max over the data set), digits each pixel count (0..16), XOR uses its
+  // ends for 0 and 1.
   double input_lo_volts = 0.0, input_hi_volts = 1.0;
-  // Iris (argmax) and XOR: the target of the output that should be high, and of the others.
+  // Iris (argmax), digits and XOR: the target of the output that should be high, and of the others.
   double target_low_volts = 0.0, target_high_volts = 0.0;
   // Iris (nearest): one target vector per class (setosa, versicolor, virginica), one entry per output.
   std::vector<std::vector<double>> class_targets_volts;
@@ -44,11 +46,12 @@ struct TaskSpec {
   // Curve: one row [a, b, c], T = a + b x + c x^2 (volts) for every output, x on the first input.
   std::vector<std::vector<double>> coefficients;
   std::vector<double> offset_volts;
-  std::filesystem::path data_path;  // Iris CSV
+  std::filesystem::path data_path;  // Iris or digits CSV
   std::string data_where;           // where the experiment names it ("<file>#/task/data"), for errors
   bool data_relative = false;       // given relative to the experiment file's folder
   // XOR: drive (x1, 1-x1, x2, 1-x2) on four inputs, else (x1, x2). Iris: the four features on
   // inputs 0-3 and their complements (the input range flipped) on inputs 4-7, else features only.
+  // Digits: the 64 pixels on inputs 0-63 and their complements on 64-127.
   bool complementary = true;
 
   int train_size() const;  // known before the network is: used to validate the batch size
@@ -90,9 +93,27 @@ Dataset regression(const TaskSpec& spec, const Network& net, std::uint64_t seed)
 Dataset iris(const TaskSpec& spec, const Network& net, std::uint64_t seed);
 Dataset xor_gate(const TaskSpec& spec, const Network& net);
 Dataset curve(const TaskSpec& spec, const Network& net);
+Dataset digits(const TaskSpec& spec, const Network& net, std::uint64_t seed);
 
 struct IrisRow { double features[4]; int label; };
 std::vector<IrisRow> read_iris_csv(const std::filesystem::path& path);  // throws InputError
+// netlists/digits.csv (digits.md): per line 64 pixel counts 0..16, then the class 0..9, no header.
+struct DigitsRow { std::array<std::uint8_t, 64> pixels; int label; };
+std::vector<DigitsRow> read_digits_csv(const std::filesystem::path& path);  // throws InputError "task.data" at file:line
+
+// What the data-file tasks share (task.cpp).
+// A CSV line's cells, '\r' dropped.
+std::vector<std::string> split_csv_line(const std::string& line);
+// InputError "config.missing_file" at spec.data_where when the task's data file is not there.
+void require_data_file(const TaskSpec& spec);
+// Feature i of count, u in [0, 1], onto the input range at input i, and with the complementary
+// encoding its mirror image (hi - (v - lo)) at input count + i.
+void set_feature(const TaskSpec& spec, std::vector<double>& input_volts, std::size_t i, std::size_t count, double u);
+// Splits labelled samples (labels 0 .. classes-1) into d.train and d.test, stratified: the
+// train_samples are shared out in proportion to the class sizes (largest remainder, ties to the
+// lower class), each class's members drawn by the seed's Split stream, classes in order; each set
+// keeps the order of all (the trainer shuffles per epoch).
+void split_stratified(const std::vector<Sample>& all, int classes, int train_samples, std::uint64_t seed, Dataset& d);
 }  // namespace tasks
 
 // The network's own input voltages, as a starting point for a sample.

@@ -1,0 +1,21 @@
+# cmake -DDIR=<netlists> -P check_data_sha256.cmake: every data file DIR/<name>.csv has a
+# provenance file DIR/<name>.md that states the file's SHA-256, so a changed row cannot pass
+# unnoticed (netlists/iris.md, netlists/digits.md). Run by ctest.
+file(GLOB csvs "${DIR}/*.csv")
+if(NOT csvs)
+  message(FATAL_ERROR "no *.csv in ${DIR}")
+endif()
+foreach(csv ${csvs})
+  get_filename_component(stem "${csv}" NAME_WE)
+  set(md "${DIR}/${stem}.md")
+  if(NOT EXISTS "${md}")
+    message(FATAL_ERROR "${csv} has no provenance file ${md}")
+  endif()
+  file(SHA256 "${csv}" sum)
+  file(READ "${md}" text)
+  string(FIND "${text}" "${sum}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${csv} has SHA-256 ${sum}, which ${md} does not state: the data changed, or its provenance is out of date")
+  endif()
+  message(STATUS "${stem}.csv: SHA-256 ${sum} as ${stem}.md states")
+endforeach()
