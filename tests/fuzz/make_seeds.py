@@ -204,6 +204,26 @@ def scpi_seeds():
         write("control_port", "request%02d.txt" % i, line + "\n")
 
 
+def data_csv_seeds():
+    """The tasks' data files: the head of each shipped CSV, and rows one step outside the format."""
+    with open(os.path.join(NETLISTS, "digits.csv"), encoding="utf-8") as f:
+        digits = f.read().splitlines()
+    with open(os.path.join(NETLISTS, "iris.csv"), encoding="utf-8") as f:
+        iris = f.read().splitlines()
+    row = digits[0].split(",")
+    seeds = {
+        "digits_head.csv": digits[:4],
+        "iris_head.csv": iris[:6],
+        "digits_pixel17.csv": [",".join(["17"] + row[1:])],
+        "digits_class10.csv": [",".join(row[:-1] + ["10"])],
+        "digits_short.csv": [",".join(row[:-1])],
+        "digits_crlf.csv": [digits[1] + "\r", "", digits[2] + "\r"],
+        "iris_nan.csv": [iris[0], "nan,3.5,1.4,0.2,setosa"],
+    }
+    for name, lines in seeds.items():
+        write("data_csv", name, ("\n".join(lines) + "\n").encode())
+
+
 def dictionaries(json_docs):
     words = set()
     for src in glob.glob(os.path.join(ROOT, "drivers", "**", "*.cpp"), recursive=True):
@@ -255,6 +275,7 @@ def main():
         for i, d in enumerate(damaged(doc, rng)):
             write("checkpoint", "%s.damaged%02d.json" % (stem, i), b"\x01" + (json.dumps(d) + "\n").encode())
     scpi_seeds()
+    data_csv_seeds()
     dictionaries(networks + experiments + transients + benches + sweeps + real)
     for target in sorted(os.listdir(os.path.join(OUT, "corpus"))):
         print("%-16s %4d seeds" % (target, len(os.listdir(os.path.join(OUT, "corpus", target)))))

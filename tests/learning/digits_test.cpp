@@ -242,3 +242,19 @@ TEST_CASE("digits: the bundled run passes 90 % test accuracy, and ngspice reads 
   CHECK(differ == 0);
   CHECK(static_cast<double>(correct) / static_cast<double>(d.test.size()) == e.test_accuracy);
 }
+
+TEST_CASE("iris: a measurement of nan or inf is refused at its line, not read as a number", "[digits][iris]") {
+  const test::ScratchDir scratch("iris_nan");
+  for (const std::string bad : {"nan", "inf", "-inf"}) {
+    const std::filesystem::path file = scratch.dir / "iris.csv";
+    std::ofstream(file) << "h1,h2,h3,h4,species\n5.1,3.5,1.4,0.2,setosa\n" << bad << ",3.0,1.4,0.2,setosa\n";
+    try {
+      tasks::read_iris_csv(file);
+      FAIL("accepted " << bad);
+    } catch (const InputError& e) {
+      CHECK(e.id() == "task.data");
+      CHECK(e.where() == file.string() + ":3");
+      CHECK_THAT(std::string(e.what()), Contains("is not a finite number"));
+    }
+  }
+}

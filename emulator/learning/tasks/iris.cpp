@@ -6,6 +6,7 @@
 // The split is stratified (split_stratified): with equal classes, train_samples spread as evenly as possible.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -34,8 +35,8 @@ std::vector<IrisRow> read_iris_csv(const std::filesystem::path& path) {
     if (cells.size() != 5) throw InputError("task.data", where, "expected 4 numbers and a species name");
     IrisRow r{};
     for (int f = 0; f < 4; ++f)
-      if (!parse_double(cells[f], r.features[f]))
-        throw InputError("task.data", where, "'" + cells[f] + "' is not a number");
+      if (!parse_double(cells[f], r.features[f]) || !std::isfinite(r.features[f]))  // from_chars takes nan, inf
+        throw InputError("task.data", where, "'" + cells[f] + "' is not a finite number");
     auto it = std::find(kSpecies.begin(), kSpecies.end(), cells[4]);
     if (it == kSpecies.end()) throw InputError("task.data", where, "unknown species '" + cells[4] + "'");
     r.label = static_cast<int>(it - kSpecies.begin());
