@@ -383,6 +383,126 @@ Network build_random_graph(const RandomGraphOptions& p, const JsonOrigin& o) {
   return net;
 }
 
+Network build_layered(const LayeredOptions& p, const JsonOrigin& o) {
+  check_name(p.name, o.where("/name"), "network name");
+  const std::size_t depth = p.layers.size();
+  require(depth >= 2, "out_of_range", o.where("/layers"),
+          "a layered network needs at least two layers (features and outputs), e.g. [2, 4, 1]");
+  std::int64_t nodes = 1, edges = 0;
+  for (std::size_t l = 0; l < depth; ++l) {
+    require(p.layers[l] >= 1, "out_of_range", o.where(pointer_append("/layers", l)),
+            fmt::format("layer {} has {} nodes; every layer needs at least one", l, p.layers[l]));
+    require(p.layers[l] <= static_cast<int>(nl::kMaxNodes), "too_large", o.where(pointer_append("/layers", l)),
+            fmt::format("layer {} has {} nodes, more than the limit of {}", l, p.layers[l], nl::kMaxNodes));
+  }
+  const auto width = [&](std::size_t l) -> std::int64_t { return l == 0 ? 2 * std::int64_t{p.layers[0]} : p.layers[l]; };
+  const std::int64_t bias_count = static_cast<std::int64_t>(p.bias_volts.size());
+  std::int64_t diode_nodes = 0;
+  for (std::size_t l = 0; l < depth; ++l) {
+    nodes += width(l);
+    if (l + 1 < depth) edges += width(l) * width(l + 1);
+    if (l > 0) edges += bias_count * width(l);
+    const bool nonlinear = p.diodes == LayeredOptions::Diodes::All ||
+                           (p.diodes == LayeredOptions::Diodes::Hidden && l + 1 < depth);
+    if (l > 0 && nonlinear) diode_nodes += width(l);
+  }
+  nodes += bias_count + 2;  // at most two rail nodes
+  edges += 2 * diode_nodes;
+  check_sizes(nodes, edges, o.where("/layers"));
+  require(p.input_volts.empty() || p.input_volts.size() == static_cast<std::size_t>(p.layers[0]), "count_mismatch",
+          o.where("/input_volts"),
+          fmt::format("{} input voltages for {} features; give one x per feature (its pair is driven at +x and -x), "
+                      "or one number for all",
+                      p.input_volts.size(), p.layers[0]));
+  for (std::size_t i = 0; i < p.input_volts.size(); ++i) {
+    check_volts(p.input_volts[i], o.where(pointer_append("/input_volts", i)));
+    check_volts(-p.input_volts[i], o.where(pointer_append("/input_volts", i)));
+  }
+  for (std::size_t k = 0; k < p.bias_volts.size(); ++k) check_volts(p.bias_volts[k], o.where(pointer_append("/bias_volts", k)));
+  check_volts(p.rail_low_volts, o.where("/diode_rails_volts/0"));
+  check_volts(p.rail_high_volts, o.where("/diode_rails_volts/1"));
+  require(p.rail_low_volts <= p.rail_high_volts, "bounds_inverted", o.where("/diode_rails_volts"),
+          "the low rail is above the high rail: give [low, high]");
+  check_in_range(p.diode_is_amps, nl::kMinIsAmps, nl::kMaxIsAmps, o.where("/diode/is_amps"), "is_amps", "A");
+  check_in_range(p.diode_emission, nl::kMinEmission, nl::kMaxEmission, o.where("/diode/emission"), "emission", "");
+  check_template(p.edge, o);
+
+  Network net;
+  net.name = p.name;
+  net.node_names.push_back("gnd");
+  const auto add_node = [&](std::string name) {
+    net.node_names.push_back(std::move(name));
+    return net.node_count() - 1;
+  };
+  // layer_nodes[l]: the node indices of layer l.
+  std::vector<std::vector<int>> layer_nodes(depth);
+  for (int i = 0; i < p.layers[0]; ++i) {
+    const double x = p.input_volts.empty() ? 1.0 : p.input_volts[i];
+    layer_nodes[0].push_back(add_node(fmt::format("x{}p", i)));
+    net.inputs.push_back({layer_nodes[0].back(), x});
+    layer_nodes[0].push_back(add_node(fmt::format("x{}n", i)));
+    net.inputs.push_back({layer_nodes[0].back(), -x});
+  }
+  // A bias or rail at 0 V is the ground itself, and something must join the network to it.
+  const bool any_diodes = p.diodes != LayeredOptions::Diodes::None && (depth > 2 || p.diodes == LayeredOptions::Diodes::All);
+  const bool grounded = (any_diodes && (p.rail_low_volts == 0.0 || p.rail_high_volts == 0.0)) ||
+                        std::find(p.bias_volts.begin(), p.bias_volts.end(), 0.0) != p.bias_volts.end();
+  require(grounded, "floating_node", o.where("/bias_volts"),
+          "nothing joins the network to the ground: its inputs are sources to ground, but a node needs a path "
+          "through edges; put a diode rail at 0 V or add a 0 V entry to bias_volts");
+  std::vector<int> bias_nodes;
+  for (std::size_t k = 0; k < p.bias_volts.size(); ++k) {
+    if (p.bias_volts[k] == 0.0) {
+      bias_nodes.push_back(0);
+      continue;
+    }
+    bias_nodes.push_back(add_node(fmt::format("b{}", k)));
+    net.inputs.push_back({bias_nodes.back(), p.bias_volts[k]});
+  }
+  int rail_low = 0, rail_high = 0;
+  if (any_diodes) {
+    const auto rail = [&](double volts, const char* name) {
+      if (volts == 0.0) return 0;
+      const int node = add_node(name);
+      net.inputs.push_back({node, volts});
+      return node;
+    };
+    if (p.rail_low_volts == p.rail_high_volts) {
+      rail_low = rail_high = rail(p.rail_low_volts, "rail");
+    } else {
+      rail_low = rail(p.rail_low_volts, "rail_lo");
+      rail_high = rail(p.rail_high_volts, "rail_hi");
+    }
+  }
+  for (std::size_t l = 1; l < depth; ++l)
+    for (int j = 0; j < p.layers[l]; ++j)
+      layer_nodes[l].push_back(add_node(l + 1 < depth ? fmt::format("h{}_{}", l, j) : fmt::format("o{}", j)));
+  net.outputs = layer_nodes[depth - 1];
+
+  Rng rng(p.seed);
+  net.edges.reserve(static_cast<std::size_t>(edges));
+  for (std::size_t l = 0; l + 1 < depth; ++l)
+    for (std::size_t i = 0; i < layer_nodes[l].size(); ++i)
+      for (std::size_t j = 0; j < layer_nodes[l + 1].size(); ++j)
+        net.edges.push_back(draw_edge(p.edge, rng, fmt::format("w{}_{}_{}", l, i, j), layer_nodes[l][i],
+                                      layer_nodes[l + 1][j]));
+  for (std::size_t k = 0; k < bias_nodes.size(); ++k)
+    for (std::size_t l = 1; l < depth; ++l)
+      for (int node : layer_nodes[l])
+        net.edges.push_back(draw_edge(p.edge, rng, fmt::format("b{}_{}", k, net.node_names[node]), node, bias_nodes[k]));
+  for (std::size_t l = 1; l < depth; ++l) {
+    if (p.diodes == LayeredOptions::Diodes::None || (p.diodes == LayeredOptions::Diodes::Hidden && l + 1 == depth))
+      continue;
+    for (int node : layer_nodes[l]) {
+      const std::string& n = net.node_names[node];
+      net.edges.push_back(diode_edge(fmt::format("du_{}", n), node, rail_high, p.diode_is_amps, p.diode_emission));
+      net.edges.push_back(diode_edge(fmt::format("dd_{}", n), rail_low, node, p.diode_is_amps, p.diode_emission));
+    }
+  }
+  validate_network(net);
+  return net;
+}
+
 constexpr std::string_view kCommonKeys[] = {"spiceloop", "generator", "name", "description", "seed", "edge",
                                             "input_volts"};
 
@@ -486,13 +606,14 @@ void read_boundary(const JsonObject& s, std::string_view key, int& count,
 Network make_crossbar(const CrossbarOptions& options) { return build_crossbar(options, JsonOrigin{}); }
 Network make_lattice(const LatticeOptions& options) { return build_lattice(options, JsonOrigin{}); }
 Network make_random_graph(const RandomGraphOptions& options) { return build_random_graph(options, JsonOrigin{}); }
+Network make_layered(const LayeredOptions& options) { return build_layered(options, JsonOrigin{}); }
 
 Network generate_network(const json& spec, const std::string& source, const std::string& base_pointer) {
   const JsonOrigin origin{source, base_pointer};
   const JsonObject s(spec, kNetworkDocument, origin, "", "a generator spec");
   check_format_version(s, false);
   const std::string generator =
-      s.member("generator").choice({"crossbar", "lattice", "random"}, "unknown_generator");
+      s.member("generator").choice({"crossbar", "lattice", "random", "layered"}, "unknown_generator");
   // The keys every generator reads last (kCommonKeys): the edge template, the seed, and the input
   // voltages, whose count the generator's own keys decide.
   const auto read_common = [&](auto& p, EdgeTemplate& edge, std::size_t inputs) {
@@ -524,6 +645,52 @@ Network generate_network(const json& spec, const std::string& source, const std:
     read_common(p, p.edge,
                 p.input_nodes ? p.input_nodes->size() : static_cast<std::size_t>(std::max(p.input_count, 0)));
     return build_lattice(p, origin);
+  }
+  if (generator == "layered") {
+    s.allow_only(with_common({"layers", "bias_volts", "diodes", "diode_rails_volts", "diode"}));
+    LayeredOptions p;
+    p.name = s.string("name", p.name);
+    if (s.has("layers")) {
+      const JsonValue v = s.member("layers");
+      if (!v.json().is_array()) v.wrong_type("an array of layer sizes, e.g. [2, 4, 1]");
+      p.layers.clear();
+      for (std::size_t l = 0; l < v.json().size(); ++l) {
+        const JsonValue size = v.element(l, "a layer size");
+        const std::int64_t n = size.integer();
+        // Only what fits an int here; build_layered checks the real range.
+        if (n < 0 || n > static_cast<std::int64_t>(nl::kMaxNodes))
+          size.fail(n < 0 ? "out_of_range" : "too_large", fmt::format("a layer of {} nodes; give 1 .. {}", n, nl::kMaxNodes));
+        p.layers.push_back(static_cast<int>(n));
+      }
+    }
+    if (s.has("bias_volts")) {
+      const JsonValue v = s.member("bias_volts");
+      p.bias_volts = v.json().is_number() ? std::vector<double>{v.number()} : v.numbers();
+    }
+    const std::string diodes = s.choice("diodes", {"hidden", "all", "none"}, "hidden");
+    p.diodes = diodes == "all"    ? LayeredOptions::Diodes::All
+               : diodes == "none" ? LayeredOptions::Diodes::None
+                                  : LayeredOptions::Diodes::Hidden;
+    if (s.has("diode_rails_volts")) {
+      const JsonValue v = s.member("diode_rails_volts");
+      if (v.json().is_number()) {
+        p.rail_low_volts = p.rail_high_volts = v.number();
+      } else {
+        const std::vector<double> rails = v.numbers();
+        if (rails.size() != 2)
+          s.fail("count_mismatch", "diode_rails_volts",
+                 fmt::format("{} rail voltages; give [low, high], or one number for both", rails.size()));
+        p.rail_low_volts = rails[0], p.rail_high_volts = rails[1];
+      }
+    }
+    if (s.has("diode")) {
+      const JsonObject d = s.object("diode", "a diode (is_amps, emission)");
+      d.allow_only({"is_amps", "emission"});
+      p.diode_is_amps = d.number("is_amps", p.diode_is_amps);
+      p.diode_emission = d.number("emission", p.diode_emission);
+    }
+    read_common(p, p.edge, p.layers.empty() ? 0 : static_cast<std::size_t>(std::max(p.layers[0], 0)));
+    return build_layered(p, origin);
   }
   // "random"
   s.allow_only(with_common({"nodes", "edges", "inputs", "outputs"}));

@@ -1,6 +1,6 @@
-// Network generators (crossbar, square lattice, random connected graph), callable from code or from
-// a JSON spec {"generator": "crossbar", ...} (keys in netlists/README.md). Every generated network is
-// checked by validate_network before it is returned.
+// Network generators (crossbar, square lattice, random connected graph, dense layered network),
+// callable from code or from a JSON spec {"generator": "crossbar", ...} (keys in
+// netlists/README.md). Every generated network is checked by validate_network before it is returned.
 //
 // Determinism: one Rng (emulator/core/random.hpp: std::mt19937_64, fixed by the C++ standard)
 // seeded with `seed`, drawing with uniform_closed and Rejection::Bottom, never with
@@ -101,11 +101,44 @@ struct RandomGraphOptions : DrawnBoundaryOptions {
   int edges = 16;
 };
 
+// Dense layered network in the style of Kendall et al. 2020 ("Training end-to-end analog neural
+// networks with equilibrium propagation") and EBANA (Watfa et al.). layers = {n0, n1, ..., nL}: n0
+// features, hidden layers n1 .. n(L-1), nL outputs.
+// - Inputs as +/- pairs: feature i is two input nodes x<i>p and x<i>n driven at +x and -x, so that
+//   positive conductances can weigh a feature either way.
+// - Trainable conductances w<l>_<i>_<j> from every node i of layer l to every node j of layer l+1
+//   (layer 0 counts its 2 n0 pair nodes, in the order x0p, x0n, x1p, ...). Hidden nodes h<l>_<j>,
+//   output nodes o<j>.
+// - Bias: one fixed-voltage input node b<k> per bias_volts entry (an entry of 0 V is the ground),
+//   joined to every hidden and output node by a trainable conductance b<k>_<node> (node -> b<k>).
+//   Some bias or rail must be at 0 V: the validator wants every node joined to the ground by edges.
+// - Nonlinearity: at each hidden node (and output node with Diodes::All) a diode pair, "du_<node>"
+//   from the node to the high rail and "dd_<node>" from the low rail to the node, which holds the
+//   node within about [low - 0.6 V, high + 0.6 V]. A rail at 0 V is the ground; another is a fixed
+//   input node rail_lo / rail_hi (one node "rail" when both are equal).
+// Inputs in order: the pair nodes, the bias nodes, the rails (so a task drives the pairs first).
+// Fixed-gain amplification between layers is not offered: see netlists/README.md (layered).
+// Draws: one per trainable edge in edge order (weights layer by layer, source-major, then biases).
+struct LayeredOptions {
+  enum class Diodes { Hidden, All, None };
+  std::string name = "layered";
+  std::vector<int> layers = {2, 4, 1};
+  std::vector<double> input_volts;               // x per feature (pair at +x, -x); empty: 1 V each
+  std::vector<double> bias_volts = {1.0, -1.0};  // one bias node per entry
+  double rail_low_volts = 0.0, rail_high_volts = 0.0;
+  Diodes diodes = Diodes::Hidden;
+  double diode_is_amps = 1e-14;
+  double diode_emission = 1.0;
+  EdgeTemplate edge;
+  std::uint64_t seed = 0;
+};
+
 Network make_crossbar(const CrossbarOptions& options);
 Network make_lattice(const LatticeOptions& options);
 Network make_random_graph(const RandomGraphOptions& options);
+Network make_layered(const LayeredOptions& options);
 
-// A spec {"generator": "crossbar" | "lattice" | "random", ...}, validated key by key like a network
+// A spec {"generator": "crossbar" | "lattice" | "random" | "layered", ...}, validated key by key like a network
 // document ("spiceloop": 1 is optional here). source and base_pointer as in parse_network.
 Network generate_network(const nlohmann::json& spec, const std::string& source = "",
                          const std::string& base_pointer = "");

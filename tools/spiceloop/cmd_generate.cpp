@@ -24,8 +24,11 @@ nlohmann::json spec_from(const GenerateArgs& a) {
     if (eq == std::string::npos || eq == 0)
       throw InputError("cli.set", "--set " + kv, "expected key=value, e.g. --set rows=8");
     const std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
-    // A value is JSON when it parses as JSON (numbers, true, [1,2], {...}), else a string.
+    // A value is JSON when it parses as JSON (numbers, true, [1,2], {...}); a comma-separated list
+    // of JSON values is an array (layers=4,8,3); anything else is a string.
     nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    if (value.is_discarded() && text.find(',') != std::string::npos)
+      value = nlohmann::json::parse("[" + text + "]", nullptr, false);
     spec[key] = value.is_discarded() ? nlohmann::json(text) : value;
   }
   return spec;
@@ -35,12 +38,12 @@ nlohmann::json spec_from(const GenerateArgs& a) {
 
 void add_generate(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
-  auto* cmd = app.add_subcommand("generate", "Write a generated network (crossbar, lattice, random) as JSON");
-  cmd->add_option("kind", args->kind, "crossbar | lattice | random")
+  auto* cmd = app.add_subcommand("generate", "Write a generated network (crossbar, lattice, random, layered) as JSON");
+  cmd->add_option("kind", args->kind, "crossbar | lattice | random | layered")
       ->required()
-      ->check(CLI::IsMember({"crossbar", "lattice", "random"}));
+      ->check(CLI::IsMember({"crossbar", "lattice", "random", "layered"}));
   cmd->add_option("--set", args->sets,
-                  "Generator key=value (e.g. rows=8 columns=8 wire_ohms=1 seed=3); see netlists/README.md");
+                  "Generator key=value (e.g. rows=8 columns=8 wire_ohms=1 seed=3, layers=4,8,3); see netlists/README.md");
   cmd->add_option("-o,--output", args->output, "Write here instead of stdout");
   cmd->callback([args] {
     print_or_write(network_to_text(generate_network(spec_from(*args), "--set")), args->output, "network");
