@@ -11,16 +11,12 @@
 #include "emulator/network/load.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
+#include "tests/spice/max_gap.hpp"
 
 using namespace spiceloop;
+using test::max_gap;
 
 namespace {
-
-double max_gap(const std::vector<double>& a, const std::vector<double>& b) {
-  double worst = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
-}
 
 Network sinh_crossbar(double read_volts) {
   return parse_network(nlohmann::json::parse(R"({

@@ -13,19 +13,15 @@
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "tests/common/networks.hpp"
+#include "tests/spice/max_gap.hpp"
 
 using namespace spiceloop;
+using test::max_gap;
 
 namespace {
 
 Network transistor_lattice(std::uint64_t seed, double gate_lo, double gate_hi) {
   return test::transistor_lattice(seed, gate_lo, gate_hi, 2, {0.45, 0.05});
-}
-
-double max_gap(const std::vector<double>& a, const std::vector<double>& b) {
-  double worst = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
 }
 
 // Edges whose overdrive is below their drop at this state (the saturated region).
