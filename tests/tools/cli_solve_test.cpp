@@ -99,6 +99,19 @@ TEST_CASE("spiceloop generate: a crossbar with wires loads back with 1 + 2MN nod
   CHECK(net.edge_count() == 3 * 3 * 5 - 3);
 }
 
+TEST_CASE("spiceloop generate: layered takes its sizes as a comma list and refuses an unknown key", "[cli]") {
+  const ScratchDir scratch("cli_generate_layered");
+  const std::string out = (scratch.dir / "layered.json").string();
+  const auto r = run_command(spiceloop_binary() + " generate layered --set layers=4,8,3 --set seed=2 -o " + out);
+  REQUIRE(r.exit_code == 0);
+  const Network net = load_network_file(out);
+  CHECK(net.node_count() == 1 + 2 * 4 + 2 + 8 + 3);
+  CHECK(net.outputs.size() == 3);
+  const auto bad = run_command(spiceloop_binary() + " generate layered --set layer=4,8,3", true);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Contains("--set#/layer") && Contains("did you mean \"layers\"?"));
+}
+
 TEST_CASE("spiceloop solve: a bad network file is an error with its location, not a crash", "[cli]") {
   const ScratchDir scratch("cli_bad_network");
   const auto& dir = scratch.dir;
