@@ -26,6 +26,8 @@ import time
 import tty
 import unittest
 
+from serving import start_ready
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NETWORK = os.path.join(ROOT, "netlists", "clln4x4.json")
 ARGS = None
@@ -115,20 +117,9 @@ def open_port(path):
 
 def start_board(spiceloop, workdir):
     addresses = os.path.join(workdir, "board.addresses.json")
-    proc = subprocess.Popen([spiceloop, "board", NETWORK, "--port", "0", "--backend", "ideal",
-                             "--addresses", addresses], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line.startswith("ready"):
-            with open(addresses) as f:
-                return proc, json.load(f)
-    proc.kill()
-    raise RuntimeError("spiceloop board did not get ready:\n" + "".join(lines))
+    proc, doc, _ = start_ready([spiceloop, "board", NETWORK, "--port", "0", "--backend", "ideal",
+                                "--addresses", addresses], addresses)
+    return proc, doc
 
 
 def multi(line, name):

@@ -21,6 +21,8 @@ import unittest
 
 import pyvisa
 
+from serving import start_ready
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH = os.path.join(ROOT, "netlists", "benches", "lab16_hil.json")
 NETWORK = os.path.join(ROOT, "netlists", "lab16_digipot.json")
@@ -29,21 +31,8 @@ ARGS = None
 
 def start_server(spiceloop, backend, workdir, bench=BENCH):
     addresses = os.path.join(workdir, os.path.basename(bench) + ".addresses.json")
-    proc = subprocess.Popen(
-        [spiceloop, "serve", bench, "--port", "0", "--backend", backend, "--addresses", addresses],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line.startswith("ready"):
-            with open(addresses) as f:
-                return proc, json.load(f), lines
-    proc.kill()
-    raise RuntimeError("spiceloop serve did not get ready:\n" + "".join(lines))
+    return start_ready([spiceloop, "serve", bench, "--port", "0", "--backend", backend, "--addresses", addresses],
+                       addresses)
 
 
 class StandinsOverVisa(unittest.TestCase):
