@@ -28,17 +28,25 @@ Waveform per_period(const Machine& m, const std::vector<double>& per_sample) {
 }  // namespace
 
 double Machine::window_open(std::int64_t period) const {
+  if (spec.continuous_learning) return static_cast<double>(period) * spec.period_seconds;
   return static_cast<double>(period) * spec.period_seconds + spec.period_seconds - spec.window_seconds -
          2 * spec.edge_seconds;
 }
 
 double Machine::window_at(double t) const {
   const double P = spec.period_seconds, e = spec.edge_seconds;
+  if (spec.continuous_learning) return std::min(1.0, t / e);
   const double x = t - std::floor(t / P) * P - (P - spec.window_seconds - 2 * e);
   if (x <= 0.0) return 0.0;
   if (x < e) return x / e;
   if (x <= e + spec.window_seconds) return 1.0;
   return std::max(0.0, (2 * e + spec.window_seconds - x) / e);
+}
+
+std::vector<double> Machine::window_corners(std::int64_t period) const {
+  const double open = window_open(period), e = spec.edge_seconds;
+  if (spec.continuous_learning) return {open, open + e, period_end(period)};
+  return {open, open + e, open + e + spec.window_seconds, open + 2 * e + spec.window_seconds};
 }
 
 double Machine::parameter_of_volts(std::size_t i, double volts) const {
@@ -97,6 +105,11 @@ Machine plan_machine(const TrainConfig& config) {
   c.node_farads = m.spec.node_farads;
   c.learning_farads = m.spec.learning_farads;
   c.stop_seconds = static_cast<double>(m.periods) * m.spec.period_seconds;
+  if (m.spec.continuous_learning) {  // one rise at t = 0, then open past the end of the run
+    c.window_delay_seconds = 0.0;
+    c.window_top_seconds = c.stop_seconds;
+    c.window_period_seconds = c.stop_seconds + 2 * m.spec.edge_seconds;
+  }
   c.max_step_seconds = m.spec.max_step_seconds;
   c.tolerances = config.tolerances;
   return m;

@@ -2,7 +2,8 @@
 // when its window opens, the learned parameters and their rates, and the ngspice circuit
 // (transient_deck.hpp) built from them. Period p presents training sample p mod n (data set order)
 // from t = p P (inputs and targets ramp over one edge), its window opens at p P + P - window - 2 edge
-// and closes at (p + 1) P.
+// and closes at (p + 1) P. With continuous learning (spec.hpp) the window rises over [0, edge] and stays
+// open; a period's "opening" is then its start.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,9 @@ struct Machine {
   double period_end(std::int64_t period) const { return static_cast<double>(period + 1) * spec.period_seconds; }
   // v_win at t (the trapezoid of the ngspice pulse source).
   double window_at(double t) const;
+  // The times, in order, between which v_win and the inputs are linear within a period's learning:
+  // the ODEs integrate piece by piece so that no step crosses a corner.
+  std::vector<double> window_corners(std::int64_t period) const;
   // Parameter values (conductance or gate volts) of the learned edges, from their control-node volts.
   double parameter_of_volts(std::size_t learned_index, double volts) const;
 };

@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cmath>
 
+#include "emulator/dynamics/ode_relax.hpp"
 #include "emulator/learning/rules/rule.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 
 namespace spiceloop {
 
 Trajectory run_on_ideal(const Machine& m) {
+  if (m.spec.integrated_relaxation) return run_relaxed(m);
   namespace ode = boost::numeric::odeint;
   using Vec = std::vector<double>;
   Trajectory t;
@@ -45,18 +47,16 @@ Trajectory run_on_ideal(const Machine& m) {
   for (double x : p) scale = std::max(scale, std::abs(x));
   const double rel = m.config.tolerances.reltol, abs = rel * scale;
   auto stepper = ode::make_controlled(abs, rel, ode::runge_kutta_dopri5<Vec>());
-  const double e = m.spec.edge_seconds, w = m.spec.window_seconds;
   std::int64_t steps = 0;
   for (std::int64_t period = 0; period < m.periods; ++period) {
     const Sample& s = m.data.train[m.sample_of(period)];
     drive.input_volts = s.input_volts;
     drive.twin_targets = s.targets;
-    const double open = m.window_open(period);
     const TwinState before = twin_at(p);
     std::vector<double> free_out;
     for (int o : m.net.outputs) free_out.push_back(before.free.node_volts[o]);
-    const double corners[] = {open, open + e, open + e + w, open + 2 * e + w};
-    for (int k = 0; k < 3; ++k)
+    const std::vector<double> corners = m.window_corners(period);
+    for (size_t k = 0; k + 1 < corners.size(); ++k)
       steps += static_cast<std::int64_t>(
           ode::integrate_adaptive(stepper, rhs, p, corners[k], corners[k + 1], (corners[k + 1] - corners[k]) / 8));
     t.rows.push_back(trajectory_row(m, period, p, free_out));

@@ -8,7 +8,8 @@
 // nodes too would make the system stiff for a correction of order tau / window per change of k
 // (below the 1e-4 agreement with ngspice's transient, which does integrate them). Outside windows
 // nothing moves, so each window is integrated alone, in three pieces (rise, top, fall) so that the
-// integrator never steps across a corner of the window.
+// integrator never steps across a corner of the window. With "relaxation": "integrated" (spec.hpp)
+// run_on_ideal runs ode_relax.hpp's flow instead, which integrates the nodes too.
 #pragma once
 
 #include "emulator/dynamics/machine.hpp"

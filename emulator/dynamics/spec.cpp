@@ -28,7 +28,7 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
                                       : &empty;
   const JsonObject o(*section, kDynamicsDocument, JsonOrigin{config.source, ""}, "/dynamics", "\"dynamics\"");
   o.allow_only({"window_seconds", "edge_seconds", "period_seconds", "node_farads", "learning_farads", "epochs",
-                "max_step_seconds", "timeout_seconds"});
+                "max_step_seconds", "timeout_seconds", "relaxation", "continuous_learning"});
   s.window_seconds = positive(o, "window_seconds", 1e-4, "a learning window has a length (the lab's: 25-200 us)");
   s.edge_seconds = positive(o, "edge_seconds", s.window_seconds / 100,
                             "a window and every input change need a rise time for ngspice to follow them");
@@ -41,6 +41,12 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
   s.timeout_seconds = positive(o, "timeout_seconds", 3600.0, "the time one ngspice transient may take");
   s.epochs = static_cast<int>(o.integer("epochs", config.epochs));
   if (s.epochs < 1) o.member("epochs").fail("not_positive", fmt::format("\"epochs\" must be >= 1, got {}", s.epochs));
+  s.integrated_relaxation = o.choice("relaxation", {"quasistatic", "integrated"}, "quasistatic") == "integrated";
+  s.continuous_learning = o.boolean("continuous_learning", false);
+  if (s.continuous_learning && o.has("window_seconds"))
+    o.member("window_seconds")
+        .fail("window_with_continuous", "with \"continuous_learning\": true the window is open for the whole run; "
+                                        "leave out \"window_seconds\" (or set \"continuous_learning\": false)");
   if (s.edge_seconds >= s.window_seconds)
     o.member(o.has("edge_seconds") ? "edge_seconds" : "window_seconds")
         .fail("window_too_long", fmt::format("the window's edges ({} s) must be shorter than the window ({} s); "
@@ -55,7 +61,7 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
                           "closer breakpoints are merged and the transient aborts); make \"edge_seconds\" at least {} s "
                           "or \"max_step_seconds\" smaller",
                           s.edge_seconds, s.max_step_seconds, 1e-4 * s.max_step_seconds));
-  if (s.window_seconds + 2 * s.edge_seconds >= s.period_seconds)
+  if (!s.continuous_learning && s.window_seconds + 2 * s.edge_seconds >= s.period_seconds)
     o.member(o.has("window_seconds") ? "window_seconds" : "period_seconds")
         .fail("window_too_long",
               fmt::format("a window of {} s with its two edges of {} s does not fit in its period of {} s: the "

@@ -11,11 +11,19 @@
 //   "epochs"           [the experiment's epochs]  passes over the training set, in data set order
 //   "max_step_seconds" [window / 20]  the longest ngspice timestep
 //   "timeout_seconds"  [3600]  the longest one ngspice transient may take (its worker is then killed)
+//   "relaxation"       ["quasistatic"]  how the ideal backend treats the nodes: "quasistatic" solves the twin DC
+//                      state at every instant (ode_run.hpp); "integrated" integrates C dV/dt = -(current out of
+//                      the node) for both copies as ngspice does (ode_relax.hpp), for beyond-quasistatic studies
+//   "continuous_learning" [false]  the learning window is open for the whole run (Stern et al., PRR 2022): it
+//                      rises over one edge at t = 0 and never closes; "window_seconds" is then refused (it has
+//                      no meaning), a period is one learning step (the rate below takes window = period) and
+//                      its loss is read at the period's start
 // The rate: a window integrates d p / dt = v_win(t) alpha / ((window + edge) batch_size) g(t), with g the
 // rule's CL signal (c / eta)[(dV_F)^2 - (dV_C)^2] (rule.hpp) and p the learned parameter (conductance
 // or gate voltage): one window of a sample is one trainer step of batch size 1, in the limit of small
 // steps (batch_size > 1: a batch's windows together make one step).
 // Errors: InputError "dynamics.<what>" at "<file>#/dynamics/<key>": not_positive, window_too_long,
+// window_with_continuous (a window given with continuous learning),
 // edge_too_short (below 1e-4 max_step_seconds, which ngspice cannot resolve),
 // too_large, unsupported (a rule, update mode or edge kind the machine has no circuit for), and the
 // reader's wrong_type, unknown_key.
@@ -38,9 +46,11 @@ struct DynamicsSpec {
   int epochs = 1;
   double max_step_seconds = 5e-6;
   double timeout_seconds = 3600.0;
+  bool integrated_relaxation = false;  // "relaxation": "integrated"
+  bool continuous_learning = false;
 
-  // The integral of one window over time: window + edge (a trapezoid).
-  double window_area_seconds() const { return window_seconds + edge_seconds; }
+  // The integral of one window over time: window + edge (a trapezoid); a whole period if learning is continuous.
+  double window_area_seconds() const { return continuous_learning ? period_seconds : window_seconds + edge_seconds; }
 };
 
 inline constexpr std::int64_t kMaxDynamicsPeriods = 1'000'000;
