@@ -212,10 +212,28 @@ Trajectory run_relaxed(const Machine& m) {
       }
       if (free_out.empty()) free_out = flow.free_outputs(x, c.back());
       t.rows.push_back(trajectory_row(m, p, flow.parameters(x), free_out));
+      // As the quasistatic run stops (drive.out_of_range): a negative conductance is no resistor, and
+      // the node it touches would run away.
+      for (size_t i = 0; i < m.learned.size(); ++i)
+        if (!m.gates && !(t.rows.back().parameters[i] > 0.0)) {
+          t.complete = false;
+          t.failure = fmt::format("the conductance of edge '{}' crossed 0 in period {} (the transient does not clip); "
+                                  "take a smaller \"alpha\"",
+                                  m.net.edges[m.learned[i]].name, p);
+          break;
+        }
+      if (!t.complete) break;
     }
   } catch (const SimulationError& e) {  // the step underflowed: keep the rows reached
     t.complete = false;
     t.failure = fmt::format("the integrated ODE stopped: {}", e.what());
+    for (size_t i = 0; i < m.learned.size(); ++i)  // the usual cause: a conductance went negative and ran away
+      if (!m.gates && !(x[static_cast<Eigen::Index>(i)] > 0.0)) {
+        t.failure += fmt::format("; the conductance of edge '{}' had crossed 0 (the transient does not clip): take a "
+                                 "smaller \"alpha\"",
+                                 m.net.edges[m.learned[i]].name);
+        break;
+      }
   }
   t.timepoints = steps;
   t.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -14,7 +14,8 @@
 // df/dt by finite differences). Why stiff: the node rate G/C ranges from far above the learning rate
 // (C -> small, where this flow must meet the quasistatic one, ode_run.hpp) to below it, and an
 // explicit method would take steps of C/G through the whole run in the first case.
-// Each period is integrated piece by piece between the corners of its input ramp and its window.
+// Each period is integrated piece by piece between the corners of its input ramp and its window. A
+// learned conductance found <= 0 at a period's end stops the run (complete = false, rows kept).
 #pragma once
 
 #include "emulator/dynamics/machine.hpp"

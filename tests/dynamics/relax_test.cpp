@@ -9,6 +9,7 @@
 #include "emulator/dynamics/machine.hpp"
 #include "emulator/dynamics/ode_run.hpp"
 #include "emulator/dynamics/spice_run.hpp"
+#include "emulator/learning/config.hpp"
 #include "tests/common/paths.hpp"
 
 using namespace spiceloop;
@@ -152,4 +153,29 @@ TEST_CASE("relaxation: the transistor lattice's gates on the integrated ODE foll
   const Gap g = parameter_gap(run_on_ideal(m), run_on_ngspice(m));
   CHECK(g.moved > 1e-4);
   CHECK(g.worst < 1e-5);
+}
+
+TEST_CASE("relaxation: the bundled lab16_relax experiment sits at R = 1 and learns its targets", "[dynamics]") {
+  const Machine m = plan_machine(load_train_config_file(test::bundled("transient/lab16_relax.json")));
+  REQUIRE(m.spec.continuous_learning);
+  REQUIRE(m.spec.integrated_relaxation);
+  double g0 = 0.0;  // README's R = c rate C_node / G0^2 (1 V^2), G0 the mean initial learned conductance
+  for (int j : m.learned) g0 += m.net.edges[j].siemens / static_cast<double>(m.learned.size());
+  CHECK_THAT(m.config.rule.factor() * m.rate * m.spec.node_farads / (g0 * g0), Catch::WithinRel(1.0, 1e-4));
+  CHECK_THAT(m.spec.period_seconds * g0 / m.spec.node_farads, Catch::WithinRel(1.0, 1e-4));  // a period is 1 / gamma
+  const Trajectory t = run_on_ideal(m);
+  REQUIRE(t.complete);
+  CHECK(t.rows.back().loss < 1e-6 * t.rows[1].loss);
+}
+
+TEST_CASE("relaxation: far beyond the threshold a conductance crosses 0 and the run stops saying so, rows kept",
+          "[dynamics]") {
+  TrainConfig config = load_train_config_file(test::bundled("transient/lab16_relax.json"));
+  config.alpha *= 3000;  // R = 3000: the oscillation takes e1 below 0 in the first period, and it runs away
+  config.document["epochs"] = 40;
+  config.epochs = 40;
+  const Trajectory t = run_on_ideal(plan_machine(config));
+  CHECK_FALSE(t.complete);
+  CHECK_THAT(t.failure, Contains("crossed 0") && Contains("smaller \"alpha\""));
+  CHECK(t.rows.size() >= 1);  // t = 0 at least
 }
