@@ -139,17 +139,11 @@ TEST_CASE("relaxation: continuous learning beyond the quasistatic limit on ngspi
 
 TEST_CASE("relaxation: the transistor lattice's gates on the integrated ODE follow ngspice within 1e-5",
           "[dynamics][ngspice]") {
-  const nlohmann::json doc = {
-      {"network", test::bundled("clln4x4.json")},
-      {"task", {{"kind", "xor"}, {"encoding", "complementary"}, {"input_volts", {0, 0.45}}, {"target_volts", {0.1, 0.2}}}},
-      {"rule", {{"kind", "cl"}, {"eta", 0.5}, {"twin", true}}},
-      {"alpha", 5},
-      {"update", {{"parameter", "gate_voltage"}}},
-      {"epochs", 2},
-      {"batch_size", 4},
-      {"tolerances", {{"reltol", 1e-7}}},
-      {"dynamics", {{"node_farads", 1e-7}, {"relaxation", "integrated"}}}};
-  const Machine m = plan(doc);
+  TrainConfig config = load_train_config_file(test::bundled("transient/clln4x4.json"));  // XOR, 32 gates
+  config.epochs = 2;
+  config.document["dynamics"]["node_farads"] = 1e-7;
+  config.document["dynamics"]["relaxation"] = "integrated";
+  const Machine m = plan_machine(config);
   const Gap g = parameter_gap(run_on_ideal(m), run_on_ngspice(m));
   CHECK(g.moved > 1e-4);
   CHECK(g.worst < 1e-5);
