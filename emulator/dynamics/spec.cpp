@@ -47,6 +47,11 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
     o.member("window_seconds")
         .fail("window_with_continuous", "with \"continuous_learning\": true the window is open for the whole run; "
                                         "leave out \"window_seconds\" (or set \"continuous_learning\": false)");
+  if (s.continuous_learning && 2 * s.edge_seconds >= s.period_seconds)
+    o.member(o.has("edge_seconds") ? "edge_seconds" : "period_seconds")
+        .fail("window_too_long", fmt::format("the inputs' two edges ({} s each) must fit in a period of {} s; shorten "
+                                             "\"edge_seconds\" (e.g. to {} s)",
+                                             s.edge_seconds, s.period_seconds, s.period_seconds / 100));
   if (s.edge_seconds >= s.window_seconds)
     o.member(o.has("edge_seconds") ? "edge_seconds" : "window_seconds")
         .fail("window_too_long", fmt::format("the window's edges ({} s) must be shorter than the window ({} s); "

@@ -23,7 +23,8 @@
 // or gate voltage): one window of a sample is one trainer step of batch size 1, in the limit of small
 // steps (batch_size > 1: a batch's windows together make one step).
 // Errors: InputError "dynamics.<what>" at "<file>#/dynamics/<key>": not_positive, window_too_long,
-// window_with_continuous (a window given with continuous learning),
+// window_with_continuous (a window given with continuous learning; with it, edges must fit twice in a period:
+// window_too_long),
 // edge_too_short (below 1e-4 max_step_seconds, which ngspice cannot resolve),
 // too_large, unsupported (a rule, update mode or edge kind the machine has no circuit for), and the
 // reader's wrong_type, unknown_key.

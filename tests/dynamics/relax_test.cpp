@@ -78,6 +78,9 @@ TEST_CASE("relaxation spec: continuous learning opens the window for the whole r
   // Without it, a period of 2e-5 s cannot hold the default 1e-4 s window (dynamics.window_too_long).
   CHECK_THAT(error_of(relax_experiment({{"period_seconds", 2e-5}, {"max_step_seconds", 1e-6}})),
              Contains("dynamics.window_too_long"));
+  CHECK_THAT(error_of(relax_experiment({{"continuous_learning", true}, {"period_seconds", 2e-6},
+                                        {"edge_seconds", 1e-6}, {"max_step_seconds", 1e-7}})),
+             Contains("dynamics.window_too_long at exp.json#/dynamics/edge_seconds"));
   const Machine m = plan(relax_experiment(
       {{"continuous_learning", true}, {"period_seconds", 2e-5}, {"edge_seconds", 1e-7}, {"max_step_seconds", 1e-6}}));
   CHECK(m.window_at(0.0) == 0.0);
