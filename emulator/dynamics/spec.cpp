@@ -52,7 +52,7 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
         .fail("window_too_long", fmt::format("the inputs' two edges ({} s each) must fit in a period of {} s; shorten "
                                              "\"edge_seconds\" (e.g. to {} s)",
                                              s.edge_seconds, s.period_seconds, s.period_seconds / 100));
-  if (s.edge_seconds >= s.window_seconds)
+  if (!s.continuous_learning && s.edge_seconds >= s.window_seconds)
     o.member(o.has("edge_seconds") ? "edge_seconds" : "window_seconds")
         .fail("window_too_long", fmt::format("the window's edges ({} s) must be shorter than the window ({} s); "
                                              "shorten \"edge_seconds\"",
@@ -73,6 +73,7 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
                           "nodes need time to relax to each sample before the window opens; make \"period_seconds\" "
                           "longer (e.g. {} s) or \"window_seconds\" shorter",
                           s.window_seconds, s.edge_seconds, s.period_seconds, 4 * s.window_seconds));
+  if (s.continuous_learning) s.window_seconds = s.period_seconds;  // as reported: open all period long
   return s;
 }
 

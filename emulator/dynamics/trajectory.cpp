@@ -81,6 +81,8 @@ std::string trajectory_summary(const Machine& m, const Trajectory& t) {
   j["learning_farads"] = m.spec.learning_farads;
   j["rate_per_second"] = m.rate;
   j["reltol"] = m.config.tolerances.reltol;
+  j["relaxation"] = m.spec.integrated_relaxation ? "integrated" : "quasistatic";
+  j["continuous_learning"] = m.spec.continuous_learning;
   if (!t.rows.empty() && t.rows.size() > 1) j["final_loss"] = t.rows.back().loss;
   return j.dump(2) + '\n';
 }
