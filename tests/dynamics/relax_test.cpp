@@ -176,3 +176,23 @@ TEST_CASE("relaxation: far beyond the threshold a conductance crosses 0 and the 
   CHECK_THAT(t.failure, Contains("crossed 0") && Contains("smaller \"alpha\""));
   CHECK(t.rows.size() >= 1);  // t = 0 at least
 }
+
+TEST_CASE("relaxation: R alone sets the flow in units of 1 / gamma: ten times the node capacitance at the same R "
+          "gives the same trajectory ten times slower",
+          "[dynamics]") {
+  auto at = [](double farads) {
+    TrainConfig config = load_train_config_file(test::bundled("transient/lab16_relax.json"));  // R = 1
+    const double scale = farads / config.document["dynamics"]["node_farads"].get<double>();
+    for (const char* key : {"node_farads", "period_seconds", "edge_seconds", "max_step_seconds"})
+      config.document["dynamics"][key] = config.document["dynamics"][key].get<double>() * scale;
+    config.epochs = 30;
+    config.document["tolerances"]["reltol"] = 1e-9;
+    config.tolerances.reltol = 1e-9;
+    return run_on_ideal(plan_machine(config));  // alpha per period unchanged: the rate falls by scale
+  };
+  const Trajectory fast = at(1e-9), slow = at(1e-8);
+  const Gap g = parameter_gap(fast, slow);
+  CHECK(g.moved > 0.02);
+  CHECK(g.worst < 1e-6);
+  CHECK_THAT(slow.rows.back().time, Catch::WithinRel(10 * fast.rows.back().time, 1e-12));
+}
