@@ -11,6 +11,7 @@
 #include "emulator/core/error.hpp"
 #include "emulator/core/log.hpp"
 #include "emulator/core/plot_script.hpp"
+#include "emulator/dynamics/drift.hpp"
 #include "emulator/learning/rules/invariants.hpp"
 
 namespace spiceloop {
@@ -84,6 +85,11 @@ std::string trajectory_summary(const Machine& m, const Trajectory& t) {
   j["relaxation"] = m.spec.integrated_relaxation ? "integrated" : "quasistatic";
   j["continuous_learning"] = m.spec.continuous_learning;
   if (!t.rows.empty() && t.rows.size() > 1) j["final_loss"] = t.rows.back().loss;
+  if (const auto d = q_drift(m, t))
+    j["q_drift"] = {{"measured", d->measured},
+                    {"predicted", d->predicted},
+                    {"s_integral_joules", d->s_integral},
+                    {"predicted_as", "-identity_factor eta rate integral v_win r^T H r dt (drift.hpp)"}};
   return j.dump(2) + '\n';
 }
 

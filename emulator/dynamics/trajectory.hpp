@@ -41,7 +41,8 @@ TrajectoryRow start_row(const Machine& m);
 
 // trajectory.csv: time_s, period, sample, loss, Q, then one column per learned edge (its name).
 std::string trajectory_csv(const Machine& m, const Trajectory& t);
-// summary.json: backend, completion, periods, simulated and wall seconds, their ratio, the parameter.
+// summary.json: backend, completion, periods, simulated and wall seconds, their ratio, the parameter,
+// and where drift.hpp applies, Q's drift over the run against the finite nudge's prediction (q_drift).
 std::string trajectory_summary(const Machine& m, const Trajectory& t);
 
 // Writes both into dir (atomically), then plots trajectory.png (tools/plot_transient.py) unless

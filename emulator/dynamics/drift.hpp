@@ -1,0 +1,34 @@
+// Conservation in continuous time (DOMAIN.md section 3, item 5): how far Q = sum k^2 moves over a
+// run of the learning machine, against what the finite nudge alone predicts.
+// On a linear resistor machine with every edge learned (voltage-source inputs, CL), the flow
+// dk/dt = v_win(t) rate g (spec.hpp) obeys exactly, at every instant of the quasistatic flow,
+//   dQ/dt = 2 k . dk/dt = -identity_factor * eta * rate * v_win(t) * S(t),   S = r^T H r
+// (rule.hpp's identity; H the conductance matrix seen at the outputs with inputs grounded, r the
+// free residual). There is no Euler |dk|^2 term in continuous time: Q's drift is the nudge's alone.
+// Predicted drift of period p: k moves only while its window is open, at dk/du = rate g with
+// u = integral of v_win dt (0 .. window + edge), so the window's integral of v_win S dt is the
+// integral of S du, taken by the trapezoid rule in u from S at the period's two rows (the
+// parameters before and after its window, its sample): error (window's change of k)^2 / 12,
+// relative (measured on netlists/transient/drift_lab16.json: 3e-6 of the drift).
+#pragma once
+
+#include <optional>
+
+#include "emulator/dynamics/machine.hpp"
+#include "emulator/dynamics/trajectory.hpp"
+
+namespace spiceloop {
+
+struct QDrift {
+  double measured = 0.0;    // Q at the last row minus Q at t = 0 (siemens^2)
+  double predicted = 0.0;   // -identity_factor * eta * rate * integral v_win S dt over the rows' periods
+  double s_integral = 0.0;  // integral of v_win S dt (watts seconds)
+};
+
+// Whether the identity holds for the machine: CL on a linear network, every edge a learned resistor.
+bool drift_prediction_applies(const Machine& m);
+
+// The drift over t's rows (empty when the prediction does not apply or t has no period).
+std::optional<QDrift> q_drift(const Machine& m, const Trajectory& t);
+
+}  // namespace spiceloop
