@@ -13,7 +13,7 @@ In continuous time there is no Euler |dk|^2 term: the drift is the nudge's alone
 An eta-independent excess (measured - predicted) is a floor under which the slope bends; the fit
 takes the etas <= --fit-max whose predicted drift is at least 100 times the series' floor (its
 excess at the smallest eta). A second table (floor.csv) measures that floor at eta = 1e-5 against
-node capacitance, reltol, the largest step, alpha and the window (the 1 pF floor goes as
+node capacitance, reltol, the largest step, the learning capacitor, alpha and the window (the 1 pF floor goes as
 node_farads alpha^2 / window: the relaxation's analogue of the Euler |dk|^2 term).
 
 Writes OUT/drift_vs_nudge.csv, OUT/floor.csv and OUT/drift_vs_nudge.png (matplotlib); the runs go
@@ -40,11 +40,12 @@ SERIES = [  # name, backend, dynamics and tolerance overrides
 ]
 FLOOR_ETA = 1e-5
 FLOOR_CASES = (  # dynamics, tolerances, top-level overrides: node capacitance at reltol 1e-9, then reltol and
-    # the largest step at 1 fF, then alpha and the window at 1 pF (how the relaxation floor scales)
+    # the largest step and the learning capacitor at 1 fF, then reltol, alpha and the window at 1 pF (how the relaxation floor scales)
     [({"node_farads": f}, {}, {}) for f in (1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16)]
     + [({}, {"reltol": r}, {}) for r in (1e-7, 1e-11)]
     + [({"max_step_seconds": 1e-6}, {}, {})]
-    + [({"node_farads": 1e-12}, {}, {"alpha": 1e-7})]
+    + [({"learning_farads": f}, {}, {}) for f in (2.2e-9, 2.2e-3)]
+    + [({"node_farads": 1e-12}, {"reltol": 1e-11}, {}), ({"node_farads": 1e-12}, {}, {"alpha": 1e-7})]
     + [({"node_farads": 1e-12, "window_seconds": 2e-4, "period_seconds": 8e-4}, {}, {})]
 )
 
@@ -129,6 +130,8 @@ def main():
         fit["slope_all_small"] = slope([(r["eta"], r["q_change"]) for r in small])
         fit["worst_gap"] = max(abs(r["relative_gap"]) for r in used) if used else float("nan")
         fits[name] = fit
+        local = [slope([(r["eta"], r["q_change"]) for r in pair]) for pair in zip(rs, rs[1:])]
+        print(f"{name:12s} local slopes between neighbouring etas: " + " ".join(f"{x:.5f}" for x in local))
         rng = f"eta {fit['range'][0]:g}..{fit['range'][1]:g}" if "range" in fit else "no eta above 100 x floor"
         print(f"{name:12s} slope {fit.get('slope', float('nan')):.5f} over {rng} (predicted drift >= 100 x the floor "
               f"{floor:.2e} S^2); over every eta <= {a.fit_max:g}: {fit['slope_all_small']:.5f}; "
@@ -143,7 +146,7 @@ def main():
         floor_rows.append(row_of(name, "ngspice", FLOOR_ETA, doc, s))
         r = floor_rows[-1]
         print(f"floor at eta {FLOOR_ETA:g}: node {r['node_farads']:g} F, reltol {r['reltol']:g}, max step "
-              f"{r['max_step_seconds']:g} s, alpha {r['alpha']:g}, window {r['window_seconds']:g} s: excess "
+              f"{r['max_step_seconds']:g} s, learning {doc['dynamics']['learning_farads']:g} F, alpha {r['alpha']:g}, window {r['window_seconds']:g} s: excess "
               f"{r['excess']:+.3e} S^2 ({r['excess'] / s['q_drift']['measured']:+.2e} of dQ)", flush=True)
     write_csv(os.path.join(a.out, "floor.csv"), floor_rows)
 
