@@ -10,6 +10,8 @@ eta of --etas, on three series:
 and reads summary.json's q_drift: measured = Q(end) - Q(0) from the trajectory, predicted =
 -2 eta rate integral v_win r^T H r dt, S = r^T H r taken at every period's two rows (emulator/dynamics/drift.hpp).
 In continuous time there is no Euler |dk|^2 term: the drift is the nudge's alone, so |dQ| ~ eta.
+On ngspice the nodes' capacitance adds q_drift's relaxation term (first order in node_farads,
+quadratic in alpha, independent of eta), compared too (relative_gap_with_relaxation).
 An eta-independent excess (measured - predicted) is a floor under which the slope bends; the fit
 takes the etas <= --fit-max whose predicted drift is at least 100 times the series' floor (its
 excess at the smallest eta). A second table (floor.csv) measures that floor at eta = 1e-5 against
@@ -77,6 +79,8 @@ def row_of(name, backend, eta, doc, s):
             "max_step_seconds": doc["dynamics"].get("max_step_seconds", doc["dynamics"]["window_seconds"] / 20),
             "window_seconds": doc["dynamics"]["window_seconds"], "alpha": doc["alpha"], "periods": s["periods"], "q_change": q["measured"], "q_change_predicted": q["predicted"],
             "excess": q["measured"] - q["predicted"], "relative_gap": q["measured"] / q["predicted"] - 1,
+            "relaxation": q["relaxation"],
+            "relative_gap_with_relaxation": q["measured"] / (q["predicted"] + q["relaxation"]) - 1,
             "wall_seconds": s["wall_seconds"]}
 
 
@@ -114,7 +118,8 @@ def main():
             rows.append(row_of(name, backend, eta, doc, s))
             r = rows[-1]
             print(f"{name:12s} eta {eta:<7g} dQ {r['q_change']:+.6e}  predicted {r['q_change_predicted']:+.6e}  "
-                  f"gap {r['relative_gap']:+.2e}", flush=True)
+                  f"gap {r['relative_gap']:+.2e}; with the relaxation term {r['relative_gap_with_relaxation']:+.2e}",
+                  flush=True)
     write_csv(os.path.join(a.out, "drift_vs_nudge.csv"), rows)
 
     fits = {}
@@ -128,6 +133,7 @@ def main():
             fit["slope"] = slope([(r["eta"], r["q_change"]) for r in used])
             fit["range"] = (used[0]["eta"], used[-1]["eta"])
         fit["slope_all_small"] = slope([(r["eta"], r["q_change"]) for r in small])
+        fit["slope_less_relaxation"] = slope([(r["eta"], r["q_change"] - r["relaxation"]) for r in small])
         fit["worst_gap"] = max(abs(r["relative_gap"]) for r in used) if used else float("nan")
         fits[name] = fit
         local = [slope([(r["eta"], r["q_change"]) for r in pair]) for pair in zip(rs, rs[1:])]
@@ -136,6 +142,10 @@ def main():
         print(f"{name:12s} slope {fit.get('slope', float('nan')):.5f} over {rng} (predicted drift >= 100 x the floor "
               f"{floor:.2e} S^2); over every eta <= {a.fit_max:g}: {fit['slope_all_small']:.5f}; "
               f"|measured/predicted - 1| <= {fit['worst_gap']:.2e} there")
+        if name != "ideal":
+            print(f"{name:12s} slope of dQ - relaxation over every eta <= {a.fit_max:g}: {fit['slope_less_relaxation']:.5f}; "
+                  f"|measured/(predicted + relaxation) - 1| <= "
+                  f"{max(abs(r['relative_gap_with_relaxation']) for r in rs):.2e} over every eta")
     pred = [(r["eta"], r["q_change_predicted"]) for r in rows if r["series"] == "ideal" and r["eta"] <= a.fit_max]
     print(f"prediction   slope {slope(pred):.5f} over eta <= {a.fit_max:g} (the trajectory's own O(eta) change)")
 
@@ -147,7 +157,8 @@ def main():
         r = floor_rows[-1]
         print(f"floor at eta {FLOOR_ETA:g}: node {r['node_farads']:g} F, reltol {r['reltol']:g}, max step "
               f"{r['max_step_seconds']:g} s, learning {doc['dynamics']['learning_farads']:g} F, alpha {r['alpha']:g}, window {r['window_seconds']:g} s: excess "
-              f"{r['excess']:+.3e} S^2 ({r['excess'] / s['q_drift']['measured']:+.2e} of dQ)", flush=True)
+              f"{r['excess']:+.3e} S^2 ({r['excess'] / s['q_drift']['measured']:+.2e} of dQ); first-order relaxation "
+              f"{r['relaxation']:+.3e} S^2 (excess / relaxation - 1 = {r['excess'] / r['relaxation'] - 1:+.2e})", flush=True)
     write_csv(os.path.join(a.out, "floor.csv"), floor_rows)
 
     try:
@@ -171,6 +182,8 @@ def main():
                   label=styles[name][2])
         if name != "ideal":
             ax.axhline(f["floor"], color=c, ls=":", lw=1)
+            bx.loglog([r["eta"] for r in rs], [abs(r["relative_gap_with_relaxation"]) for r in rs], m + "--", color=c,
+                      alpha=0.6, label=styles[name][2] + ", prediction + relaxation")
     ideal = [r for r in rows if r["series"] == "ideal"]
     ax.loglog([r["eta"] for r in ideal], [abs(r["q_change_predicted"]) for r in ideal], "k-", lw=0.8,
               label=r"predicted $2\eta\,\mathrm{rate}\int v_{win}\, r^T H r\, dt$")
@@ -181,7 +194,7 @@ def main():
     bx.set_xlabel(r"nudge $\eta$")
     bx.set_ylabel(r"|measured / predicted $-$ 1|")
     bx.set_title("agreement with the finite-nudge prediction", fontsize=10)
-    bx.legend(fontsize=8)
+    bx.legend(fontsize=7)
     fig.tight_layout()
     png = os.path.join(a.out, "drift_vs_nudge.png")
     fig.savefig(png, dpi=110)

@@ -12,7 +12,16 @@
 // central difference along rate g): the plain trapezoid was off by 4e-6 of the drift on
 // netlists/transient/drift_lab16.json, the corrected rule by 1e-10 (the ODE's run against it).
 // S comes from the ideal solver at the trajectory's own parameters, so on ngspice the gap measures
-// the circuit's departure from the quasistatic flow (node capacitance) and its integration error.
+// the circuit's departure from the quasistatic flow and its integration error.
+// The departure, to first order in the node capacitance C (relaxation): while k moves, each copy's
+// nodes trail their quasistatic voltages by -L^-1 C dV*/dt, which shifts g at order 1, not eta
+// (the bracket (dV_F)^2 - (dV_C)^2 is O(eta), its lag too), so
+//   dQ/dt gains 2 rate v_win k . dg = 2 (rate v_win)^2 Lambda,   Lambda = k . dg at rate v_win = 1
+// (dg, the shift of g by the lag, is proportional to dk/dt),
+// positive on lab16, quadratic in alpha, proportional to C / window and independent of eta: the
+// relaxation's analogue of the Euler |dk|^2 term. Over a window v_win^2 integrates to the window
+// plus 2/3 of an edge; Lambda is averaged over the period's two rows. Measured on drift_lab16.json at
+// eta 1e-5: ngspice's excess over the nudge's drift matches it within 0.5 % at 0.1-10 pF.
 #pragma once
 
 #include <optional>
@@ -26,6 +35,9 @@ struct QDrift {
   double measured = 0.0;    // Q at the last row minus Q at t = 0 (siemens^2)
   double predicted = 0.0;   // -identity_factor * eta * rate * integral v_win S dt over the rows' periods
   double s_integral = 0.0;  // integral of v_win S dt (watts seconds)
+  // What node capacitance adds, to first order (above): the quasistatic ODE has no such term;
+  // ngspice's drift is predicted + relaxation.
+  double relaxation = 0.0;  // siemens^2
 };
 
 // Whether the identity holds for the machine: CL on a linear network, every edge a learned resistor.

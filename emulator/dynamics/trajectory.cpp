@@ -89,6 +89,7 @@ std::string trajectory_summary(const Machine& m, const Trajectory& t) {
     j["q_drift"] = {{"measured", d->measured},
                     {"predicted", d->predicted},
                     {"s_integral_joules", d->s_integral},
+                    {"relaxation", d->relaxation},
                     {"predicted_as", "-identity_factor eta rate integral v_win r^T H r dt (drift.hpp)"}};
   return j.dump(2) + '\n';
 }
