@@ -1,5 +1,7 @@
 #include "emulator/dynamics/drift.hpp"
 
+#include <cmath>
+
 #include "emulator/learning/rules/rule.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 #include "emulator/solver/nodal_system.hpp"
@@ -131,6 +133,10 @@ class IdentityPower {
 
 std::optional<QDrift> q_drift(const Machine& m, const Trajectory& t) {
   if (!drift_prediction_applies(m) || t.rows.size() < 2) return std::nullopt;
+  // An ngspice run is not stopped by a conductance through 0 (the ODE is): no network to solve there.
+  for (const TrajectoryRow& r : t.rows)
+    for (double k : r.parameters)
+      if (!(k > 0.0 && std::isfinite(k))) return std::nullopt;
   IdentityPower s(m);
   const double a = m.spec.window_area_seconds();
   QDrift d;

@@ -43,7 +43,8 @@ struct QDrift {
 // Whether the identity holds for the machine: CL on a linear network, every edge a learned resistor.
 bool drift_prediction_applies(const Machine& m);
 
-// The drift over t's rows (empty when the prediction does not apply or t has no period).
+// The drift over t's rows (empty when the prediction does not apply, t has no period, or a row
+// holds a conductance that is not positive).
 std::optional<QDrift> q_drift(const Machine& m, const Trajectory& t);
 
 }  // namespace spiceloop

@@ -14,6 +14,7 @@
 #include "emulator/dynamics/spice_run.hpp"
 #include "tests/common/files.hpp"
 #include "tests/common/paths.hpp"
+#include "tests/common/run_command.hpp"
 
 using namespace spiceloop;
 
@@ -75,12 +76,45 @@ TEST_CASE("transient drift: ngspice's nodes of 10 pF add the first-order relaxat
   CHECK_THAT(ng.measured, Catch::WithinRel(ng.predicted + ng.relaxation, 1e-4));  // measured 2.5e-5
 }
 
-TEST_CASE("transient drift: no prediction where the identity does not hold (transistor gates)", "[dynamics]") {
+TEST_CASE("transient drift: no prediction where the identity does not hold (transistor gates, a conductance below 0)", "[dynamics]") {
   const std::string file = test::bundled("transient/clln4x4.json");
   const Machine m = plan_machine(load_train_config_file(file));
   CHECK_FALSE(drift_prediction_applies(m));
   Trajectory t;
   t.rows = {start_row(m), start_row(m)};
   CHECK_FALSE(q_drift(m, t).has_value());
-  CHECK(drift_prediction_applies(drift_machine(0.01, 1)));
+  const Machine lab = drift_machine(0.01, 1);
+  CHECK(drift_prediction_applies(lab));
+  // A conductance through 0 (ngspice does not stop there): no prediction, rather than an error that
+  // would lose the run's summary.
+  Trajectory below;
+  below.rows = {start_row(lab), start_row(lab)};
+  below.rows[1].period = 0;
+  below.rows[1].sample = 0;
+  REQUIRE(q_drift(lab, below).has_value());
+  below.rows[1].parameters[3] = -1e-7;
+  CHECK_FALSE(q_drift(lab, below).has_value());
+}
+
+TEST_CASE("transient drift: the command's summary.json carries q_drift for the bundled drift machine, none for the lattice",
+          "[dynamics]") {
+  test::ScratchDir scratch("transient_drift_cli");
+  const auto r = test::run_command(test::spiceloop_binary() + " transient " + test::bundled("transient/drift_lab16.json") +
+                                       " --backend ideal --no-plot --out " + scratch.dir.string(),
+                                   true);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto q = test::read_json(scratch.dir / "summary.json").at("q_drift");
+  const double measured = q.at("measured"), predicted = q.at("predicted");
+  CHECK(measured < 0.0);
+  CHECK_THAT(measured, Catch::WithinRel(predicted, 1e-7));
+  CHECK(q.at("relaxation").get<double>() > 0.0);
+  CHECK(q.at("s_integral_joules").get<double>() > 0.0);
+  const Machine lattice = plan_machine(load_train_config_file(test::bundled("transient/clln4x4.json")));
+  Trajectory t;
+  t.backend = "ideal";
+  t.rows = {start_row(lattice), start_row(lattice)};
+  t.rows[1].period = 0;
+  t.rows[1].sample = 0;
+  CHECK_FALSE(nlohmann::json::parse(trajectory_summary(lattice, t)).contains("q_drift"));
 }
