@@ -8,15 +8,16 @@ eta of --etas, on three series:
   ngspice      one ngspice transient, as bundled: 1 fF nodes, reltol 1e-9 (vntol 1e-12 V, abstol 1e-15 A)
   ngspice_1pF  the same with lab16.json's 1 pF nodes (relaxing in 0.1 us, 1e-3 of a window)
 and reads summary.json's q_drift: measured = Q(end) - Q(0) from the trajectory, predicted =
--2 eta rate integral v_win r^T H r dt, S = r^T H r taken at every period's two rows (emulator/dynamics/drift.hpp).
+-2 eta rate integral v_win r^T H r dt, S = r^T H r taken at every period's two rows
+(emulator/dynamics/drift.hpp).
 In continuous time there is no Euler |dk|^2 term: the drift is the nudge's alone, so |dQ| ~ eta.
 On ngspice the nodes' capacitance adds q_drift's relaxation term (first order in node_farads,
 quadratic in alpha, independent of eta), compared too (relative_gap_with_relaxation).
 An eta-independent excess (measured - predicted) is a floor under which the slope bends; the fit
 takes the etas <= --fit-max whose predicted drift is at least 100 times the series' floor (its
 excess at the smallest eta). A second table (floor.csv) measures that floor at eta = 1e-5 against
-node capacitance, reltol, the largest step, the learning capacitor, alpha and the window (the 1 pF floor goes as
-node_farads alpha^2 / window: the relaxation's analogue of the Euler |dk|^2 term).
+node capacitance, reltol, the largest step, the learning capacitor, alpha and the window (the 1 pF
+floor is the relaxation term, node_farads alpha^2 / window: the analogue of the Euler |dk|^2 term).
 
 Writes OUT/drift_vs_nudge.csv, OUT/floor.csv and OUT/drift_vs_nudge.png (matplotlib); the runs go
 to --work.
@@ -42,7 +43,8 @@ SERIES = [  # name, backend, dynamics and tolerance overrides
 ]
 FLOOR_ETA = 1e-5
 FLOOR_CASES = (  # dynamics, tolerances, top-level overrides: node capacitance at reltol 1e-9, then reltol and
-    # the largest step and the learning capacitor at 1 fF, then reltol, alpha and the window at 1 pF (how the relaxation floor scales)
+    # the largest step and the learning capacitor at 1 fF, then reltol, alpha and the window at 1 pF
+    # (how the relaxation floor scales)
     [({"node_farads": f}, {}, {}) for f in (1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16)]
     + [({}, {"reltol": r}, {}) for r in (1e-7, 1e-11)]
     + [({"max_step_seconds": 1e-6}, {}, {})]
@@ -77,7 +79,8 @@ def row_of(name, backend, eta, doc, s):
     return {"series": name, "backend": backend, "eta": eta,
             "node_farads": doc["dynamics"]["node_farads"], "reltol": doc["tolerances"]["reltol"],
             "max_step_seconds": doc["dynamics"].get("max_step_seconds", doc["dynamics"]["window_seconds"] / 20),
-            "window_seconds": doc["dynamics"]["window_seconds"], "alpha": doc["alpha"], "periods": s["periods"], "q_change": q["measured"], "q_change_predicted": q["predicted"],
+            "window_seconds": doc["dynamics"]["window_seconds"], "alpha": doc["alpha"], "periods": s["periods"],
+            "q_change": q["measured"], "q_change_predicted": q["predicted"],
             "excess": q["measured"] - q["predicted"], "relative_gap": q["measured"] / q["predicted"] - 1,
             "relaxation": q["relaxation"],
             "relative_gap_with_relaxation": q["measured"] / (q["predicted"] + q["relaxation"]) - 1,
@@ -143,7 +146,8 @@ def main():
               f"{floor:.2e} S^2); over every eta <= {a.fit_max:g}: {fit['slope_all_small']:.5f}; "
               f"|measured/predicted - 1| <= {fit['worst_gap']:.2e} there")
         if name != "ideal":
-            print(f"{name:12s} slope of dQ - relaxation over every eta <= {a.fit_max:g}: {fit['slope_less_relaxation']:.5f}; "
+            print(f"{name:12s} slope of dQ - relaxation over every eta <= {a.fit_max:g}: "
+                  f"{fit['slope_less_relaxation']:.5f}; "
                   f"|measured/(predicted + relaxation) - 1| <= "
                   f"{max(abs(r['relative_gap_with_relaxation']) for r in rs):.2e} over every eta")
     pred = [(r["eta"], r["q_change_predicted"]) for r in rows if r["series"] == "ideal" and r["eta"] <= a.fit_max]
@@ -156,9 +160,11 @@ def main():
         floor_rows.append(row_of(name, "ngspice", FLOOR_ETA, doc, s))
         r = floor_rows[-1]
         print(f"floor at eta {FLOOR_ETA:g}: node {r['node_farads']:g} F, reltol {r['reltol']:g}, max step "
-              f"{r['max_step_seconds']:g} s, learning {doc['dynamics']['learning_farads']:g} F, alpha {r['alpha']:g}, window {r['window_seconds']:g} s: excess "
+              f"{r['max_step_seconds']:g} s, learning {doc['dynamics']['learning_farads']:g} F, alpha {r['alpha']:g}, "
+              f"window {r['window_seconds']:g} s: excess "
               f"{r['excess']:+.3e} S^2 ({r['excess'] / s['q_drift']['measured']:+.2e} of dQ); first-order relaxation "
-              f"{r['relaxation']:+.3e} S^2 (excess / relaxation - 1 = {r['excess'] / r['relaxation'] - 1:+.2e})", flush=True)
+              f"{r['relaxation']:+.3e} S^2 (excess / relaxation - 1 = {r['excess'] / r['relaxation'] - 1:+.2e})",
+              flush=True)
     write_csv(os.path.join(a.out, "floor.csv"), floor_rows)
 
     try:

@@ -15,10 +15,11 @@ bool drift_prediction_applies(const Machine& m) {
 
 namespace {
 
-// S = r^T H r of one sample along the flow, and its slope in u (dk/du = rate g), on the ideal solver.
-class IdentityPower {
+// The terms of the drift at one row's parameters and sample, on the ideal solver: S = r^T H r, its
+// slope in u (dk/du = rate g), and the nodes' lag term Lambda.
+class DriftTerms {
  public:
-  explicit IdentityPower(const Machine& m) : m_(m), sim_(m.config.tolerances) {
+  explicit DriftTerms(const Machine& m) : m_(m), sim_(m.config.tolerances) {
     sim_.load(m.net);
     values_ = m.net.conductances();
     residual_.resize(m.net.outputs.size());
@@ -49,8 +50,8 @@ class IdentityPower {
     return (at(plus, s) - at(minus, s)) / (2 * du);
   }
 
-  // Lambda (drift.hpp): k . (g at the trailing nodes - g at the quasistatic ones) at rate v_win = 1, to first order
-  // in node_farads C: while k moves at rate v_win g, each copy's free nodes trail their quasistatic
+  // Lambda (drift.hpp): k . (g at the trailing nodes - g at the quasistatic ones) at rate v_win = 1,
+  // to first order in node_farads C: while k moves at rate v_win g, each copy's free nodes trail their quasistatic
   // voltages V* by d = -L^-1 C dV*/dt (L the copy's reduced Laplacian; the clamped copy's outputs
   // trail by (1 - eta) of the free copy's), and dV*/dt = -L^-1 (dL V*) with dL the Laplacian of
   // dk = g. Both are node solves with injected currents (nodal_system.hpp).
@@ -64,7 +65,8 @@ class IdentityPower {
     double sum = 0.0;
     for (int j : m_.learned) {
       const Edge& e = m_.net.edges[j];
-      const double vf = t.free.node_volts[e.a] - t.free.node_volts[e.b], vc = t.clamped.node_volts[e.a] - t.clamped.node_volts[e.b];
+      const double vf = t.free.node_volts[e.a] - t.free.node_volts[e.b];
+      const double vc = t.clamped.node_volts[e.a] - t.clamped.node_volts[e.b];
       const double df = lag_f[e.a] - lag_f[e.b], dc = lag_c[e.a] - lag_c[e.b];
       sum += values_[j] * (m_.config.rule.factor() / eta) * 2 * (vf * df - vc * dc);
     }
@@ -102,7 +104,8 @@ class IdentityPower {
   }
 
   // dV*/dt of one copy while k moves at g (per unit rate v_win).
-  std::vector<double> moved(NodalSystem& sys, const std::vector<double>& volts, const std::vector<double>& free_outputs) {
+  std::vector<double> moved(NodalSystem& sys, const std::vector<double>& volts,
+                            const std::vector<double>& free_outputs) {
     std::vector<double> inject(m_.net.node_names.size(), 0.0);
     for (int j : m_.learned) {
       const Edge& e = m_.net.edges[j];
@@ -137,18 +140,20 @@ std::optional<QDrift> q_drift(const Machine& m, const Trajectory& t) {
   for (const TrajectoryRow& r : t.rows)
     for (double k : r.parameters)
       if (!(k > 0.0 && std::isfinite(k))) return std::nullopt;
-  IdentityPower s(m);
+  DriftTerms s(m);
   const double a = m.spec.window_area_seconds();
   QDrift d;
   double lag = 0.0;
   for (size_t r = 1; r < t.rows.size(); ++r) {
     const Sample& x = m.data.train[t.rows[r].sample];
-    const std::vector<double>&before = t.rows[r - 1].parameters, &after = t.rows[r].parameters;
+    const std::vector<double>& before = t.rows[r - 1].parameters;
+    const std::vector<double>& after = t.rows[r].parameters;
     // The trapezoid rule in u with its Euler-Maclaurin end correction -a^2/12 [S'(a) - S'(0)].
-    d.s_integral += a * 0.5 * (s.at(before, x) + s.at(after, x)) - a * a / 12 * (s.slope(after, x) - s.slope(before, x));
+    d.s_integral += a * 0.5 * (s.at(before, x) + s.at(after, x)) -
+                    a * a / 12 * (s.slope(after, x) - s.slope(before, x));
     lag += 0.5 * (s.lag(before, x) + s.lag(after, x));
   }
-  // dQ/dt gains 2 k . (rate v_win)^2 lag: over a window, 2 rate^2 (integral of v_win^2 dt) lag,
+  // dQ/dt gains 2 (rate v_win)^2 Lambda: over a window, 2 rate^2 (integral of v_win^2 dt) Lambda,
   // with v_win^2 integrating to the window plus 2/3 of an edge.
   d.relaxation = 2 * m.rate * m.rate * (m.spec.window_seconds + 2 * m.spec.edge_seconds / 3) * lag;
   d.measured = t.rows.back().q - t.rows.front().q;

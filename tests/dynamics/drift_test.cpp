@@ -76,7 +76,8 @@ TEST_CASE("transient drift: ngspice's nodes of 10 pF add the first-order relaxat
   CHECK_THAT(ng.measured, Catch::WithinRel(ng.predicted + ng.relaxation, 1e-4));  // measured 2.5e-5
 }
 
-TEST_CASE("transient drift: no prediction where the identity does not hold (transistor gates, a conductance below 0)", "[dynamics]") {
+TEST_CASE("transient drift: no prediction where the identity does not hold (transistor gates, a conductance below 0)",
+          "[dynamics]") {
   const std::string file = test::bundled("transient/clln4x4.json");
   const Machine m = plan_machine(load_train_config_file(file));
   CHECK_FALSE(drift_prediction_applies(m));
@@ -96,12 +97,12 @@ TEST_CASE("transient drift: no prediction where the identity does not hold (tran
   CHECK_FALSE(q_drift(lab, below).has_value());
 }
 
-TEST_CASE("transient drift: the command's summary.json carries q_drift for the bundled drift machine, none for the lattice",
+TEST_CASE("transient drift: the command's summary.json carries q_drift for the drift machine, none for the lattice",
           "[dynamics]") {
   test::ScratchDir scratch("transient_drift_cli");
-  const auto r = test::run_command(test::spiceloop_binary() + " transient " + test::bundled("transient/drift_lab16.json") +
-                                       " --backend ideal --no-plot --out " + scratch.dir.string(),
-                                   true);
+  const std::string experiment = test::bundled("transient/drift_lab16.json");
+  const std::string args = " --backend ideal --no-plot --out " + scratch.dir.string();
+  const auto r = test::run_command(test::spiceloop_binary() + " transient " + experiment + args, true);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const auto q = test::read_json(scratch.dir / "summary.json").at("q_drift");
