@@ -7,6 +7,7 @@ eta of --etas, on three series:
   ideal        the ODE (quasistatic nodes)
   ngspice      one ngspice transient, as bundled: 1 fF nodes, reltol 1e-9 (vntol 1e-12 V, abstol 1e-15 A)
   ngspice_1pF  the same with lab16.json's 1 pF nodes (relaxing in 0.1 us, 1e-3 of a window)
+  ideal_nodes_1pF  the ODE that integrates the 1 pF nodes too ("relaxation": "integrated", ode_relax.hpp)
 and reads summary.json's q_drift: measured = Q(end) - Q(0) from the trajectory, predicted =
 -2 eta rate integral v_win r^T H r dt, S = r^T H r taken at every period's two rows
 (emulator/dynamics/drift.hpp).
@@ -40,6 +41,7 @@ SERIES = [  # name, backend, dynamics and tolerance overrides
     ("ideal", "ideal", {}, {}),
     ("ngspice", "ngspice", {}, {}),
     ("ngspice_1pF", "ngspice", {"node_farads": 1e-12}, {}),
+    ("ideal_nodes_1pF", "ideal", {"node_farads": 1e-12, "relaxation": "integrated"}, {}),
 ]
 FLOOR_ETA = 1e-5
 FLOOR_CASES = (  # dynamics, tolerances, top-level overrides: node capacitance at reltol 1e-9, then reltol and
@@ -174,9 +176,10 @@ def main():
     except ImportError:
         print("no matplotlib: no drift_vs_nudge.png", file=sys.stderr)
         return
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 5.2))
     styles = {"ideal": ("o", "C0", "ideal ODE"), "ngspice": ("s", "C1", "ngspice, 1 fF nodes"),
-              "ngspice_1pF": ("^", "C2", "ngspice, 1 pF nodes")}
+              "ngspice_1pF": ("^", "C2", "ngspice, 1 pF nodes"),
+              "ideal_nodes_1pF": ("x", "C3", "ODE with 1 pF nodes integrated")}
     for name, *_ in SERIES:
         rs = [r for r in rows if r["series"] == name]
         m, c, label = styles[name]
@@ -186,8 +189,9 @@ def main():
         ax.loglog([r["eta"] for r in rs], [abs(r["q_change"]) for r in rs], m, color=c, mfc="none", label=label)
         bx.loglog([r["eta"] for r in rs], [abs(r["relative_gap"]) for r in rs], m + "-", color=c, mfc="none",
                   label=styles[name][2])
-        if name != "ideal":
+        if name in ("ngspice", "ngspice_1pF"):
             ax.axhline(f["floor"], color=c, ls=":", lw=1)
+        if name != "ideal":
             bx.loglog([r["eta"] for r in rs], [abs(r["relative_gap_with_relaxation"]) for r in rs], m + "--", color=c,
                       alpha=0.6, label=styles[name][2] + ", prediction + relaxation")
     ideal = [r for r in rows if r["series"] == "ideal"]
@@ -196,11 +200,11 @@ def main():
     ax.set_xlabel(r"nudge $\eta$")
     ax.set_ylabel(r"$|\Delta Q|$ over the run (S$^2$)")
     ax.set_title(f"drift of Q over {rows[0]['periods']} periods (lab16); dotted: floors", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1)
     bx.set_xlabel(r"nudge $\eta$")
     bx.set_ylabel(r"|measured / predicted $-$ 1|")
     bx.set_title("agreement with the finite-nudge prediction", fontsize=10)
-    bx.legend(fontsize=7)
+    bx.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     fig.tight_layout()
     png = os.path.join(a.out, "drift_vs_nudge.png")
     fig.savefig(png, dpi=110)

@@ -10,7 +10,7 @@ namespace spiceloop {
 
 bool drift_prediction_applies(const Machine& m) {
   return !m.gates && m.net.is_linear() && m.config.rule.kind == RuleKind::CoupledLearning &&
-         m.learned.size() == m.net.edges.size();
+         m.learned.size() == m.net.edges.size() && !m.spec.continuous_learning;
 }
 
 namespace {

@@ -40,7 +40,9 @@ struct QDrift {
   double relaxation = 0.0;  // siemens^2
 };
 
-// Whether the identity holds for the machine: CL on a linear network, every edge a learned resistor.
+// Whether the prediction is made for the machine: CL on a linear network, every edge a learned
+// resistor, learning in windows (with continuous learning each new sample's inputs ramp while k
+// moves, which the per-period quadrature and the relaxation term above do not model).
 bool drift_prediction_applies(const Machine& m);
 
 // The drift over t's rows (empty when the prediction does not apply, t has no period, or a row

@@ -64,7 +64,7 @@ TEST_CASE("transient drift: one ngspice transient drifts Q as the ODE does", "[d
   CHECK_THAT(ng.measured, Catch::WithinRel(ng.predicted, 2e-5));
 }
 
-TEST_CASE("transient drift: ngspice's nodes of 10 pF add the first-order relaxation drift, which the ODE leaves out",
+TEST_CASE("transient drift: nodes of 10 pF add the first-order relaxation drift on ngspice and the node-integrating ODE",
           "[dynamics][ngspice]") {
   // 10 pF nodes relax in ~1 us, 1e-2 of a window: the lag adds +2.0e-15 S^2 over 5 periods, 1.2 % of
   // the nudge's drift at eta 1e-3.
@@ -74,6 +74,11 @@ TEST_CASE("transient drift: ngspice's nodes of 10 pF add the first-order relaxat
   CHECK_THAT(ode.measured, Catch::WithinRel(ode.predicted, 1e-7));  // the quasistatic ODE has no such term
   CHECK_THAT(ng.measured - ng.predicted, Catch::WithinRel(ng.relaxation, 0.01));  // measured 0.2 %
   CHECK_THAT(ng.measured, Catch::WithinRel(ng.predicted + ng.relaxation, 1e-4));  // measured 2.5e-5
+  // The ODE that integrates the nodes too (ode_relax.hpp) has it as well (measured 0.1 %).
+  Machine integrated = m;
+  integrated.spec.integrated_relaxation = true;
+  const QDrift nodes = drift_of(integrated, run_on_ideal(integrated));
+  CHECK_THAT(nodes.measured - nodes.predicted, Catch::WithinRel(nodes.relaxation, 0.01));
 }
 
 TEST_CASE("transient drift: no prediction where the identity does not hold (transistor gates, a conductance below 0)",
@@ -86,6 +91,9 @@ TEST_CASE("transient drift: no prediction where the identity does not hold (tran
   CHECK_FALSE(q_drift(m, t).has_value());
   const Machine lab = drift_machine(0.01, 1);
   CHECK(drift_prediction_applies(lab));
+  Machine continuous = lab;  // each sample's inputs would ramp while k moves
+  continuous.spec.continuous_learning = true;
+  CHECK_FALSE(drift_prediction_applies(continuous));
   // A conductance through 0 (ngspice does not stop there): no prediction, rather than an error that
   // would lose the run's summary.
   Trajectory below;
