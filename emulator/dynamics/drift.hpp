@@ -36,7 +36,7 @@ struct QDrift {
   double predicted = 0.0;   // -identity_factor * eta * rate * integral v_win S dt over the rows' periods
   double s_integral = 0.0;  // integral of v_win S dt (watts seconds)
   // What node capacitance adds, to first order (above): the quasistatic ODE has no such term;
-  // ngspice's drift is predicted + relaxation.
+  // ngspice's drift and the node-integrating ODE's (ode_relax.hpp) are predicted + relaxation.
   double relaxation = 0.0;  // siemens^2
 };
 
