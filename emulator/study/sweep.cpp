@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include <time.h>
+
 #include "emulator/core/error.hpp"
 #include "emulator/core/log.hpp"
 #include "emulator/core/progress.hpp"
@@ -28,6 +30,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// This thread's CPU time, seconds.
+double thread_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 std::string sim_key(const SweepPoint& p) {
   return p.backend == "ideal" ? p.backend
@@ -55,7 +64,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
   Ranks& ranks = Ranks::world();
   std::vector<SweepPoint> points = expand_grid(spec);
   if (opt.first_points >= 0 && opt.first_points < static_cast<std::int64_t>(points.size())) points.resize(opt.first_points);
-  const PointStore store(opt.out_dir);
+  PointStore store(opt.out_dir);
   SweepOutcome out;
   out.points = static_cast<std::int64_t>(points.size());
 
@@ -73,6 +82,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
     throw InputError("sweep.changed", opt.out_dir.string(), "rank 0 refused the output directory");
   }
 
+  store.load();
+
   std::vector<Network> networks;
   for (int n = 0; n < static_cast<int>(spec.networks.size()); ++n) networks.push_back(load_sweep_network(spec, n));
 
@@ -89,6 +100,14 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
   std::string failure;
   bool stopped = false;
   const auto t0 = Clock::now();
+  const double cpu0 = thread_cpu_seconds();
+  auto last_flush = t0;
+  // Finished rows reach disk in chunks (point_store.hpp): at most flush_points rows or
+  // flush_seconds of work are lost to a kill.
+  const auto flush = [&] {
+    store.flush();
+    last_flush = Clock::now();
+  };
   for (const auto& p : points) {
     if ((opt.rank0_only ? 0 : p.index % ranks.size()) != ranks.rank()) continue;
     if (auto row = store.find(p.index)) {
@@ -110,6 +129,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
       store.put(p.index, row);
       mine += row + "\n";
       ++measured, ++done;
+      if (store.pending() >= opt.flush_points || since(last_flush) >= opt.flush_seconds) flush();
     } catch (const Error& e) {
       // Keep going so that the other ranks are not left waiting in the gather; reported below.
       failure = fmt::format("point {}: {}", p.index, e.what());
@@ -118,9 +138,11 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
     }
     progress.update(done, resumed);
   }
+  flush();
   progress.update(done, resumed);
   progress.finish();
   out.seconds = ranks.max(since(t0));
+  out.cpu_seconds = ranks.max(thread_cpu_seconds() - cpu0);
   const std::string counts = ranks.gather(fmt::format("{} {} {}\n", measured, resumed, failure.empty() && !stopped ? 0 : 1));
   const std::string all = ranks.gather(mine);
   const bool failed = ranks.max(failure.empty() ? 0.0 : 1.0) > 0.0;

@@ -1,5 +1,5 @@
 // A whole sweep, as `spiceloop sweep` runs it: expand the grid, give point i to rank i mod size,
-// measure each point not already on disk (point_store.hpp), gather every row on rank 0, and write
+// measure each point not already on disk (point_store.hpp; written in chunks), gather every row on rank 0, and write
 //   DIR/results.csv   one row per point (and seed), in index order (result_row.hpp)
 //   DIR/summary.json  what was run, the timing, and the fits (fits.hpp)
 //   DIR/*.png         tools/plot_sweep.py, when python3 and matplotlib are there (else a warning)
@@ -30,6 +30,10 @@ struct SweepOptions {
   std::int64_t first_points = -1;     // only grid points with index below this (the bench's sample)
   bool rank0_only = false;            // every point on rank 0 (the 1-process reference of the bench)
   bool write_outputs = true;          // results.csv and summary.json (off: timing only)
+  // Finished points are written as one chunk file (point_store.hpp) every flush_points points or
+  // flush_seconds seconds, whichever comes first, and when the call ends: what a kill can lose.
+  std::int64_t flush_points = 4096;
+  double flush_seconds = 1.0;
 };
 
 struct SweepOutcome {
@@ -38,6 +42,7 @@ struct SweepOutcome {
   std::int64_t resumed = 0;   // found on disk, over all ranks
   bool complete = false;      // every point done and the outputs written
   double seconds = 0.0;       // wall time of the measuring phase (slowest rank)
+  double cpu_seconds = 0.0;   // CPU time of the measuring phase (most on one rank): what a loaded machine does not inflate
   std::filesystem::path results, summary;
 };
 

@@ -2,6 +2,9 @@
 // guards against a breaker that does nothing, or an "off" that still leaks into the circuit.
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <string>
+
 #include "emulator/study/result_table.hpp"
 #include "tests/study/study_helpers.hpp"
 
@@ -14,7 +17,8 @@ double max_rel_err(const nlohmann::json& breaker) {
   nlohmann::json doc = {{"networks", {testing::random_network(3)}}, {"rules", {"cl", "ep"}}, {"eta", {0.3}},
                         {"beta", {1e-4}}, {"alpha", 1e-8}, {"alpha_ep", 1e-13}, {"seeds", {1, 2}}};
   doc.update(breaker);
-  const SweepOutcome out = testing::run(doc, "breaker");
+  // A directory per breaker: ctest -j runs the two test cases at once.
+  const SweepOutcome out = testing::run(doc, "breaker_" + std::to_string(std::hash<std::string>{}(breaker.dump())));
   const ResultTable t = ResultTable::load(out.results);
   double m = 0;
   for (std::size_t r = 0; r < t.size(); ++r) m = std::max(m, t.number(r, "nudge_rel_err"));

@@ -38,9 +38,9 @@ TEST_CASE("mpi: a sweep killed midway resumes without redoing points and gives t
   REQUIRE(run(spiceloop_binary() + " sweep " + sweep.string() + " --no-plot --out " + one.string()) == 0);
   REQUIRE(run(spiceloop_binary() + " sweep " + sweep.string() + " --no-plot --max-points 5 --out " + two.string()) == 0);
   CHECK_FALSE(fs::exists(two / "results.csv"));
-  const auto stamp = fs::last_write_time(two / "points" / "0000000.csv");
+  const auto stamp = fs::last_write_time(two / "points" / "chunk-0000000.csv");
   REQUIRE(run(spiceloop_binary() + " sweep " + sweep.string() + " --no-plot --out " + two.string()) == 0);
-  CHECK(fs::last_write_time(two / "points" / "0000000.csv") == stamp);
+  CHECK(fs::last_write_time(two / "points" / "chunk-0000000.csv") == stamp);
   CHECK(read_text(one / "results.csv") == read_text(two / "results.csv"));
 }
 
