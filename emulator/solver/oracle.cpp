@@ -39,6 +39,8 @@ void Oracle::set_conductances(std::span<const double> siemens) {
   free_stale_ = clamped_stale_ = true;
   conductance_.reset();
   resistance_.reset();
+  own_free_volts_.reset();
+  unit_response_.clear();
 }
 
 NodalSystem& Oracle::system(bool outputs_held) {
@@ -67,8 +69,44 @@ std::vector<double> Oracle::output_response(std::span<const double> inject_amps)
   return volts;
 }
 
+const std::vector<double>& Oracle::own_free_volts() {
+  if (!own_free_volts_) own_free_volts_ = free_volts({});
+  return *own_free_volts_;
+}
+
+const std::vector<double>& Oracle::unit_response(int output) {
+  const int m = static_cast<int>(net_.outputs.size());
+  if (unit_response_.empty()) unit_response_.resize(m);
+  std::vector<double>& z = unit_response_[output];
+  if (z.empty()) {
+    std::vector<double> unit(m, 0.0);
+    unit[output] = 1.0;
+    z = output_response(unit);
+  }
+  return z;
+}
+
 State Oracle::free_state(std::span<const double> input_volts) {
-  return make_state(net_, free_volts(input_volts));
+  return make_state(net_, input_volts.empty() ? own_free_volts() : free_volts(input_volts));
+}
+
+LossGradient Oracle::loss_gradient_only(std::span<const double> targets) {
+  check_size("targets", targets, net_.outputs.size(), "output");
+  const std::vector<double>& v = own_free_volts();
+  LossGradient g;
+  g.residual.resize(net_.outputs.size());
+  for (size_t o = 0; o < net_.outputs.size(); ++o) {
+    g.residual[o] = targets[o] - v[net_.outputs[o]];
+    g.loss += 0.5 * g.residual[o] * g.residual[o];
+  }
+  const std::vector<double> z = output_response(g.residual);
+  g.dloss_dsiemens.resize(net_.edges.size());
+  // (V_a - V_b) is the free State's edge_volts, as loss_gradient reads it (ground is 0 V in both).
+  for (size_t j = 0; j < net_.edges.size(); ++j) {
+    const Edge& e = net_.edges[j];
+    g.dloss_dsiemens[j] = (v[e.a] - v[e.b]) * (z[e.a] - z[e.b]);
+  }
+  return g;
 }
 
 LossGradient Oracle::loss_gradient(std::span<const double> input_volts,
@@ -118,11 +156,8 @@ const Eigen::MatrixXd& Oracle::output_resistance() {
   if (resistance_) return *resistance_;
   const int m = static_cast<int>(net_.outputs.size());
   Eigen::MatrixXd r(m, m);
-  std::vector<double> unit(m, 0.0);
   for (int o = 0; o < m; ++o) {
-    unit.assign(m, 0.0);
-    unit[o] = 1.0;
-    const std::vector<double> z = output_response(unit);
+    const std::vector<double>& z = unit_response(o);
     for (int p = 0; p < m; ++p) r(p, o) = z[net_.outputs[p]];
   }
   resistance_ = std::move(r);
@@ -130,16 +165,15 @@ const Eigen::MatrixXd& Oracle::output_resistance() {
 }
 
 Eigen::MatrixXd Oracle::output_jacobian(std::span<const double> input_volts) {
-  const std::vector<double> v = free_volts(input_volts);
+  std::vector<double> given;
+  if (!input_volts.empty()) given = free_volts(input_volts);
+  const std::vector<double>& v = input_volts.empty() ? own_free_volts() : given;
   const int m = static_cast<int>(net_.outputs.size());
   Eigen::MatrixXd jac(m, net_.edge_count());
-  std::vector<double> unit(m, 0.0);
   for (int o = 0; o < m; ++o) {
     // dV_free = -A^{-1} (dV_j (e_a - e_b)); by symmetry row o of A^{-1} is the response z to a unit
     // current into output o.
-    unit.assign(m, 0.0);
-    unit[o] = 1.0;
-    const std::vector<double> z = output_response(unit);
+    const std::vector<double>& z = unit_response(o);
     for (int j = 0; j < net_.edge_count(); ++j) {
       const Edge& e = net_.edges[j];
       jac(o, j) = -(v[e.a] - v[e.b]) * (z[e.a] - z[e.b]);

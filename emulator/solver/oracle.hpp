@@ -17,6 +17,9 @@
 // Costs: the free state and the gradient share one factorisation (two back-substitutions).
 // H and H^{-1} take one solve per output and are cached until the conductances change (the
 // references they return are valid until the next set_conductances). J takes one solve per output.
+// The free voltages at the network's own inputs and the response to a unit current into each
+// output are cached too, until the conductances change: loss_gradient, H^{-1} and J at the same
+// conductances share them (the same solves, so the same bits as solving each time).
 #pragma once
 
 #include <Eigen/Dense>
@@ -51,6 +54,10 @@ class Oracle {
   // input_volts: one per network input; empty = the network's own values.
   State free_state(std::span<const double> input_volts = {});
   LossGradient loss_gradient(std::span<const double> input_volts, std::span<const double> targets);
+  // The same loss, residual and gradient at the network's own inputs, bit for bit, without the
+  // free State (its currents, power and KCL check, which a sweep's every step does not read):
+  // `free` is left empty.
+  LossGradient loss_gradient_only(std::span<const double> targets);
 
   const Eigen::MatrixXd& output_conductance();  // H, S
   const Eigen::MatrixXd& output_resistance();  // H^{-1}, ohms, solved directly (not by inverting H)
@@ -61,6 +68,9 @@ class Oracle {
   std::vector<double> free_volts(std::span<const double> input_volts);
   // Node voltages with inputs grounded and current inject_amps[o] into each output o.
   std::vector<double> output_response(std::span<const double> inject_amps);
+  // free_volts({}) and output_response(e_o), computed once per set of conductances.
+  const std::vector<double>& own_free_volts();
+  const std::vector<double>& unit_response(int output);
 
   Network net_;
   std::vector<double> siemens_;  // net_'s conductances, which the nodal systems read
@@ -69,6 +79,8 @@ class Oracle {
   std::unique_ptr<NodalSystem> free_system_, clamped_system_;
   bool free_stale_ = true, clamped_stale_ = true;
   std::optional<Eigen::MatrixXd> conductance_, resistance_;
+  std::optional<std::vector<double>> own_free_volts_;
+  std::vector<std::vector<double>> unit_response_;  // per output; empty until asked for
 };
 
 // r^T M r and r^T H^{-1} r (H symmetric positive definite; dense LDLT, outputs are few).

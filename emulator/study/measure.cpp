@@ -88,7 +88,7 @@ class PointStepper {
 
     if (!oracle_) return nonlinear_step(std::move(out), g, first);
     Oracle& oracle = *oracle_;
-    const LossGradient lg = oracle.loss_gradient({}, targets_);
+    const LossGradient lg = oracle.loss_gradient_only(targets_);
     out.loss = lg.loss;
     if (rule_.kind == RuleKind::CoupledLearning)
       out.s_quad = quadratic_form(oracle.output_conductance(), lg.residual);
@@ -122,7 +122,7 @@ class PointStepper {
     return out;
   }
 
-  double loss() { return oracle_ ? oracle_->loss_gradient({}, targets_).loss : exact_loss(); }
+  double loss() { return oracle_ ? oracle_->loss_gradient_only(targets_).loss : exact_loss(); }
   const Network& network() const { return net_; }
   double identity_factor_value() const { return identity_factor(rule_); }
 

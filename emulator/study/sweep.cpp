@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <time.h>
 
@@ -31,10 +34,10 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// This thread's CPU time, seconds.
-double thread_cpu_seconds() {
+// This process's CPU time (every thread), seconds.
+double process_cpu_seconds() {
   timespec t{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
@@ -87,62 +90,99 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& opt) {
   std::vector<Network> networks;
   for (int n = 0; n < static_cast<int>(spec.networks.size()); ++n) networks.push_back(load_sweep_network(spec, n));
 
-  std::map<std::string, std::unique_ptr<Simulator>> sims;
   std::string mine;
   std::int64_t measured = 0, resumed = 0, done = 0, mine_total = 0;
-  for (const auto& p : points)
-    if ((opt.rank0_only ? 0 : p.index % ranks.size()) == ranks.rank()) ++mine_total;
+  std::vector<const SweepPoint*> todo;  // this rank's points not on disk, in index order
+  for (const auto& p : points) {
+    if ((opt.rank0_only ? 0 : p.index % ranks.size()) != ranks.rank()) continue;
+    ++mine_total;
+    if (auto row = store.find(p.index)) {
+      mine += *row + "\n";
+      ++resumed, ++done;
+    } else {
+      todo.push_back(&p);
+    }
+  }
   // Several ranks share one terminal: each logs lines rather than redrawing a bar.
   WorkProgress progress(!opt.progress ? ProgressMode::Off : ranks.size() > 1 ? ProgressMode::Lines : ProgressMode::Auto,
                         ranks.size() > 1 ? fmt::format("sweep rank {}", ranks.rank()) : std::string("sweep"), mine_total,
                         "points");
   progress.lines_every = 2.0;
+  progress.update(done, resumed);
   std::string failure;
+  std::int64_t failed_index = -1;
   bool stopped = false;
+  std::exception_ptr crash;  // anything but an Error, rethrown once the threads are joined
   const auto t0 = Clock::now();
-  const double cpu0 = thread_cpu_seconds();
+  const double cpu0 = process_cpu_seconds();
   auto last_flush = t0;
-  // Finished rows reach disk in chunks (point_store.hpp): at most flush_points rows or
-  // flush_seconds of work are lost to a kill.
-  const auto flush = [&] {
-    store.flush();
-    last_flush = Clock::now();
+  std::vector<std::string> new_rows(todo.size());
+  std::mutex lock;  // the store, the counters, the progress and the failure
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> quit{false};
+  // Each thread takes the next point in index order (so that --max-points N measures the first N
+  // points left, as one thread would) and owns its simulators, as each rank does. A point's row
+  // depends on the point alone, so any number of threads gives the same rows.
+  const auto work = [&] {
+    std::map<std::string, std::unique_ptr<Simulator>> sims;
+    while (!quit) {
+      const std::size_t k = next++;
+      if (k >= todo.size()) return;
+      const SweepPoint& p = *todo[k];
+      if (opt.max_points >= 0 && static_cast<std::int64_t>(k) >= opt.max_points) {
+        const std::lock_guard<std::mutex> g(lock);
+        stopped = true;
+        return;
+      }
+      try {
+        auto& sim = sims[sim_key(p)];
+        // The ideal backend measures physics: Newton to its rounding floor (small_nudge.hpp).
+        if (!sim) sim = opt.factory(p.backend, p.backend == "ideal" ? exact_options() : p.tolerances);
+        const PointCircuit circuit = build_point_circuit(spec, networks[p.network], p);
+        const PointResult r = measure_point(circuit, p, spec.convention, spec.max_steps, *sim);
+        new_rows[k] = format_row(spec, p, r);
+        const std::lock_guard<std::mutex> g(lock);
+        // Finished rows reach disk in chunks (point_store.hpp): at most flush_points rows or
+        // flush_seconds of work are lost to a kill.
+        store.put(p.index, new_rows[k]);
+        ++measured, ++done;
+        if (store.pending() >= opt.flush_points || since(last_flush) >= opt.flush_seconds) {
+          store.flush();
+          last_flush = Clock::now();
+        }
+        progress.update(done, resumed);
+      } catch (const Error& e) {
+        // Keep going so that the other ranks are not left waiting in the gather; reported below
+        // (the lowest failed index, whatever the threads' timing).
+        const std::lock_guard<std::mutex> g(lock);
+        if (failed_index < 0 || p.index < failed_index) {
+          failed_index = p.index;
+          failure = fmt::format("point {}: {}", p.index, e.what());
+        }
+        log::error("sweep: rank {}: point {}: {}", ranks.rank(), p.index, e.what());
+        quit = true;
+      } catch (...) {
+        const std::lock_guard<std::mutex> g(lock);
+        if (!crash) crash = std::current_exception();
+        quit = true;
+      }
+    }
   };
-  for (const auto& p : points) {
-    if ((opt.rank0_only ? 0 : p.index % ranks.size()) != ranks.rank()) continue;
-    if (auto row = store.find(p.index)) {
-      mine += *row + "\n";
-      ++resumed, ++done;
-      continue;
-    }
-    if (opt.max_points >= 0 && measured >= opt.max_points) {
-      stopped = true;
-      break;
-    }
-    try {
-      auto& sim = sims[sim_key(p)];
-      // The ideal backend measures physics: Newton to its rounding floor (small_nudge.hpp).
-      if (!sim) sim = opt.factory(p.backend, p.backend == "ideal" ? exact_options() : p.tolerances);
-      const PointCircuit circuit = build_point_circuit(spec, networks[p.network], p);
-      const PointResult r = measure_point(circuit, p, spec.convention, spec.max_steps, *sim);
-      const std::string row = format_row(spec, p, r);
-      store.put(p.index, row);
-      mine += row + "\n";
-      ++measured, ++done;
-      if (store.pending() >= opt.flush_points || since(last_flush) >= opt.flush_seconds) flush();
-    } catch (const Error& e) {
-      // Keep going so that the other ranks are not left waiting in the gather; reported below.
-      failure = fmt::format("point {}: {}", p.index, e.what());
-      log::error("sweep: rank {}: {}", ranks.rank(), failure);
-      break;
-    }
-    progress.update(done, resumed);
+  const int threads = static_cast<int>(std::clamp<std::int64_t>(opt.threads, 1, std::max<std::int64_t>(1, static_cast<std::int64_t>(todo.size()))));
+  {
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
   }
-  flush();
+  if (crash) std::rethrow_exception(crash);
+  store.flush();
+  for (const auto& row : new_rows)
+    if (!row.empty()) mine += row + "\n";
   progress.update(done, resumed);
   progress.finish();
   out.seconds = ranks.max(since(t0));
-  out.cpu_seconds = ranks.max(thread_cpu_seconds() - cpu0);
+  out.cpu_seconds = ranks.max(process_cpu_seconds() - cpu0);
   const std::string counts = ranks.gather(fmt::format("{} {} {}\n", measured, resumed, failure.empty() && !stopped ? 0 : 1));
   const std::string all = ranks.gather(mine);
   const bool failed = ranks.max(failure.empty() ? 0.0 : 1.0) > 0.0;

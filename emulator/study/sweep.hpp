@@ -4,7 +4,8 @@
 //   DIR/summary.json  what was run, the timing, and the fits (fits.hpp)
 //   DIR/*.png         tools/plot_sweep.py, when python3 and matplotlib are there (else a warning)
 // The study never names a backend: the caller supplies a factory, and each rank builds its own
-// simulators (one per backend and tolerance set), so each ngspice worker belongs to one rank.
+// simulators (one per backend and tolerance set), so each ngspice worker belongs to one rank
+// (and, with several threads per rank, to one thread).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,9 @@ struct SweepOptions {
   // flush_seconds seconds, whichever comes first, and when the call ends: what a kill can lose.
   std::int64_t flush_points = 4096;
   double flush_seconds = 1.0;
+  // Threads of this rank: each takes the next point and owns its simulators (and ngspice
+  // workers). The rows do not depend on it.
+  int threads = 1;
 };
 
 struct SweepOutcome {

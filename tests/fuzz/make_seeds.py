@@ -224,6 +224,22 @@ def data_csv_seeds():
         write("data_csv", name, ("\n".join(lines) + "\n").encode())
 
 
+def point_chunk_seeds():
+    """A sweep's stored chunk (point_store.hpp): rows as a sweep writes them, and lines one step off."""
+    row = "0,lab16,ideal,,,,cl,code,9.9999999999999995e-07,1e-10,conductance,continuous,0,0,0,0,0,0,1,0.5"
+    seeds = {
+        "rows.csv": [row, "1" + row[1:], "7" + row[1:]],
+        "index_only.csv": ["3,"],
+        "no_comma.csv": ["12"],
+        "negative.csv": ["-1,x"],
+        "huge.csv": ["99999999999999999999,x"],
+        "crlf.csv": [row + "\r", "", "2" + row[1:] + "\r"],
+        "text.csv": [row, "hello"],
+    }
+    for name, lines in seeds.items():
+        write("point_chunk", name, ("\n".join(lines) + "\n").encode())
+
+
 def dictionaries(json_docs):
     words = set()
     for src in glob.glob(os.path.join(ROOT, "drivers", "**", "*.cpp"), recursive=True):
@@ -276,6 +292,7 @@ def main():
             write("checkpoint", "%s.damaged%02d.json" % (stem, i), b"\x01" + (json.dumps(d) + "\n").encode())
     scpi_seeds()
     data_csv_seeds()
+    point_chunk_seeds()
     dictionaries(networks + experiments + transients + benches + sweeps + real)
     for target in sorted(os.listdir(os.path.join(OUT, "corpus"))):
         print("%-16s %4d seeds" % (target, len(os.listdir(os.path.join(OUT, "corpus", target)))))

@@ -26,15 +26,6 @@ SweepSpec small_sweep() {
                                     {"alpha_ep", {1e-14}}, {"seeds", {1, 2, 3}}, {"run_steps", 5}});
 }
 
-SweepOptions options(const fs::path& dir) {
-  SweepOptions opt;
-  opt.out_dir = dir;
-  opt.factory = testing::make_backend;
-  opt.plot = false;
-  opt.progress = false;
-  return opt;
-}
-
 std::vector<std::string> chunk_files(const fs::path& dir) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(dir / "points")) out.push_back(e.path().filename().string());
@@ -47,13 +38,17 @@ std::vector<std::string> chunk_files(const fs::path& dir) {
 TEST_CASE("point store: a sweep written in chunks of 4 points, stopped twice, resumes to the same file", "[study]") {
   const test::ScratchDir scratch("store_chunks");
   const SweepSpec spec = small_sweep();
-  const SweepOutcome whole = run_sweep(spec, options(scratch.dir / "whole"));
+  // Chunks by count alone here: a loaded machine must not add a timed flush.
+  SweepOptions whole_opt = testing::quiet_options(scratch.dir / "whole");
+  whole_opt.flush_seconds = 1e9;
+  const SweepOutcome whole = run_sweep(spec, whole_opt);
   REQUIRE(whole.complete);
   REQUIRE(whole.points == 15);
   CHECK(chunk_files(scratch.dir / "whole") == std::vector<std::string>{"chunk-0000000.csv"});
 
-  SweepOptions opt = options(scratch.dir / "parts");
+  SweepOptions opt = testing::quiet_options(scratch.dir / "parts");
   opt.flush_points = 4;
+  opt.flush_seconds = 1e9;
   opt.max_points = 7;
   const SweepOutcome first = run_sweep(spec, opt);
   CHECK_FALSE(first.complete);
@@ -75,7 +70,9 @@ TEST_CASE("point store: a run folder of one file per point (before chunks) resum
   const test::ScratchDir scratch("store_old_layout");
   const SweepSpec spec = small_sweep();
   const fs::path dir = scratch.dir / "run";
-  const SweepOutcome whole = run_sweep(spec, options(dir));
+  SweepOptions opt = testing::quiet_options(dir);
+  opt.flush_seconds = 1e9;  // one chunk
+  const SweepOutcome whole = run_sweep(spec, opt);
   REQUIRE(whole.complete);
   // Rewrite the first 10 rows the old way, DIR/points/<index>.csv, and drop the chunk.
   std::istringstream rows(read_text(dir / "points" / "chunk-0000000.csv"));
@@ -88,7 +85,7 @@ TEST_CASE("point store: a run folder of one file per point (before chunks) resum
   std::ofstream(dir / "points" / "chunk-0000011.csv.tmp") << "11,torn";
   const std::string before = read_text(whole.results);
   fs::remove(whole.results);
-  const SweepOutcome again = run_sweep(spec, options(dir));
+  const SweepOutcome again = run_sweep(spec, testing::quiet_options(dir));
   REQUIRE(again.complete);
   CHECK(again.resumed == 9);
   CHECK(again.measured == 6);
@@ -98,12 +95,12 @@ TEST_CASE("point store: a run folder of one file per point (before chunks) resum
 TEST_CASE("point store: a chunk line that is not a results row is refused naming the file and line", "[study]") {
   const test::ScratchDir scratch("store_bad_chunk");
   const fs::path dir = scratch.dir / "run";
-  SweepOptions opt = options(dir);
+  SweepOptions opt = testing::quiet_options(dir);
   opt.max_points = 2;
   run_sweep(small_sweep(), opt);
   std::ofstream(dir / "points" / "chunk-0000005.csv") << "5,fine\nhello\n";
   try {
-    run_sweep(small_sweep(), options(dir));
+    run_sweep(small_sweep(), testing::quiet_options(dir));
     FAIL("a foreign chunk was accepted");
   } catch (const InputError& e) {
     CHECK(e.id() == "sweep.bad_points");

@@ -29,13 +29,18 @@ inline std::unique_ptr<Simulator> make_backend(const std::string& backend, const
   return cli::make_simulator({backend, tolerances, {}});
 }
 
-inline SweepOutcome run(const nlohmann::json& doc, const std::string& name) {
+// A quiet run into out_dir: no plots, no progress.
+inline SweepOptions quiet_options(const std::filesystem::path& out_dir) {
   SweepOptions opt;
-  opt.out_dir = fresh_dir(name);
+  opt.out_dir = out_dir;
   opt.factory = make_backend;
   opt.plot = false;
   opt.progress = false;
-  return run_sweep(parse_sweep(doc), opt);
+  return opt;
+}
+
+inline SweepOutcome run(const nlohmann::json& doc, const std::string& name) {
+  return run_sweep(parse_sweep(doc), quiet_options(fresh_dir(name)));
 }
 
 }  // namespace spiceloop::study::testing

@@ -3,7 +3,9 @@
 // grid points per second on each backend, and under mpirun the speed-up of K ranks over one.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "emulator/study/ranks.hpp"
 #include "emulator/study/sweep.hpp"
@@ -23,7 +25,15 @@ struct SweepArgs {
   bool perf = false;
   std::int64_t perf_points = 0;  // 0: the whole grid (up to 2,000) on ideal, 24 on ngspice
   double flush_seconds = study::SweepOptions{}.flush_seconds;
+  int threads = 0;  // 0: the cores shared out among the ranks
 };
+
+// Threads per rank: as asked, else this machine's cores over the ranks (at least 1).
+int threads_per_rank(int asked) {
+  if (asked > 0) return asked;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / study::Ranks::world().size());
+}
 
 // The study's SimulatorFactory: the one factory, on the backends a sweep names.
 std::unique_ptr<Simulator> sweep_simulator(const std::string& backend, const SolverOptions& tolerances) {
@@ -42,7 +52,7 @@ void perf(const study::SweepSpec& base, const SweepArgs& a) {
     study::SweepSpec spec = base;
     spec.backends = {backend};
     const std::int64_t sample = a.perf_points > 0 ? a.perf_points : backend == "ideal" ? 2000 : 24;
-    const auto timed = [&](bool rank0_only, std::int64_t flush_points) {
+    const auto timed = [&](bool rank0_only, std::int64_t flush_points, int threads) {
       const fs::path dir = fs::path(a.out) / fmt::format("perf-{}-{}", backend, rank0_only ? 1 : ranks.size());
       if (ranks.rank() == 0) fs::remove_all(dir);
       ranks.barrier();
@@ -55,29 +65,39 @@ void perf(const study::SweepSpec& base, const SweepArgs& a) {
       opt.first_points = sample;
       opt.rank0_only = rank0_only;
       opt.flush_points = flush_points;
+      opt.threads = threads;
       const auto r = study::run_sweep(spec, opt);
       ranks.barrier();
       if (ranks.rank() == 0) fs::remove_all(dir);
       return r;
     };
-    const auto r = timed(false, study::SweepOptions{}.flush_points);
+    const int threads = threads_per_rank(a.threads);
+    const auto r = timed(false, study::SweepOptions{}.flush_points, threads);
     if (ranks.rank() == 0) {
-      fmt::print("perf sweep {}: {} points in {:.3f} s on {} rank(s): {:.1f} grid points/s", backend, r.measured,
-                 r.seconds, ranks.size(), r.measured / r.seconds);
+      fmt::print("perf sweep {}: {} points in {:.3f} s on {} rank(s) x {} thread(s): {:.1f} grid points/s", backend,
+                 r.measured, r.seconds, ranks.size(), threads, r.measured / r.seconds);
       // ngspice solves in worker processes, whose CPU time is not counted here.
       if (backend == "ideal") fmt::print(" ({:.1f} per CPU second)", r.measured / r.cpu_seconds);
       fmt::print(", points stored in chunks\n");
     }
     if (backend == "ideal") {
-      const auto old = timed(false, 1);
+      if (threads > 1) {
+        const auto single = timed(false, study::SweepOptions{}.flush_points, 1);
+        if (ranks.rank() == 0)
+          fmt::print("perf sweep {}: {} points in {:.3f} s on {} rank(s) x 1 thread: {:.1f} grid points/s ({:.1f} per CPU "
+                     "second), points stored in chunks\n",
+                     backend, single.measured, single.seconds, ranks.size(), single.measured / single.seconds,
+                     single.measured / single.cpu_seconds);
+      }
+      const auto old = timed(false, 1, 1);
       if (ranks.rank() == 0)
-        fmt::print("perf sweep {}: {} points in {:.3f} s on {} rank(s): {:.1f} grid points/s ({:.1f} per CPU second), "
-                   "one fsynced file per point (before chunks): chunks {:.2f}x faster\n",
+        fmt::print("perf sweep {}: {} points in {:.3f} s on {} rank(s) x 1 thread: {:.1f} grid points/s ({:.1f} per CPU "
+                   "second), one fsynced file per point (as before chunks and threads): {:.2f}x slower\n",
                    backend, old.measured, old.seconds, ranks.size(), old.measured / old.seconds,
                    old.measured / old.cpu_seconds, old.seconds / r.seconds);
     }
     if (ranks.size() > 1) {
-      const auto one = timed(true, study::SweepOptions{}.flush_points);
+      const auto one = timed(true, study::SweepOptions{}.flush_points, threads);
       if (ranks.rank() == 0)
         fmt::print("perf sweep {}: 1 rank {:.3f} s, {} ranks {:.3f} s: speed-up {:.2f}\n", backend, one.seconds,
                    ranks.size(), r.seconds, one.seconds / r.seconds);
@@ -101,6 +121,7 @@ void run(const SweepArgs& a) {
   opt.progress = !a.quiet_progress;
   opt.max_points = a.max_points;
   opt.flush_seconds = a.flush_seconds;
+  opt.threads = threads_per_rank(a.threads);
   const auto r = study::run_sweep(spec, opt);
   if (ranks.rank() != 0) return;
   fmt::print("sweep {}: {} points ({} measured now, {} resumed) on {} rank(s) in {:.2f} s\n", a.sweep, r.points,
@@ -130,6 +151,8 @@ void add_sweep(CLI::App& app) {
                   "Write finished points to disk at least this often (what a kill can lose)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Threads per rank (default: the cores over the ranks); same results")
+      ->check(CLI::NonNegativeNumber);
   add_renamed_option(*cmd, "--bench", "--perf", false);
   add_renamed_option(*cmd, "--bench-points", "--perf-points", true);
   cmd->callback([args] { run(*args); });
