@@ -57,6 +57,7 @@ enum class RandomStream : std::uint64_t {
   SweepTargets = 101,
   SweepJitter = 102,
   SweepNoise = 103,  // measurement noise of the study
+  DynamicsImperfection = 121,  // the learning machine in time: device spread, twin mismatch, bias currents
 };
 
 // Unbiased index draws reject the partial block of 2^64 that n does not divide: at the top of the

@@ -11,12 +11,13 @@ namespace spiceloop {
 namespace {
 
 // A PWL of one value per period, ramping over one edge at each change.
-Waveform per_period(const Machine& m, const std::vector<double>& per_sample) {
+template <class ValueOfSample>
+Waveform per_period(const Machine& m, ValueOfSample value) {
   Waveform w;
   w.times.push_back(0.0);
-  w.values.push_back(per_sample[m.sample_of(0)]);
+  w.values.push_back(value(m.sample_at(0)));
   for (std::int64_t p = 1; p < m.periods; ++p) {
-    const double before = w.values.back(), now = per_sample[m.sample_of(p)];
+    const double before = w.values.back(), now = value(m.sample_at(p));
     if (now == before) continue;
     const double t = static_cast<double>(p) * m.spec.period_seconds;
     w.times.insert(w.times.end(), {t, t + m.spec.edge_seconds});
@@ -26,6 +27,12 @@ Waveform per_period(const Machine& m, const std::vector<double>& per_sample) {
 }
 
 }  // namespace
+
+int Machine::task_of(std::int64_t period) const {
+  if (imperfection.task_seconds <= 0.0) return 0;
+  const auto per_task = static_cast<std::int64_t>(std::llround(imperfection.task_seconds / spec.period_seconds));
+  return static_cast<int>((period / per_task) % 2);
+}
 
 double Machine::window_open(std::int64_t period) const {
   if (spec.continuous_learning) return static_cast<double>(period) * spec.period_seconds;
@@ -60,7 +67,10 @@ Machine plan_machine(const TrainConfig& config) {
   m.net = resolve_network(config);
   validate_against_network(config, m.net);
   check_dynamics_fits(config, m.net);
+  m.imperfection = parse_imperfection(config, m.spec.period_seconds);
+  draw_imperfection(m.imperfection, config, m.net);
   m.data = make_dataset(config.task, m.net, config.seed);
+  if (m.imperfection.task_seconds > 0.0) m.second = second_dataset(m.imperfection, config, m.net);
   const std::int64_t n = static_cast<std::int64_t>(m.data.train.size());
   m.periods = static_cast<std::int64_t>(m.spec.epochs) * n;
   const std::string where = config.source.empty() ? "/dynamics/epochs" : config.source + "#/dynamics/epochs";
@@ -77,16 +87,10 @@ Machine plan_machine(const TrainConfig& config) {
 
   TransientCircuit& c = m.circuit;
   c.eta = config.rule.nudge;
-  for (size_t i = 0; i < m.net.inputs.size(); ++i) {
-    std::vector<double> v;
-    for (const Sample& s : m.data.train) v.push_back(s.input_volts[i]);
-    c.inputs.push_back(per_period(m, v));
-  }
-  for (size_t o = 0; o < m.net.outputs.size(); ++o) {
-    std::vector<double> v;
-    for (const Sample& s : m.data.train) v.push_back(s.targets[o]);
-    c.targets.push_back(per_period(m, v));
-  }
+  for (size_t i = 0; i < m.net.inputs.size(); ++i)
+    c.inputs.push_back(per_period(m, [i](const Sample& s) { return s.input_volts[i]; }));
+  for (size_t o = 0; o < m.net.outputs.size(); ++o)
+    c.targets.push_back(per_period(m, [o](const Sample& s) { return s.targets[o]; }));
   c.window_delay_seconds = m.spec.period_seconds - m.spec.window_seconds - 2 * m.spec.edge_seconds;
   c.window_edge_seconds = m.spec.edge_seconds;
   c.window_top_seconds = m.spec.window_seconds;
@@ -112,6 +116,7 @@ Machine plan_machine(const TrainConfig& config) {
   }
   c.max_step_seconds = m.spec.max_step_seconds;
   c.tolerances = config.tolerances;
+  set_imperfect_circuit(m.imperfection, m.net, c);
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "emulator/dynamics/imperfection.hpp"
 #include "emulator/dynamics/spec.hpp"
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/tasks/task.hpp"
@@ -28,8 +29,17 @@ struct Machine {
   std::int64_t periods = 0;
   double rate = 0.0;           // d p / dt = v_win rate g while open (spec.hpp)
   TransientCircuit circuit;
+  Imperfection imperfection;   // imperfection.hpp: spread, mismatch, bias, alternating tasks, overclamping
+  Dataset second;              // the alternate task's data (empty without "alternate")
 
-  int sample_of(std::int64_t period) const { return static_cast<int>(period % static_cast<std::int64_t>(data.train.size())); }
+  // The task a period presents (0: the experiment's, 1: the alternate), its sample's index in that task's
+  // training set, and the sample.
+  int task_of(std::int64_t period) const;
+  int sample_of(std::int64_t period) const {
+    return static_cast<int>(period % static_cast<std::int64_t>(train_of(task_of(period)).size()));
+  }
+  const Sample& sample_at(std::int64_t period) const { return train_of(task_of(period))[sample_of(period)]; }
+  const std::vector<Sample>& train_of(int task) const { return task == 1 ? second.train : data.train; }
   double window_open(std::int64_t period) const;   // start of the rise
   double period_end(std::int64_t period) const { return static_cast<double>(period + 1) * spec.period_seconds; }
   // v_win at t (the trapezoid of the ngspice pulse source).

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "emulator/dynamics/ode_relax.hpp"
+#include "emulator/dynamics/imperfect_ode.hpp"
 #include "emulator/learning/rules/rule.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 
@@ -13,6 +14,7 @@ namespace spiceloop {
 
 Trajectory run_on_ideal(const Machine& m) {
   if (m.spec.integrated_relaxation) return run_relaxed(m);
+  if (m.imperfection.changes_flow()) return run_imperfect_on_ideal(m);  // imperfect_ode.hpp
   namespace ode = boost::numeric::odeint;
   using Vec = std::vector<double>;
   Trajectory t;
@@ -49,7 +51,7 @@ Trajectory run_on_ideal(const Machine& m) {
   auto stepper = ode::make_controlled(abs, rel, ode::runge_kutta_dopri5<Vec>());
   std::int64_t steps = 0;
   for (std::int64_t period = 0; period < m.periods; ++period) {
-    const Sample& s = m.data.train[m.sample_of(period)];
+    const Sample& s = m.sample_at(period);
     drive.input_volts = s.input_volts;
     drive.twin_targets = s.targets;
     const TwinState before = twin_at(p);

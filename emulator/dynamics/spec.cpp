@@ -4,6 +4,7 @@
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/json_reader.hpp"
+#include "emulator/dynamics/imperfection.hpp"
 
 namespace spiceloop {
 
@@ -27,8 +28,11 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
                                       ? &config.document.at("dynamics")
                                       : &empty;
   const JsonObject o(*section, kDynamicsDocument, JsonOrigin{config.source, ""}, "/dynamics", "\"dynamics\"");
-  o.allow_only({"window_seconds", "edge_seconds", "period_seconds", "node_farads", "learning_farads", "epochs",
-                "max_step_seconds", "timeout_seconds", "relaxation", "continuous_learning"});
+  std::vector<std::string_view> keys{"window_seconds",   "edge_seconds",    "period_seconds", "node_farads",
+                                     "learning_farads",  "epochs",          "max_step_seconds", "timeout_seconds",
+                                     "relaxation",       "continuous_learning"};
+  keys.insert(keys.end(), std::begin(kImperfectionKeys), std::end(kImperfectionKeys));  // imperfection.hpp
+  o.allow_only(keys);
   s.window_seconds = positive(o, "window_seconds", 1e-4, "a learning window has a length (the lab's: 25-200 us)");
   s.edge_seconds = positive(o, "edge_seconds", s.window_seconds / 100,
                             "a window and every input change need a rise time for ngspice to follow them");

@@ -18,6 +18,8 @@
 //                      rises over one edge at t = 0 and never closes; "window_seconds" is then refused (it has
 //                      no meaning; window_seconds is set to period_seconds), a period is one learning step (the
 //                      rate below takes window = period) and its loss is read at the period's start
+//   "device_spread", "twin_mismatch", "bias_amps", "alternate", "overclamp": the imperfect machine, off by
+//                      default (imperfection.hpp has their meaning and errors)
 // The rate: a window integrates d p / dt = v_win(t) alpha / ((window + edge) batch_size) g(t), with g the
 // rule's CL signal (c / eta)[(dV_F)^2 - (dV_C)^2] (rule.hpp) and p the learned parameter (conductance
 // or gate voltage): one window of a sample is one trainer step of batch size 1, in the limit of small

@@ -33,6 +33,7 @@ std::string machine_deck(const Machine& m, const std::string& results_file) {
 Trajectory run_on_ngspice(const Machine& m) {
   using protocol::Frame;
   using protocol::MessageType;
+  check_imperfection_on_ngspice(m.imperfection, m.net, m.config.source);
   Trajectory t;
   t.backend = "ngspice";
   const auto started = std::chrono::steady_clock::now();

@@ -41,7 +41,7 @@ TrajectoryRow trajectory_row(const Machine& m, std::int64_t period, std::vector<
   r.time = m.period_end(period);
   r.period = period;
   r.sample = m.sample_of(period);
-  const Sample& s = m.data.train[r.sample];
+  const Sample& s = m.sample_at(period);
   double l = 0.0;
   for (size_t o = 0; o < free_outputs.size(); ++o) l += (s.targets[o] - free_outputs[o]) * (s.targets[o] - free_outputs[o]);
   r.loss = 0.5 * l;  // tasks' sample_loss, from the outputs alone

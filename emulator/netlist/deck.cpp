@@ -33,7 +33,9 @@ void write_copy(std::string& deck, const Network& net, const Drive& d, const Dec
     const Edge& e = net.edges[j];
     if (learned(o, j) && e.kind != ElementKind::Transistor) {
       const std::string a = spice_node(net, e.a, copy), b = spice_node(net, e.b, copy);
-      deck += spice_learned_element(net, j, copy) + ' ' + a + ' ' + b + " i=" + num(o.learned_siemens_per_volt[j]) +
+      const bool own = copy == 1 && !o.clamped_learned_siemens_per_volt.empty();
+      const double per_volt = own ? o.clamped_learned_siemens_per_volt[j] : o.learned_siemens_per_volt[j];
+      deck += spice_learned_element(net, j, copy) + ' ' + a + ' ' + b + " i=" + num(per_volt) +
               "*v(" + spice_gate_node(net, j) + ")*(v(" + a + ")-v(" + b + "))\n";
       continue;
     }

@@ -21,6 +21,7 @@ struct DeckOptions {
   // a resistor becomes a conductance of learned_siemens_per_volt * v(g_<name>) (a behavioural
   // current b_<name>), a transistor's gate node loses its DC source.
   std::vector<double> learned_siemens_per_volt;
+  std::vector<double> clamped_learned_siemens_per_volt;  // Twin copy 1's, per edge (twin mismatch); empty: copy 0's
   bool end_line = true;  // false: leave out ".end" (the caller appends more cards)
 };
 

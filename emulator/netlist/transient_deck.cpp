@@ -31,7 +31,9 @@ Waveform scaled(Waveform w, double factor) {
 void check(const Network& net, const TransientCircuit& c) {
   const size_t m = static_cast<size_t>(net.edge_count());
   if (c.inputs.size() != net.inputs.size() || c.targets.size() != net.outputs.size() || c.learn_rate.size() != m ||
-      c.siemens_per_volt.size() != m || c.initial_volts.size() != m)
+      c.siemens_per_volt.size() != m || c.initial_volts.size() != m ||
+      (!c.bias_amps.empty() && c.bias_amps.size() != m) ||
+      (!c.clamped_siemens_per_volt.empty() && c.clamped_siemens_per_volt.size() != m))
     throw InputError("netlist.transient_size", "transient",
                      "a transient circuit needs one waveform per input and output and one value per edge");
   for (const auto* set : {&c.inputs, &c.targets})
@@ -73,6 +75,7 @@ std::string build_transient_deck(const Network& net, const TransientCircuit& c, 
   o.learned_siemens_per_volt.assign(net.edge_count(), 0.0);
   for (int j = 0; j < net.edge_count(); ++j)
     if (is_learned(c, j)) o.learned_siemens_per_volt[j] = c.siemens_per_volt[j];
+  if (!c.clamped_siemens_per_volt.empty()) o.clamped_learned_siemens_per_volt = c.clamped_siemens_per_volt;
   Drive d;
   d.phase = Phase::Twin;
   d.twin_eta = c.eta;
@@ -96,6 +99,8 @@ std::string build_transient_deck(const Network& net, const TransientCircuit& c, 
     // A B current source drives its current from its first node through itself into its second.
     deck += spice_learning_source(net, j) + " 0 " + g + " i=" + num(c.learning_farads * c.learn_rate[j]) +
             "*v(win)*((v(" + fa + ")-v(" + fb + "))^2-(v(" + ca + ")-v(" + cb + "))^2)\n";
+    if (!c.bias_amps.empty() && c.bias_amps[j] != 0.0)  // the imperfect machine's bias into the capacitor
+      deck += "ib_" + e.name + " 0 " + g + " dc " + num(c.bias_amps[j]) + '\n';
     const std::string item = " v(" + g + ")=" + num(c.initial_volts[j]);
     if (ic.size() + item.size() > 200) {
       deck += ic + '\n';

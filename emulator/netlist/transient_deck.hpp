@@ -39,6 +39,9 @@ struct TransientCircuit {
   double stop_seconds = 0.0;
   double max_step_seconds = 0.0;
   SolverOptions tolerances;
+  // The imperfect machine (emulator/dynamics/imperfection.hpp); empty: none.
+  std::vector<double> bias_amps;                 // per edge: a constant current into g (learned edges)
+  std::vector<double> clamped_siemens_per_volt;  // per edge: the clamped copy's learned resistors (twin mismatch)
 };
 
 bool is_learned(const TransientCircuit& c, int edge);
