@@ -11,9 +11,11 @@ After the transient (the first `settle` seconds, or 3 cycles if longer), the spa
 cycle over the last full cycle (2 tau):
   D = max over two period ends t, t' of that cycle of || (p(t) - p(t')) / p(0) ||_2
 (parameters relative to their start: for resistors, the control node's volts). The saturation
-time tau_s is where the short-tau line D = s tau meets the plateau D_sat (the largest tau's D):
-tau_s = D_sat / s. One ngspice spot check runs the standard machine at one tau on both backends
-and compares D and the trajectories.
+time tau_s is where the short-tau line D = s tau meets the plateau D_sat:
+tau_s = D_sat / s, from a fit of D = D_sat (1 - exp(-tau / tau_s)). A run the flow takes past a conductance of 0
+(the transient does not clip) is recorded as failed, with its error. One ngspice spot check runs the standard machine at one tau on both backends
+and compares D and the trajectories. A check at one tau (--check-tau) gives D after 3, 10 and 30 s
+of transient: a limit cycle keeps its D, a convergence's D falls.
 
 Usage: /usr/bin/python3 tools/transient_limit_cycle.py [--spiceloop build/spiceloop]
        [--out docs/transient_limit_cycle] [--taus 0.004,0.01,...] [--no-ngspice]
@@ -87,25 +89,38 @@ def run(spiceloop, doc, backend, workdir, name):
     with open(exp, "w") as f:
         json.dump(doc, f)
     started = time.monotonic()
-    subprocess.run([spiceloop, "transient", exp, "--backend", backend, "--out", out, "--no-plot"], check=True,
-                   stdout=subprocess.DEVNULL)
+    r = subprocess.run([spiceloop, "transient", exp, "--backend", backend, "--out", out, "--no-plot"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.monotonic() - started
+    if r.returncode != 0:  # e.g. a conductance the flow took below 0 (the transient does not clip)
+        raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}")
     return read_rows(os.path.join(out, "trajectory.csv")) + (wall,)
 
 
 def saturation(taus, ds):
-    """tau_s = D_sat / s: s the slope of D over the two shortest taus (through 0), D_sat the longest's D."""
-    slope = sum(d / t for t, d in zip(taus[:2], ds[:2])) / 2
-    return ds[-1] / slope, slope, ds[-1]
+    """Fits D = D_sat (1 - exp(-tau / tau_s)) (least squares on log D; D_sat linear given tau_s, tau_s on a
+    log grid): D ~ (D_sat / tau_s) tau for short tau, D_sat for long. Returns tau_s, the short-tau slope, D_sat."""
+    pts = [(t, d) for t, d in zip(taus, ds) if d == d and d > 0]
+    best = None
+    for i in range(400):
+        ts = 1e-3 * 10 ** (i / 80)  # 1 ms .. 100 s
+        shape = [1 - math.exp(-t / ts) for t, _ in pts]
+        log_sat = sum(math.log(d / f) for (t, d), f in zip(pts, shape)) / len(pts)
+        err = sum((math.log(d / f) - log_sat) ** 2 for (t, d), f in zip(pts, shape))
+        if best is None or err < best[0]:
+            best = (err, ts, math.exp(log_sat))
+    _, ts, sat = best
+    return ts, sat / ts, sat
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--spiceloop", default=os.path.join(ROOT, "build", "spiceloop"))
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "transient_limit_cycle"))
-    ap.add_argument("--taus", default="0.004,0.01,0.02,0.05,0.1,0.2,0.5,1,2")
-    ap.add_argument("--settle", type=float, default=1.5, help="seconds of transient before the measured cycle")
+    ap.add_argument("--taus", default="0.004,0.01,0.03,0.1,0.3,1,2")
+    ap.add_argument("--settle", type=float, default=10.0, help="seconds of transient before the measured cycle")
     ap.add_argument("--spot-tau", type=float, default=0.01, help="tau of the ngspice spot check")
+    ap.add_argument("--check-tau", type=float, default=0.1, help="tau of the longer-transient check")
     ap.add_argument("--no-ngspice", action="store_true")
     args = ap.parse_args()
     with open(EXPERIMENT) as f:
@@ -117,12 +132,30 @@ def main():
         for machine in ("standard", "overclamp", "perfect"):
             for tau in taus:
                 doc = machine_doc(base, tau, machine, args.settle)
-                times, params, losses, wall = run(args.spiceloop, doc, "ideal", work, f"{machine}_{tau:g}")
+                try:
+                    times, params, losses, wall = run(args.spiceloop, doc, "ideal", work, f"{machine}_{tau:g}")
+                except RuntimeError as e:
+                    table.append({"tau_s": tau, "machine": machine, "D": float("nan"), "final_loss": float("nan"),
+                                  "simulated_s": float("nan"), "wall_s": float("nan"), "failure": str(e)})
+                    print(f"{machine:9s} tau {tau:8.4g} s  failed: {e}", file=sys.stderr)
+                    continue
                 d = span(times, params, tau)
                 table.append({"tau_s": tau, "machine": machine, "D": d, "final_loss": losses[-1],
-                              "simulated_s": times[-1], "wall_s": wall})
+                              "simulated_s": times[-1], "wall_s": wall, "failure": ""})
                 print(f"{machine:9s} tau {tau:8.4g} s  D {d:.4g}  loss {losses[-1]:.3g}  "
                       f"({times[-1]:.3g} s simulated in {wall:.1f} s)", file=sys.stderr)
+        # Is it a limit cycle, or what is left of the convergence? D at one tau after longer transients.
+        settle_check = []
+        for machine in ("standard", "overclamp", "perfect"):
+            for settle in (3.0, 10.0, 30.0):
+                doc = machine_doc(base, args.check_tau, machine, settle)
+                try:
+                    times, params, _, _ = run(args.spiceloop, doc, "ideal", work, f"settle_{machine}_{settle:g}")
+                    d, failure = span(times, params, args.check_tau), ""
+                except RuntimeError as e:
+                    d, failure = float("nan"), str(e)
+                settle_check.append({"machine": machine, "settle_s": settle, "D": d, "failure": failure})
+                print(f"{machine:9s} tau {args.check_tau} s after {settle:g} s: D {d:.4g} {failure}", file=sys.stderr)
         spot = None
         if not args.no_ngspice:
             # A short run of the standard machine: both backends from the same start.
@@ -145,11 +178,14 @@ def main():
             w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
     series = {m: [r["D"] for r in table if r["machine"] == m] for m in ("standard", "overclamp", "perfect")}
     summary = {"experiment": os.path.relpath(EXPERIMENT, ROOT), "overclamp": OVERCLAMP, "taus_s": taus,
-               "D": series, "ngspice_spot_check": spot}
+               "D": series, "ngspice_spot_check": spot, "check_tau_s": args.check_tau, "settle_check": settle_check}
     for m in ("standard", "overclamp"):
         tau_s, slope, plateau = saturation(taus, series[m])
         summary[m] = {"saturation_tau_s": tau_s, "short_tau_slope_per_s": slope, "plateau_D": plateau}
-    summary["shrink_factor"] = [s / o if o > 0 else None for s, o in zip(series["standard"], series["overclamp"])]
+    summary["shrink_factor"] = [s / o if o > 0 and s == s else None
+                                for s, o in zip(series["standard"], series["overclamp"])]
+    summary["failures"] = [{"tau_s": r["tau_s"], "machine": r["machine"], "failure": r["failure"]}
+                           for r in table if r["failure"]]
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     print(json.dumps({k: summary[k] for k in ("standard", "overclamp", "shrink_factor")}, indent=1), file=sys.stderr)
@@ -162,14 +198,15 @@ def main():
              "overclamp": ("s-", "C3", "imperfect, overclamping"),
              "perfect": ("^--", "0.5", "perfect machine")}
     for m, (marker, color, label) in style.items():
-        pts = [(t, d) for t, d in zip(taus, series[m]) if d > 0]
+        pts = [(t, d) for t, d in zip(taus, series[m]) if d == d and d > 0]
         if pts:
             ax.loglog(*zip(*pts), marker, color=color, label=label)
     st = summary["standard"]
-    ax.loglog(taus, [min(st["short_tau_slope_per_s"] * t, st["plateau_D"]) for t in taus], ":", color="C0", lw=1,
-              label=f"D = s tau, plateau (tau_s = {st['saturation_tau_s']:.2g} s)")
+    ax.loglog(taus, [st["plateau_D"] * (1 - math.exp(-t / st["saturation_tau_s"])) for t in taus], ":", color="C0",
+              lw=1, label=f"fit D_sat (1 - exp(-tau / tau_s)), tau_s = {st['saturation_tau_s']:.2g} s")
     if spot:
-        ax.loglog([spot["tau_s"]], [spot["D_ngspice"]], "kx", ms=9, label="ngspice spot check")
+        ax.loglog([spot["tau_s"]], [spot["D_ngspice"]], "kx", ms=9,
+                  label=f"ngspice spot check from the start, 4 cycles (ODE: gap {spot['max_relative_parameter_gap']:.0e})")
     ax.set_xlabel("task period tau (s): each task held for tau")
     ax.set_ylabel("limit-cycle span D (relative parameters)")
     ax.set_title("lab16 alternating two tasks (ODE): span of the limit cycle")

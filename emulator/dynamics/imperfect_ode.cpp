@@ -1,17 +1,15 @@
 #include "emulator/dynamics/imperfect_ode.hpp"
 
-#include <boost/numeric/odeint.hpp>
-
 #include <chrono>
 #include <cmath>
 
+#include "emulator/dynamics/window_integration.hpp"
 #include "emulator/learning/rules/rule.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 
 namespace spiceloop {
 
 Trajectory run_imperfect_on_ideal(const Machine& m) {
-  namespace ode = boost::numeric::odeint;
   using Vec = std::vector<double>;
   const Imperfection& imp = m.imperfection;
   Trajectory t;
@@ -68,11 +66,7 @@ Trajectory run_imperfect_on_ideal(const Machine& m) {
     for (size_t i = 0; i < n; ++i) dxdt[i] = w * signal[m.learned[i]] + drift[i];
   };
 
-  double size = 0.0;
-  for (double x : p) size = std::max(size, std::abs(x));
-  const double rel = m.config.tolerances.reltol, abs = rel * size;
-  auto stepper = ode::make_controlled(abs, rel, ode::runge_kutta_dopri5<Vec>());
-  const double e = m.spec.edge_seconds, w = m.spec.window_seconds;
+  auto stepper = make_window_stepper(m, p);
   std::int64_t steps = 0;
   for (std::int64_t period = 0; period < m.periods; ++period) {
     sample = &m.sample_at(period);
@@ -85,10 +79,7 @@ Trajectory run_imperfect_on_ideal(const Machine& m) {
     const State before = solve_free(p);
     std::vector<double> free_out;
     for (int o : m.net.outputs) free_out.push_back(before.node_volts[o]);
-    const double corners[] = {open, open + e, open + e + w, open + 2 * e + w};
-    for (int k = 0; k < 3; ++k)
-      steps += static_cast<std::int64_t>(
-          ode::integrate_adaptive(stepper, rhs, p, corners[k], corners[k + 1], (corners[k + 1] - corners[k]) / 8));
+    steps += integrate_window(m, period, stepper, rhs, p);
     t.rows.push_back(trajectory_row(m, period, p, free_out));
   }
   t.timepoints = steps;

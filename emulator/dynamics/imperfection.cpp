@@ -118,6 +118,13 @@ void draw_imperfection(Imperfection& imp, const TrainConfig& config, Network& ne
   }
 }
 
+void check_imperfection_fits(const Imperfection& imp, const DynamicsSpec& spec, const std::string& source) {
+  if (spec.integrated_relaxation && (imp.changes_flow() || imp.task_seconds > 0.0 || imp.device_spread > 0.0))
+    throw InputError("dynamics.unsupported", (source.empty() ? std::string() : source + "#") + "/dynamics/relaxation",
+                     "the imperfect machine (spread, mismatch, bias, alternating tasks, overclamping) runs with "
+                     "quasistatic nodes only: leave out \"relaxation\": \"integrated\" or the imperfection keys");
+}
+
 Network clamped_copy(const Imperfection& imp, const Network& net) {
   Network c = net;
   for (std::size_t j = 0; j < c.edges.size(); ++j) {

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "emulator/dynamics/spec.hpp"
 #include "emulator/learning/config.hpp"
 #include "emulator/learning/tasks/task.hpp"
 #include "emulator/netlist/transient_deck.hpp"
@@ -76,6 +77,10 @@ void set_imperfect_circuit(const Imperfection& imp, const Network& net, Transien
 // What the ngspice deck has no circuit for: overclamping, a transistor's twin mismatch.
 // InputError dynamics.unsupported at "<source>#/dynamics/<key>".
 void check_imperfection_on_ngspice(const Imperfection& imp, const Network& net, const std::string& source);
+
+// What the imperfect flow does not combine with: integrated relaxation (ode_relax.hpp has no
+// imperfection yet). InputError dynamics.unsupported at "<source>#/dynamics/relaxation".
+void check_imperfection_fits(const Imperfection& imp, const DynamicsSpec& spec, const std::string& source);
 
 // The clamped copy of net: its learned edges' conductance or gain times the twin factors.
 Network clamped_copy(const Imperfection& imp, const Network& net);

@@ -68,6 +68,7 @@ Machine plan_machine(const TrainConfig& config) {
   validate_against_network(config, m.net);
   check_dynamics_fits(config, m.net);
   m.imperfection = parse_imperfection(config, m.spec.period_seconds);
+  check_imperfection_fits(m.imperfection, m.spec, config.source);
   draw_imperfection(m.imperfection, config, m.net);
   m.data = make_dataset(config.task, m.net, config.seed);
   if (m.imperfection.task_seconds > 0.0) m.second = second_dataset(m.imperfection, config, m.net);

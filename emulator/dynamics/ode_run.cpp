@@ -1,12 +1,11 @@
 #include "emulator/dynamics/ode_run.hpp"
 
-#include <boost/numeric/odeint.hpp>
-
 #include <chrono>
 #include <cmath>
 
-#include "emulator/dynamics/ode_relax.hpp"
 #include "emulator/dynamics/imperfect_ode.hpp"
+#include "emulator/dynamics/ode_relax.hpp"
+#include "emulator/dynamics/window_integration.hpp"
 #include "emulator/learning/rules/rule.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
 
@@ -15,7 +14,6 @@ namespace spiceloop {
 Trajectory run_on_ideal(const Machine& m) {
   if (m.spec.integrated_relaxation) return run_relaxed(m);
   if (m.imperfection.changes_flow()) return run_imperfect_on_ideal(m);  // imperfect_ode.hpp
-  namespace ode = boost::numeric::odeint;
   using Vec = std::vector<double>;
   Trajectory t;
   t.backend = "ideal";
@@ -45,10 +43,7 @@ Trajectory run_on_ideal(const Machine& m) {
     for (size_t i = 0; i < x.size(); ++i) dxdt[i] = w * signal[m.learned[i]];
   };
 
-  double scale = 0.0;
-  for (double x : p) scale = std::max(scale, std::abs(x));
-  const double rel = m.config.tolerances.reltol, abs = rel * scale;
-  auto stepper = ode::make_controlled(abs, rel, ode::runge_kutta_dopri5<Vec>());
+  auto stepper = make_window_stepper(m, p);
   std::int64_t steps = 0;
   for (std::int64_t period = 0; period < m.periods; ++period) {
     const Sample& s = m.sample_at(period);
@@ -57,10 +52,7 @@ Trajectory run_on_ideal(const Machine& m) {
     const TwinState before = twin_at(p);
     std::vector<double> free_out;
     for (int o : m.net.outputs) free_out.push_back(before.free.node_volts[o]);
-    const std::vector<double> corners = m.window_corners(period);
-    for (size_t k = 0; k + 1 < corners.size(); ++k)
-      steps += static_cast<std::int64_t>(
-          ode::integrate_adaptive(stepper, rhs, p, corners[k], corners[k + 1], (corners[k + 1] - corners[k]) / 8));
+    steps += integrate_window(m, period, stepper, rhs, p);
     t.rows.push_back(trajectory_row(m, period, p, free_out));
   }
   t.timepoints = steps;

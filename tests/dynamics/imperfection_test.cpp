@@ -12,21 +12,14 @@
 #include "emulator/dynamics/ode_run.hpp"
 #include "emulator/dynamics/spice_run.hpp"
 #include "tests/common/paths.hpp"
+#include "tests/dynamics/lab16_experiment.hpp"
 
 using namespace spiceloop;
 using Catch::Matchers::Contains;
 
 namespace {
 
-nlohmann::json lab16_experiment(int epochs, double alpha = 2e-7) {
-  return {{"network", test::bundled("lab16.json")},
-          {"task", {{"kind", "allostery"}}},
-          {"rule", {{"kind", "cl"}, {"eta", 0.5}}},
-          {"alpha", alpha},
-          {"epochs", epochs},
-          {"seed", 1},
-          {"tolerances", {{"reltol", 1e-7}}}};
-}
+using test::lab16_experiment;
 
 // Two regression tasks of one linear map on two halves of the input range: compatible tasks (a
 // teacher network does both: netlists/transient/lab16_two_tasks.json), switched every task_seconds.

@@ -17,21 +17,14 @@
 #include "emulator/spice/ngspice_simulator.hpp"
 #include "tests/common/files.hpp"
 #include "tests/common/paths.hpp"
+#include "tests/dynamics/lab16_experiment.hpp"
 #include "tests/common/run_command.hpp"
 
 using namespace spiceloop;
 
 namespace {
 
-nlohmann::json lab16_experiment(int epochs, double alpha = 2e-7) {
-  return {{"network", test::bundled("lab16.json")},
-          {"task", {{"kind", "allostery"}}},
-          {"rule", {{"kind", "cl"}, {"eta", 0.5}}},
-          {"alpha", alpha},
-          {"epochs", epochs},
-          {"seed", 1},
-          {"tolerances", {{"reltol", 1e-7}}}};
-}
+using test::lab16_experiment;
 
 Machine machine(const nlohmann::json& doc) { return plan_machine(parse_train_config(doc, ".", "exp.json")); }
 
