@@ -205,6 +205,9 @@ TEST_CASE("imperfection: bad values are refused with their pointer and what to c
              Contains("dynamics.missing_key at exp.json#/dynamics/overclamp/error_volts"));
   CHECK_THAT(with({{"overclamp", {{"low_volts", 0}, {"high_volts", 0.45}, {"error_volts", 1}, {"gain", 2}}}}),
              Contains("dynamics.unknown_key"));
+  auto relaxed = lab16_experiment(3);
+  relaxed["dynamics"] = {{"relaxation", "integrated"}, {"twin_mismatch", 0.01}};
+  CHECK_THAT(error_of(relaxed), Contains("dynamics.unsupported at exp.json#/dynamics/relaxation"));
   // Overclamping has no deck: ngspice refuses it before starting.
   auto doc = lab16_experiment(3);
   doc["dynamics"] = {{"overclamp", {{"low_volts", 0}, {"high_volts", 0.45}, {"error_volts", 0.05}}}};
