@@ -15,11 +15,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The leading "<index>," of a results row; nullopt when the text does not start with one.
+// The leading "<index>," of a results row, written as spiceloop writes it (no sign, no leading zero:
+// "00," would be looked up as row 0 but is not what the sweep wrote); nullopt otherwise.
 std::optional<std::int64_t> row_index(std::string_view row) {
   std::int64_t index = -1;
   const auto [end, ec] = std::from_chars(row.data(), row.data() + row.size(), index);
-  if (ec != std::errc() || end == row.data() || end == row.data() + row.size() || *end != ',' || index < 0)
+  if (ec != std::errc() || end == row.data() || end == row.data() + row.size() || *end != ',' ||
+      !(row[0] >= '0' && row[0] <= '9') || (row[0] == '0' && end - row.data() > 1))
     return std::nullopt;
   return index;
 }

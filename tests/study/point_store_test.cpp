@@ -107,3 +107,15 @@ TEST_CASE("point store: a chunk line that is not a results row is refused naming
     CHECK_THAT(e.where(), Catch::Matchers::Contains("chunk-0000005.csv line 2"));
   }
 }
+
+TEST_CASE("point store: a chunk row whose index has a sign or a leading zero is refused (it is not what the sweep wrote)", "[study]") {
+  for (const char* row : {"07,lab16\n", "-0,lab16\n", "+1,lab16\n"}) {
+    const test::ScratchDir scratch("store_odd_index");
+    const fs::path dir = scratch.dir / "run";
+    SweepOptions opt = testing::quiet_options(dir);
+    opt.max_points = 2;
+    run_sweep(small_sweep(), opt);
+    std::ofstream(dir / "points" / "chunk-0000007.csv") << row;
+    CHECK_THROWS_AS(run_sweep(small_sweep(), testing::quiet_options(dir)), InputError);
+  }
+}
