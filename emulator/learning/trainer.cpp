@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -43,6 +44,10 @@ void add_samples(Fingerprint& f, const std::vector<Sample>& samples) {
     for (double t : s.targets) f.add(t);
     f.add(std::int64_t{s.label});
   }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 bool all_finite(std::span<const double> v) {
@@ -146,6 +151,40 @@ void Trainer::push_conductances() {
   if (identity_applies_ || gradient_) oracle_->set_conductances(k_);
 }
 
+Share Trainer::my_share(std::size_t samples) const {
+  return team_ == nullptr ? Share{0, samples} : share_of(samples, team_->rank(), team_->size());
+}
+
+void Trainer::gather_rows(std::size_t samples, std::size_t per, NodeVoltages& out, ShareTimes& times) {
+  if (team_ == nullptr || team_->size() == 1) return;
+  const auto t0 = std::chrono::steady_clock::now();
+  counts_.resize(static_cast<std::size_t>(team_->size()));
+  for (int r = 0; r < team_->size(); ++r)
+    counts_[static_cast<std::size_t>(r)] = static_cast<int>(share_of(samples, r, team_->size()).count * per * out.nodes());
+  team_->allgather_in_place(out.all(), counts_);
+  times.gather_seconds += seconds_since(t0);
+}
+
+void Trainer::solve_shared(Simulator& sim, std::span<const Drive> drives, std::size_t per, NodeVoltages& out,
+                           ShareTimes& times) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (team_ == nullptr || team_->size() == 1) {
+    sim.solve_nodes(drives, out);
+    times.solve_seconds += seconds_since(t0);
+    return;
+  }
+  const std::size_t samples = drives.size() / per, nodes = static_cast<std::size_t>(net_.node_count());
+  const Share s = my_share(samples);
+  out.resize(drives.size(), nodes);
+  if (s.count > 0) {
+    sim.solve_nodes(drives.subspan(s.first * per, s.count * per), mine_);
+    const std::span<double> mine = mine_.all();
+    std::copy(mine.begin(), mine.end(), out.all().begin() + static_cast<std::ptrdiff_t>(s.first * per * nodes));
+  }
+  times.solve_seconds += seconds_since(t0);
+  gather_rows(samples, per, out, times);
+}
+
 void Trainer::solve_phases() {
   const std::size_t batch = batch_samples_.size();
   const RuleSpec& rule = config_.rule;
@@ -154,21 +193,27 @@ void Trainer::solve_phases() {
     free_v_.resize(batch, net_.node_names.size());
     nudged_v_.resize(batch, net_.node_names.size());
     nudged_drives_.resize(1);
-    for (std::size_t i = 0; i < batch; ++i) {
+    const Share share = my_share(batch);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::size_t i = share.first; i < share.first + share.count; ++i) {
       Drive& d = nudged_drives_[0];
       d = free_drives_[i];
       d.phase = Phase::Twin;
       d.twin_eta = rule.nudge;
       d.twin_targets = batch_samples_[i]->targets;
       const TwinState t = sim_.solve_twin(d);
-      if (!all_finite(t.free.node_volts) || !all_finite(t.clamped.node_volts))
-        non_finite(step_ + 1, "a twin-state voltage");
       std::copy(t.free.node_volts.begin(), t.free.node_volts.end(), free_v_.row(i).begin());
       std::copy(t.clamped.node_volts.begin(), t.clamped.node_volts.end(), nudged_v_.row(i).begin());
     }
+    step_times_.solve_seconds += seconds_since(t0);
+    gather_rows(batch, 1, free_v_, step_times_);
+    gather_rows(batch, 1, nudged_v_, step_times_);
+    // After the gather, so that every rank stops at the same sample.
+    for (std::size_t i = 0; i < batch; ++i)
+      if (!all_finite(free_v_.row(i)) || !all_finite(nudged_v_.row(i))) non_finite(step_ + 1, "a twin-state voltage");
     return;
   }
-  sim_.solve_nodes(free_drives_, free_v_);
+  solve_shared(sim_, free_drives_, 1, free_v_, step_times_);
   // A non-finite free state would otherwise reach the clamp or nudge of the next phase.
   for (std::size_t i = 0; i < batch; ++i)
     if (!all_finite(free_v_.row(i))) non_finite(step_ + 1, "a free-state voltage");
@@ -177,7 +222,7 @@ void Trainer::solve_phases() {
   for (std::size_t i = 0; i < batch; ++i)
     set_nudged_drives(rule, net_, free_drives_[i], free_v_.row(i), batch_samples_[i]->targets,
                       std::span(nudged_drives_).subspan(i * per, per));
-  sim_.solve_nodes(nudged_drives_, nudged_v_);
+  solve_shared(sim_, nudged_drives_, per, nudged_v_, step_times_);
 }
 
 StepReport Trainer::step() {
@@ -212,8 +257,10 @@ StepReport Trainer::step() {
       output_residual(net_, free_v_.row(i), batch_samples_[i]->targets, residual_);
       set_identity_drive(config_.rule, net_, residual_, identity_drives_[i]);
     }
-    oracle_->solve_nodes(identity_drives_, identity_v_);
+    solve_shared(*oracle_, identity_drives_, 1, identity_v_, step_times_);
   }
+  step_times_.samples += static_cast<std::int64_t>(my_share(batch).count);
+  ++step_times_.rounds;
   if (transistors_) {
     const Network& net = network();  // the gates' present voltages
     rep.sum_effective_siemens2 = 0.0;
@@ -304,7 +351,8 @@ double Trainer::age_memristors() {
 }
 
 double Trainer::measure(const std::vector<Drive>& drives, const std::vector<Sample>& samples, int& correct) {
-  sim_.solve_nodes(drives, eval_v_);
+  solve_shared(sim_, drives, 1, eval_v_, evaluation_times_);
+  evaluation_times_.samples += static_cast<std::int64_t>(my_share(drives.size()).count);
   double loss = 0.0;
   correct = 0;
   for (std::size_t i = 0; i < samples.size(); ++i) {
@@ -325,6 +373,7 @@ EvalRecord Trainer::evaluate() {
   e.error_modes = error_modes(data_, net_, data_.train, eval_v_);
   e.test_loss = measure(test_drives_, data_.test, correct);
   e.test_accuracy = accuracy(correct, data_.test.size());
+  ++evaluation_times_.rounds;
   if (!std::isfinite(e.train_loss) || !std::isfinite(e.test_loss)) non_finite(step_, "the evaluation loss");
   return e;
 }

@@ -13,6 +13,8 @@
 // over the batch like the signal), and both conserved-quantity candidates (invariants.hpp).
 // The element values live in flat per-edge arrays; network() brings the Network up to date when
 // asked. After the first step, a step allocates nothing (its drives and buffers are kept).
+// Shared by a Team (team.hpp), each rank solves its share of a batch's and an evaluation's samples
+// and gathers the others' node voltages; everything after the solves runs on every rank alike.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,7 @@
 #include "emulator/learning/rules/step_pass.hpp"
 #include "emulator/core/random.hpp"
 #include "emulator/learning/tasks/task.hpp"
+#include "emulator/learning/team.hpp"
 #include "emulator/learning/rules/update.hpp"
 #include "emulator/sim/gradient_source.hpp"
 #include "emulator/sim/simulator.hpp"
@@ -61,6 +64,12 @@ class Trainer {
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
+  // Before the first step or evaluation: solve only this rank's share of each batch (nullptr or a
+  // team of one: every sample here). The team outlives the trainer.
+  void share_with(Team* team) { team_ = team; }
+  const ShareTimes& step_times() const { return step_times_; }
+  const ShareTimes& evaluation_times() const { return evaluation_times_; }
+
   StepReport step();
   EvalRecord evaluate();
 
@@ -87,6 +96,13 @@ class Trainer {
 
  private:
   void push_conductances();
+  // out.row(i) = what sim.solve_nodes(drives, out) gives, drives being per drives a sample: this
+  // rank solves its share of the samples and gathers the rest from the team.
+  void solve_shared(Simulator& sim, std::span<const Drive> drives, std::size_t per, NodeVoltages& out,
+                    ShareTimes& times);
+  // This rank's part of out's rows [first * per, (first + count) * per) filled: every rank's.
+  void gather_rows(std::size_t samples, std::size_t per, NodeVoltages& out, ShareTimes& times);
+  Share my_share(std::size_t samples) const;
   // Free node voltages into free_v_, nudged (or twin-clamped) ones into nudged_v_.
   void solve_phases();
   // After a step's pass: every trainable memristor ages (Updater::age_memristor), so its drift is
@@ -125,6 +141,10 @@ class Trainer {
   bool identity_applies_ = false;
   bool transistors_ = false;
   GradientSource* gradient_ = nullptr;  // the oracle, when it can give the exact gradient
+  Team* team_ = nullptr;
+  NodeVoltages mine_;         // this rank's share of a shared solve
+  std::vector<int> counts_;   // values per rank of a gather
+  ShareTimes step_times_, evaluation_times_;
 };
 
 }  // namespace spiceloop

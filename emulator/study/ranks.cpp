@@ -100,4 +100,23 @@ double Ranks::max(double x) {
   return x;
 }
 
+void Ranks::allgather_in_place(std::span<double> all, std::span<const int> counts) {
+#ifdef SPICELOOP_HAVE_MPI
+  if (mpi_) {
+    std::vector<int> offsets(counts.size());
+    int total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) offsets[r] = total, total += counts[r];
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, all.data(), counts.data(), offsets.data(), MPI_DOUBLE,
+                   MPI_COMM_WORLD);
+  }
+#endif
+}
+
+void Ranks::abort(int code) {
+#ifdef SPICELOOP_HAVE_MPI
+  if (mpi_) MPI_Abort(MPI_COMM_WORLD, code);
+#endif
+  std::exit(code);
+}
+
 }  // namespace spiceloop::study

@@ -5,6 +5,7 @@
 // files: that is refused with InputError "sweep.no_mpi".
 #pragma once
 
+#include <span>
 #include <string>
 
 namespace spiceloop::study {
@@ -24,6 +25,12 @@ class Ranks {
   bool broadcast(bool flag);
   // The maximum over ranks, on every rank.
   double max(double x);
+  // all holds counts[r] values of rank r, rank after rank; this rank's part filled on entry, every
+  // part on return, on every rank.
+  void allgather_in_place(std::span<double> all, std::span<const int> counts);
+  // Ends every rank at once with this exit code (an error on one rank must not leave the others
+  // waiting in a collective); a single process just exits.
+  [[noreturn]] void abort(int code);
 
  private:
   Ranks();

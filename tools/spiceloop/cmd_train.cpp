@@ -1,15 +1,20 @@
 // spiceloop train [EXPERIMENT.json]: a training run on either backend. With no experiment it runs
 // the bundled default (netlists/experiments/default.json) on embedded ngspice: the README's main job.
 // With --panel [PORT], the front panel shows the run live (charts, network) on 127.0.0.1 and stays
-// up after the run until Ctrl-C.
+// up after the run until Ctrl-C. Under `mpirun -n K` the ranks share each batch (learning/team.hpp):
+// rank 0 prints and writes, an error on any rank ends every rank. --perf prints where the step
+// and evaluation time went (tools/mpi_train_bench.py reads its perf-json line).
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "emulator/core/error.hpp"
 #include "emulator/learning/run/run.hpp"
 #include "drivers/panel/run_feed.hpp"
 #include "emulator/solver/ideal_simulator.hpp"
+#include "emulator/study/rank_team.hpp"
+#include "emulator/study/ranks.hpp"
 #include "tools/spiceloop/bundled.hpp"
 #include "tools/spiceloop/commands.hpp"
 #include "tools/spiceloop/run_panel.hpp"
@@ -33,6 +38,7 @@ struct TrainArgs {
   std::int64_t seed = -1;  // -1: the experiment's own
   bool panel = false;
   int panel_port = -1;
+  bool perf = false;
 };
 
 ProgressMode progress_mode(const std::string& s) {
@@ -42,7 +48,40 @@ ProgressMode progress_mode(const std::string& s) {
   return ProgressMode::Auto;
 }
 
-void run(const TrainArgs& a) {
+// Where the time went, from every rank (collective: every rank calls it); rank 0 prints. Solves:
+// the slowest rank's; gathers: the least any rank spent in them (the exchange itself, without
+// waiting for a slower rank); samples: the most any rank solved.
+void print_perf(const TrainResult& r, const TrainConfig& config, Team* team) {
+  const auto most = [&](double x) { return team ? team->max(x) : x; };
+  const auto least = [&](double x) { return team ? -team->max(-x) : x; };
+  const auto part = [&](const char* name, double wall, const ShareTimes& t) {
+    const double solve = most(t.solve_seconds), gather = least(t.gather_seconds);
+    const double samples = most(static_cast<double>(t.samples));
+    return nlohmann::ordered_json{{"wall_s", most(wall)}, {"solve_s", solve}, {"gather_s", gather},
+                                  {"samples", samples}, {"rounds", t.rounds},
+                                  {"per_sample_s", samples > 0 ? solve / samples : 0.0}, {"part", name}};
+  };
+  const nlohmann::ordered_json steps = part("steps", r.step_seconds, r.step_times);
+  const nlohmann::ordered_json evals = part("evaluations", r.evaluation_seconds, r.evaluation_times);
+  if (team && team->rank() != 0) return;
+  const int ranks = team ? team->size() : 1;
+  for (const auto& j : {steps, evals})
+    fmt::print("perf {:<11} {} rounds: wall {:.3f} s, solving {:.3f} s ({} samples on the busiest rank, "
+               "{:.3f} ms a sample), gathering {:.4f} s\n",
+               j["part"].get<std::string>(), j["rounds"].get<std::int64_t>(), j["wall_s"].get<double>(),
+               j["solve_s"].get<double>(), j["samples"].get<double>(), 1e3 * j["per_sample_s"].get<double>(),
+               j["gather_s"].get<double>());
+  nlohmann::ordered_json all{{"ranks", ranks},
+                             {"batch_size", config.batch_size},
+                             {"steps", steps["rounds"]},
+                             {"seconds", r.seconds},
+                             {"steps_part", steps},
+                             {"evaluations_part", evals}};
+  fmt::print("perf-json {}\n", all.dump());
+}
+
+void run(const TrainArgs& a, Team* team) {
+  const bool talk = team == nullptr || team->rank() == 0;  // rank 0 alone prints
   const std::filesystem::path file = a.experiment.empty() ? bundled_file("netlists/experiments/default.json") : std::filesystem::path(a.experiment);
   TrainConfig config = load_train_config_file(file);
   if (a.seed >= 0) {
@@ -53,6 +92,11 @@ void run(const TrainArgs& a) {
   if (!a.instruments.empty() && a.backend != "hil")
     throw InputError("cli.instruments", "--instruments",
                      "--instruments names the instruments for --backend hil; add --backend hil");
+  if (team && a.panel)
+    throw InputError("train.mpi", "--panel", "the panel shows one process's run; drop --panel under mpirun");
+  if (team && a.backend == "hil")
+    throw InputError("train.mpi", "--backend hil",
+                     "the ranks would share one bench's instruments; train on hil as one process");
   const std::optional<std::uint16_t> panel_port = panel_port_option(a.panel_port, "--panel");
   std::optional<StopSignals> stop_signals;  // before any thread starts; Ctrl-C still stops the run
   if (a.panel) stop_signals.emplace(true);
@@ -68,6 +112,7 @@ void run(const TrainArgs& a) {
   opt.oracle = a.no_oracle ? nullptr : &oracle;
   opt.max_steps = a.max_steps;
   opt.plot = !a.no_plot;
+  opt.team = team;
   std::unique_ptr<panel::RunFeed> feed;
   std::unique_ptr<RunPanel> front_panel;
   if (a.panel) {
@@ -75,10 +120,14 @@ void run(const TrainArgs& a) {
     front_panel = std::make_unique<RunPanel>(*feed, panel_port);
     opt.observe = [&feed](const RunUpdate& u) { feed->record(u.record, u.siemens, u.dk, u.free_volts); };
   }
-  fmt::print("training {} on {} ({})\n", file.string(), sim->name(), a.resume ? "resuming" : "fresh run");
+  if (talk)
+    fmt::print("training {} on {} ({}{})\n", file.string(), sim->name(), a.resume ? "resuming" : "fresh run",
+               team ? fmt::format(", {} ranks", team->size()) : "");
   if (front_panel) fmt::print("panel: {}\n", front_panel->url());
   std::fflush(stdout);
   const TrainResult r = run_training(config, *sim, opt);
+  if (a.perf) print_perf(r, config, team);
+  if (!talk) return;
 
   fmt::print("{} after {} steps ({} epochs) in {:.2f} s, {:.0f} steps/s\n", r.completed ? "done" : "stopped", r.steps,
              r.epochs, r.seconds, r.steps_per_s);
@@ -105,6 +154,21 @@ void run(const TrainArgs& a) {
     fmt::print("the panel stays up at {} (Ctrl-C ends)\n", front_panel->url());
     std::fflush(stdout);
     stop_signals->wait();
+  }
+}
+
+// Under mpirun with K > 1 ranks, each rank trains with the team; an error on one rank would leave
+// the others waiting in a gather, so it ends them all.
+void run_ranks(const TrainArgs& a) {
+  study::Ranks& ranks = study::Ranks::world();
+  if (ranks.size() == 1) return run(a, nullptr);
+  study::RankTeam team;
+  try {
+    run(a, &team);
+  } catch (const std::exception& e) {
+    const int code = print_error(e, fmt::format("error (rank {} of {})", ranks.rank(), ranks.size()));
+    std::fflush(stderr);
+    ranks.abort(code);
   }
 }
 
@@ -136,9 +200,11 @@ void add_train(CLI::App& app) {
   cmd->add_option("--max-steps", args->max_steps, "Stop after this many steps, as if killed (for tests)");
   cmd->add_option("--panel", args->panel_port, "Show the run live in the front panel (a web page on 127.0.0.1, PORT if given)")
       ->expected(0, 1);
+  cmd->add_flag("--perf", args->perf,
+                "Print where the time went: solving, gathering (under mpirun), per sample (tools/mpi_train_bench.py)");
   cmd->callback([args, cmd] {
     args->panel = cmd->count("--panel") > 0;
-    run(*args);
+    run_ranks(*args);
   });
 }
 

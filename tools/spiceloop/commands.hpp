@@ -44,6 +44,10 @@ void add_phase_options(CLI::App& cmd, PhaseChoice& choice);
 // The drive of that phase; InputError cli.values when --values does not give one per output.
 Drive drive_for(const Network& net, const PhaseChoice& choice);
 
+// Prints an error on stderr as main() does: "LABEL: message", then ngspice's lines for a
+// SimulationError. Returns main's exit code for it (2 a spiceloop::Error, 3 anything else).
+int print_error(const std::exception& e, const std::string& label = "error");
+
 // Writes text to path, or prints it when path is empty (InputError cli.write naming `what`).
 void print_or_write(const std::string& text, const std::filesystem::path& path, const std::string& what);
 

@@ -29,6 +29,17 @@ std::string unknown_command_message(CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
+namespace spiceloop::cli {
+
+int print_error(const std::exception& e, const std::string& label) {
+  std::fprintf(stderr, "%s: %s\n", label.c_str(), e.what());
+  if (auto* sim = dynamic_cast<const spiceloop::SimulationError*>(&e))
+    for (const auto& line : sim->simulator_lines()) std::fprintf(stderr, "  ngspice: %s\n", line.c_str());
+  return dynamic_cast<const spiceloop::Error*>(&e) ? 2 : 3;
+}
+
+}  // namespace spiceloop::cli
+
 int main(int argc, char** argv) {
   CLI::App app{"spiceloop: a SPICE-coupled emulator for physical learning machines"};
   app.require_subcommand(0, 1);
@@ -64,14 +75,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  } catch (const spiceloop::Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    if (auto* sim = dynamic_cast<const spiceloop::SimulationError*>(&e))
-      for (const auto& line : sim->simulator_lines()) std::fprintf(stderr, "  ngspice: %s\n", line.c_str());
-    return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 3;
+    return spiceloop::cli::print_error(e);
   }
   return 0;
 }

@@ -83,16 +83,27 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
   // Everything that can be wrong with the input is found here, before a single step.
   const Network start = resolve_network(config);
   Trainer trainer(config, start, sim, opt.oracle);
+  trainer.share_with(opt.team);
+  const bool writer = opt.team == nullptr || opt.team->rank() == 0;  // files and progress: rank 0 alone
   const char* convention = convention_name(config.rule.convention);
   const bool rate_weighted = config.update.rate_spread > 0.0;
 
   std::error_code ec;
-  fs::create_directories(res.out_dir, ec);
+  if (writer) fs::create_directories(res.out_dir, ec);
   if (ec) throw InputError("io.write", res.out_dir.string(), "cannot create the output directory: " + ec.message());
   const fs::path checkpoint_file = checkpoint_path_in(res.out_dir);
   const fs::path metrics_file = res.out_dir / "metrics.jsonl";
 
-  std::unique_ptr<MetricsWriter> metrics;
+  std::unique_ptr<MetricsWriter> metrics;  // null on ranks other than 0
+  const auto write_record = [&](const json& record) {
+    if (metrics) metrics->write(record);
+  };
+  const auto evaluate = [&] {
+    const auto t = Clock::now();
+    EvalRecord e = trainer.evaluate();
+    res.evaluation_seconds += seconds_since(t);
+    return e;
+  };
   EvalRecord initial;
   double seconds_before = 0.0;
   if (opt.resume) {
@@ -102,16 +113,18 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     if (c.metrics_offset == 0)
       throw InputError("checkpoint.invalid", checkpoint_where(c, "/metrics_offset"),
                        "metrics.jsonl holds at least its header line");
-    metrics = std::make_unique<MetricsWriter>(metrics_file, c.metrics_offset, c.metrics_digest);
+    if (writer) metrics = std::make_unique<MetricsWriter>(metrics_file, c.metrics_offset, c.metrics_digest);
     initial = c.initial;
     seconds_before = c.elapsed_seconds;
-    log::info("resuming {} at step {} (epoch {})", res.out_dir.string(), c.step, c.epoch);
+    if (writer) log::info("resuming {} at step {} (epoch {})", res.out_dir.string(), c.step, c.epoch);
   } else {
-    claim_directory(res.out_dir, opt.overwrite);
-    metrics = std::make_unique<MetricsWriter>(metrics_file);
-    metrics->write(header_record(trainer, sim, opt.oracle));
-    initial = trainer.evaluate();
-    metrics->write(epoch_record(0, 0, initial, trainer.invariants(), std::nullopt, convention));
+    if (writer) {
+      claim_directory(res.out_dir, opt.overwrite);
+      metrics = std::make_unique<MetricsWriter>(metrics_file);
+      metrics->write(header_record(trainer, sim, opt.oracle));
+    }
+    initial = evaluate();
+    write_record(epoch_record(0, 0, initial, trainer.invariants(), std::nullopt, convention));
   }
   const auto observe = [&](const json& record, const StepReport* step) {
     if (!opt.observe) return;
@@ -127,6 +140,7 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
 
   const auto checkpoint = [&](bool complete) {
     trainer.reset_solver_history();  // in every run, so that a resumed one takes the same path
+    if (!writer) return;
     metrics->sync();
     Checkpoint c = trainer.save();
     c.metrics_offset = metrics->offset();
@@ -137,7 +151,7 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     write_checkpoint(checkpoint_file, c);
   };
 
-  Progress progress(opt.progress, config.epochs, config.epochs * trainer.steps_per_epoch());
+  Progress progress(writer ? opt.progress : ProgressMode::Off, config.epochs, config.epochs * trainer.steps_per_epoch());
   double step_seconds = 0.0, epoch_seconds = 0.0;
   std::int64_t steps_here = 0, epoch_steps = 0;
   std::vector<double> last_free_volts;  // of the last step's first sample, for network.png
@@ -150,6 +164,9 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
       res.network = trainer.network();
       res.q_initial = measure_invariants(start, trainer.rate_factors()).sum_k2;
       res.q_final = trainer.invariants().sum_k2;
+      res.step_seconds = step_seconds;
+      res.step_times = trainer.step_times();
+      res.evaluation_times = trainer.evaluation_times();
       return res;
     }
     const auto t = Clock::now();
@@ -161,18 +178,18 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
     std::optional<json> step_json, epoch_json;
     if (config.metrics_every == MetricsEvery::Step || opt.observe) {
       step_json = step_record(rep, convention, rate_weighted);
-      if (config.metrics_every == MetricsEvery::Step) metrics->write(*step_json);
+      if (config.metrics_every == MetricsEvery::Step) write_record(*step_json);
     }
     progress.step(trainer.epochs_done() + (trainer.epoch_just_ended() ? 0 : 1), trainer.steps_done(),
                   step_seconds > 0 ? steps_here / step_seconds : 0.0);
     if (trainer.epoch_just_ended() &&
         (trainer.epochs_done() % config.evaluate_every == 0 || trainer.done())) {
-      const EvalRecord e = trainer.evaluate();
+      const EvalRecord e = evaluate();
       res.last_evaluation = e;
       res.last_evaluation_epoch = trainer.epochs_done();
       const double rate = epoch_seconds > 0 ? epoch_steps / epoch_seconds : 0.0;
       epoch_json = epoch_record(trainer.epochs_done(), trainer.steps_done(), e, trainer.invariants(), rate, convention);
-      metrics->write(*epoch_json);
+      write_record(*epoch_json);
       progress.epoch(trainer.epochs_done(), e.train_loss, e.test_loss, e.test_accuracy, rate);
       epoch_seconds = 0.0, epoch_steps = 0;
     }
@@ -183,17 +200,21 @@ TrainResult run_training(const TrainConfig& config, Simulator& sim, const TrainR
   progress.finish();
 
   res.completed = true;
-  res.final = trainer.evaluate();
+  res.final = evaluate();
   res.steps = trainer.steps_done();
   res.epochs = trainer.epochs_done();
   res.network = trainer.network();
   res.seconds = seconds_since(started);
   res.steps_per_s = step_seconds > 0 ? steps_here / step_seconds : 0.0;
+  res.step_seconds = step_seconds;
+  res.step_times = trainer.step_times();
+  res.evaluation_times = trainer.evaluation_times();
   checkpoint(true);
 
   res.q_initial = measure_invariants(start, trainer.rate_factors()).sum_k2;
   const Invariants end = trainer.invariants();
   res.q_final = end.sum_k2;
+  if (!writer) return res;
   res.identity_max_relative = max_identity_relative(metrics_file);
   metrics.reset();
 

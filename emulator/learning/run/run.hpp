@@ -7,6 +7,9 @@
 //   loss.png        loss and Q over training (tools/plot_training.py; skipped with a warning)
 //   network.png     the trained network and its change over the run (network_plot.hpp; the same)
 // Every output names the factor convention (rule.hpp).
+// Shared by a team of K ranks (team.hpp), every rank trains, and rank 0 alone writes files and
+// shows progress; every rank reads the checkpoint it resumes from. The files are those of one
+// process, byte for byte (timings aside).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,7 @@
 
 #include "emulator/learning/run/checkpoint.hpp"
 #include "emulator/learning/config.hpp"
+#include "emulator/learning/team.hpp"
 #include "emulator/learning/trainer.hpp"
 #include "emulator/core/progress.hpp"
 #include "emulator/network/network.hpp"
@@ -52,6 +56,7 @@ struct TrainRunOptions {
   // once its due checkpoint is written. An exception from it stops the run as a kill would: the last
   // checkpoint stays (the Python module's Ctrl-C and callback errors).
   std::function<void(const RunUpdate&)> observe;
+  Team* team = nullptr;  // the ranks sharing each batch (nullptr: this process alone)
 };
 
 struct TrainResult {
@@ -66,6 +71,10 @@ struct TrainResult {
   double seconds = 0.0;               // wall time in this call
   double steps_per_s = 0.0;           // steps / time inside steps, this call
   Network network;                    // trained
+  // Where this call's time went (this rank): wall time in steps and in evaluations, and the
+  // trainer's solves and gathers within them.
+  double step_seconds = 0.0, evaluation_seconds = 0.0;
+  ShareTimes step_times, evaluation_times;
   std::filesystem::path out_dir;
 };
 
