@@ -39,6 +39,7 @@ struct ShareTimes {
   double solve_seconds = 0.0, gather_seconds = 0.0;
   std::int64_t samples = 0;  // samples this rank solved (each all of its phases)
   std::int64_t rounds = 0;   // shared solves (batches or evaluations)
+  std::int64_t values = 0;   // doubles gathered (all ranks' parts), over every round
 };
 
 }  // namespace spiceloop

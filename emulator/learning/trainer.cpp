@@ -155,46 +155,57 @@ Share Trainer::my_share(std::size_t samples) const {
   return team_ == nullptr ? Share{0, samples} : share_of(samples, team_->rank(), team_->size());
 }
 
-void Trainer::gather_rows(std::size_t samples, std::size_t per, NodeVoltages& out, ShareTimes& times) {
-  if (team_ == nullptr || team_->size() == 1) return;
-  const auto t0 = std::chrono::steady_clock::now();
-  counts_.resize(static_cast<std::size_t>(team_->size()));
-  for (int r = 0; r < team_->size(); ++r)
-    counts_[static_cast<std::size_t>(r)] = static_cast<int>(share_of(samples, r, team_->size()).count * per * out.nodes());
-  team_->allgather_in_place(out.all(), counts_);
-  times.gather_seconds += seconds_since(t0);
+bool Trainer::shared() const { return team_ != nullptr && team_->size() > 1; }
+
+void Trainer::solve_rows(Simulator& sim, std::span<const Drive> drives, std::size_t first, NodeVoltages& out) {
+  if (!shared()) return sim.solve_nodes(drives, out);  // every row, in place
+  if (drives.empty()) return;
+  sim.solve_nodes(drives, mine_);
+  const std::span<double> mine = mine_.all();
+  std::copy(mine.begin(), mine.end(), out.all().begin() + static_cast<std::ptrdiff_t>(first * out.nodes()));
 }
 
-void Trainer::solve_shared(Simulator& sim, std::span<const Drive> drives, std::size_t per, NodeVoltages& out,
-                           ShareTimes& times) {
+void Trainer::gather(std::size_t samples, std::span<const Gathered> arrays, ShareTimes& times) {
+  if (!shared()) return;
   const auto t0 = std::chrono::steady_clock::now();
-  if (team_ == nullptr || team_->size() == 1) {
-    sim.solve_nodes(drives, out);
-    times.solve_seconds += seconds_since(t0);
-    return;
+  const int size = team_->size();
+  counts_.assign(static_cast<std::size_t>(size), 0);
+  std::size_t total = 0, mine_at = 0;
+  for (int r = 0; r < size; ++r) {
+    const Share s = share_of(samples, r, size);
+    for (const Gathered& g : arrays) counts_[static_cast<std::size_t>(r)] += static_cast<int>(s.count * g.per * g.rows->nodes());
+    if (r == team_->rank()) mine_at = total;
+    total += static_cast<std::size_t>(counts_[static_cast<std::size_t>(r)]);
   }
-  const std::size_t samples = drives.size() / per, nodes = static_cast<std::size_t>(net_.node_count());
-  const Share s = my_share(samples);
-  out.resize(drives.size(), nodes);
-  if (s.count > 0) {
-    sim.solve_nodes(drives.subspan(s.first * per, s.count * per), mine_);
-    const std::span<double> mine = mine_.all();
-    std::copy(mine.begin(), mine.end(), out.all().begin() + static_cast<std::ptrdiff_t>(s.first * per * nodes));
-  }
-  times.solve_seconds += seconds_since(t0);
-  gather_rows(samples, per, out, times);
+  packed_.resize(total);
+  // Rank r's part: its rows of each array in turn. copy(r, true) packs them, copy(r, false) unpacks.
+  const auto copy = [&](int r, std::size_t at, bool pack) {
+    const Share s = share_of(samples, r, size);
+    for (const Gathered& g : arrays) {
+      const std::size_t n = s.count * g.per * g.rows->nodes();
+      double* rows = g.rows->all().data() + s.first * g.per * g.rows->nodes();
+      double* part = packed_.data() + at;
+      pack ? std::copy(rows, rows + n, part) : std::copy(part, part + n, rows);
+      at += n;
+    }
+  };
+  copy(team_->rank(), mine_at, true);
+  team_->allgather_in_place(packed_, counts_);
+  for (int r = 0, at = 0; r < size; at += counts_[static_cast<std::size_t>(r)], ++r)
+    if (r != team_->rank()) copy(r, static_cast<std::size_t>(at), false);
+  times.gather_seconds += seconds_since(t0);
+  times.values += static_cast<std::int64_t>(total);
 }
 
 void Trainer::solve_phases() {
-  const std::size_t batch = batch_samples_.size();
+  const std::size_t batch = batch_samples_.size(), nodes = static_cast<std::size_t>(net_.node_count());
   const RuleSpec& rule = config_.rule;
+  const Share share = my_share(batch);
   if (rule.twin) {
     // The lab's twin network: free and clamped copies in one circuit, one solve per sample.
-    free_v_.resize(batch, net_.node_names.size());
-    nudged_v_.resize(batch, net_.node_names.size());
+    free_v_.resize(batch, nodes);
+    nudged_v_.resize(batch, nodes);
     nudged_drives_.resize(1);
-    const Share share = my_share(batch);
-    const auto t0 = std::chrono::steady_clock::now();
     for (std::size_t i = share.first; i < share.first + share.count; ++i) {
       Drive& d = nudged_drives_[0];
       d = free_drives_[i];
@@ -202,27 +213,26 @@ void Trainer::solve_phases() {
       d.twin_eta = rule.nudge;
       d.twin_targets = batch_samples_[i]->targets;
       const TwinState t = sim_.solve_twin(d);
+      if (!all_finite(t.free.node_volts) || !all_finite(t.clamped.node_volts))
+        non_finite(step_ + 1, "a twin-state voltage");
       std::copy(t.free.node_volts.begin(), t.free.node_volts.end(), free_v_.row(i).begin());
       std::copy(t.clamped.node_volts.begin(), t.clamped.node_volts.end(), nudged_v_.row(i).begin());
     }
-    step_times_.solve_seconds += seconds_since(t0);
-    gather_rows(batch, 1, free_v_, step_times_);
-    gather_rows(batch, 1, nudged_v_, step_times_);
-    // After the gather, so that every rank stops at the same sample.
-    for (std::size_t i = 0; i < batch; ++i)
-      if (!all_finite(free_v_.row(i)) || !all_finite(nudged_v_.row(i))) non_finite(step_ + 1, "a twin-state voltage");
     return;
   }
-  solve_shared(sim_, free_drives_, 1, free_v_, step_times_);
+  if (shared()) free_v_.resize(batch, nodes);
+  solve_rows(sim_, std::span(free_drives_).subspan(share.first, share.count), share.first, free_v_);
   // A non-finite free state would otherwise reach the clamp or nudge of the next phase.
-  for (std::size_t i = 0; i < batch; ++i)
+  for (std::size_t i = share.first; i < share.first + share.count; ++i)
     if (!all_finite(free_v_.row(i))) non_finite(step_ + 1, "a free-state voltage");
   const std::size_t per = nudged_drive_count(rule);
   nudged_drives_.resize(batch * per);
-  for (std::size_t i = 0; i < batch; ++i)
+  for (std::size_t i = share.first; i < share.first + share.count; ++i)
     set_nudged_drives(rule, net_, free_drives_[i], free_v_.row(i), batch_samples_[i]->targets,
                       std::span(nudged_drives_).subspan(i * per, per));
-  solve_shared(sim_, nudged_drives_, per, nudged_v_, step_times_);
+  if (shared()) nudged_v_.resize(batch * per, nodes);
+  solve_rows(sim_, std::span(nudged_drives_).subspan(share.first * per, share.count * per), share.first * per,
+             nudged_v_);
 }
 
 StepReport Trainer::step() {
@@ -246,21 +256,30 @@ StepReport Trainer::step() {
   StepReport rep;
   rep.step = step_ + 1;
   rep.epoch = epoch_ + 1;
+  // This rank's share of the batch: its phases, then its identity drives (each from its own free
+  // state), then every rank's states in one gather.
+  const auto t0 = std::chrono::steady_clock::now();
+  const Share share = my_share(batch);
   solve_phases();
-
-  const double weight = 1.0 / static_cast<double>(batch);
-  for (std::size_t i = 0; i < batch; ++i) rep.loss += weight * sample_loss(net_, free_v_.row(i), *batch_samples_[i]);
   if (identity_applies_) {
     residual_.resize(net_.outputs.size());
     identity_drives_.resize(batch);
-    for (std::size_t i = 0; i < batch; ++i) {
+    for (std::size_t i = share.first; i < share.first + share.count; ++i) {
       output_residual(net_, free_v_.row(i), batch_samples_[i]->targets, residual_);
       set_identity_drive(config_.rule, net_, residual_, identity_drives_[i]);
     }
-    solve_shared(*oracle_, identity_drives_, 1, identity_v_, step_times_);
+    if (shared()) identity_v_.resize(batch, static_cast<std::size_t>(net_.node_count()));
+    solve_rows(*oracle_, std::span(identity_drives_).subspan(share.first, share.count), share.first, identity_v_);
   }
-  step_times_.samples += static_cast<std::int64_t>(my_share(batch).count);
+  step_times_.solve_seconds += seconds_since(t0);
+  const std::size_t per = config_.rule.twin ? 1 : nudged_drive_count(config_.rule);
+  const Gathered states[] = {{&free_v_, 1}, {&nudged_v_, per}, {&identity_v_, 1}};
+  gather(batch, std::span(states).first(identity_applies_ ? 3 : 2), step_times_);
+  step_times_.samples += static_cast<std::int64_t>(share.count);
   ++step_times_.rounds;
+
+  const double weight = 1.0 / static_cast<double>(batch);
+  for (std::size_t i = 0; i < batch; ++i) rep.loss += weight * sample_loss(net_, free_v_.row(i), *batch_samples_[i]);
   if (transistors_) {
     const Network& net = network();  // the gates' present voltages
     rep.sum_effective_siemens2 = 0.0;
@@ -351,8 +370,14 @@ double Trainer::age_memristors() {
 }
 
 double Trainer::measure(const std::vector<Drive>& drives, const std::vector<Sample>& samples, int& correct) {
-  solve_shared(sim_, drives, 1, eval_v_, evaluation_times_);
-  evaluation_times_.samples += static_cast<std::int64_t>(my_share(drives.size()).count);
+  const auto t0 = std::chrono::steady_clock::now();
+  const Share share = my_share(drives.size());
+  if (shared()) eval_v_.resize(drives.size(), static_cast<std::size_t>(net_.node_count()));
+  solve_rows(sim_, std::span(drives).subspan(share.first, share.count), share.first, eval_v_);
+  evaluation_times_.solve_seconds += seconds_since(t0);
+  const Gathered rows[] = {{&eval_v_, 1}};
+  gather(drives.size(), rows, evaluation_times_);
+  evaluation_times_.samples += static_cast<std::int64_t>(share.count);
   double loss = 0.0;
   correct = 0;
   for (std::size_t i = 0; i < samples.size(); ++i) {

@@ -96,13 +96,17 @@ class Trainer {
 
  private:
   void push_conductances();
-  // out.row(i) = what sim.solve_nodes(drives, out) gives, drives being per drives a sample: this
-  // rank solves its share of the samples and gathers the rest from the team.
-  void solve_shared(Simulator& sim, std::span<const Drive> drives, std::size_t per, NodeVoltages& out,
-                    ShareTimes& times);
-  // This rank's part of out's rows [first * per, (first + count) * per) filled: every rank's.
-  void gather_rows(std::size_t samples, std::size_t per, NodeVoltages& out, ShareTimes& times);
   Share my_share(std::size_t samples) const;
+  bool shared() const;  // a team of more than one
+  // This rank's drives solved into out's rows [first, first + drives.size()) (out sized by the
+  // caller when shared; alone, drives are all of them and out is resized).
+  void solve_rows(Simulator& sim, std::span<const Drive> drives, std::size_t first, NodeVoltages& out);
+  // Rows of samples * per rows each, this rank's share filled: every rank's, in one collective.
+  struct Gathered {
+    NodeVoltages* rows;
+    std::size_t per;  // rows a sample
+  };
+  void gather(std::size_t samples, std::span<const Gathered> arrays, ShareTimes& times);
   // Free node voltages into free_v_, nudged (or twin-clamped) ones into nudged_v_.
   void solve_phases();
   // After a step's pass: every trainable memristor ages (Updater::age_memristor), so its drift is
@@ -144,6 +148,7 @@ class Trainer {
   Team* team_ = nullptr;
   NodeVoltages mine_;         // this rank's share of a shared solve
   std::vector<int> counts_;   // values per rank of a gather
+  std::vector<double> packed_;  // a gather's values, rank after rank
   ShareTimes step_times_, evaluation_times_;
 };
 

@@ -6,6 +6,8 @@
 // and evaluation time went (tools/mpi_train_bench.py reads its perf-json line).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
@@ -48,6 +50,21 @@ ProgressMode progress_mode(const std::string& s) {
   return ProgressMode::Auto;
 }
 
+// One step's allgather alone, without the solves around it (so without waiting for a slower
+// rank): the median of 101, on every rank.
+double allgather_alone(Team& team, std::size_t values) {
+  std::vector<int> counts(static_cast<std::size_t>(team.size()));
+  for (int r = 0; r < team.size(); ++r) counts[static_cast<std::size_t>(r)] = static_cast<int>(share_of(values, r, team.size()).count);
+  std::vector<double> buffer(values, 1.0), seconds;
+  for (int i = 0; i < 101; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    team.allgather_in_place(buffer, counts);
+    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::nth_element(seconds.begin(), seconds.begin() + 50, seconds.end());
+  return team.max(seconds[50]);
+}
+
 // Where the time went, from every rank (collective: every rank calls it); rank 0 prints. Solves:
 // the slowest rank's; gathers: the least any rank spent in them (the exchange itself, without
 // waiting for a slower rank); samples: the most any rank solved.
@@ -63,8 +80,13 @@ void print_perf(const TrainResult& r, const TrainConfig& config, Team* team) {
   };
   const nlohmann::ordered_json steps = part("steps", r.step_seconds, r.step_times);
   const nlohmann::ordered_json evals = part("evaluations", r.evaluation_seconds, r.evaluation_times);
+  const std::size_t step_values =
+      r.step_times.rounds > 0 ? static_cast<std::size_t>(r.step_times.values / r.step_times.rounds) : 0;
+  const double alone = team && step_values > 0 ? allgather_alone(*team, step_values) : 0.0;
   if (team && team->rank() != 0) return;
   const int ranks = team ? team->size() : 1;
+  if (team)
+    fmt::print("perf allgather alone, one step's {} doubles: {:.4f} ms (median of 101)\n", step_values, 1e3 * alone);
   for (const auto& j : {steps, evals})
     fmt::print("perf {:<11} {} rounds: wall {:.3f} s, solving {:.3f} s ({} samples on the busiest rank, "
                "{:.3f} ms a sample), gathering {:.4f} s\n",
@@ -75,6 +97,8 @@ void print_perf(const TrainResult& r, const TrainConfig& config, Team* team) {
                              {"batch_size", config.batch_size},
                              {"steps", steps["rounds"]},
                              {"seconds", r.seconds},
+                             {"step_allgather_alone_s", alone},
+                             {"step_allgather_values", step_values},
                              {"steps_part", steps},
                              {"evaluations_part", evals}};
   fmt::print("perf-json {}\n", all.dump());
