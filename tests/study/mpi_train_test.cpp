@@ -122,7 +122,7 @@ TEST_CASE("mpi: 2 ranks resume a stopped run and end with the bytes of an uninte
   }
 }
 
-TEST_CASE("mpi: 2 ranks, an error on rank 1 alone ends both with its message", "[study][mpi][ngspice]") {
+TEST_CASE("mpi: 2 ranks end together with the message of an error on rank 1 alone", "[study][mpi][ngspice]") {
   if (!mpi_ready()) return;
   const spiceloop::test::ScratchDir scratch("mpi_train_error");
   const fs::path config = experiment(scratch.dir, "digits.json", short_digits(120, 1));
