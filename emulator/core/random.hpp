@@ -54,6 +54,7 @@ enum class RandomStream : std::uint64_t {
   Rates = 3,      // per-edge learning-rate spread
   Training = 4,   // batch order, stochastic rounding, desynchronous updates, memristor pulse noise
   Devices = 5,    // each memristor of a run drawn from its nominal device (spread, stuck)
+  Noise = 6,      // Johnson noise of the learning machine in time (emulator/dynamics/ode_noise.hpp)
   SweepTargets = 101,
   SweepJitter = 102,
   SweepNoise = 103,  // measurement noise of the study

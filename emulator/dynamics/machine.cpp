@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "emulator/core/error.hpp"
+#include "emulator/dynamics/noise.hpp"
 
 namespace spiceloop {
 
@@ -118,6 +119,7 @@ Machine plan_machine(const TrainConfig& config) {
   c.max_step_seconds = m.spec.max_step_seconds;
   c.tolerances = config.tolerances;
   set_imperfect_circuit(m.imperfection, m.net, c);
+  plan_noise(m);
   return m;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "emulator/dynamics/imperfect_ode.hpp"
+#include "emulator/dynamics/ode_noise.hpp"
 #include "emulator/dynamics/ode_relax.hpp"
 #include "emulator/dynamics/window_integration.hpp"
 #include "emulator/learning/rules/rule.hpp"
@@ -14,6 +15,7 @@ namespace spiceloop {
 Trajectory run_on_ideal(const Machine& m) {
   if (m.spec.integrated_relaxation) return run_relaxed(m);
   if (m.imperfection.changes_flow()) return run_imperfect_on_ideal(m);  // imperfect_ode.hpp
+  if (m.spec.noisy()) return run_on_ideal_noisy(m);
   using Vec = std::vector<double>;
   Trajectory t;
   t.backend = "ideal";

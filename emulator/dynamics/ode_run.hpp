@@ -10,6 +10,7 @@
 // nothing moves, so each window is integrated alone, in three pieces (rise, top, fall) so that the
 // integrator never steps across a corner of the window. With "relaxation": "integrated" (spec.hpp)
 // run_on_ideal runs ode_relax.hpp's flow instead, which integrates the nodes too.
+// With "noise_kelvin" > 0 it is the Langevin flow of ode_noise.hpp instead.
 #pragma once
 
 #include "emulator/dynamics/machine.hpp"

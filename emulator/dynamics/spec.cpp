@@ -30,7 +30,8 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
   const JsonObject o(*section, kDynamicsDocument, JsonOrigin{config.source, ""}, "/dynamics", "\"dynamics\"");
   std::vector<std::string_view> keys{"window_seconds",   "edge_seconds",    "period_seconds", "node_farads",
                                      "learning_farads",  "epochs",          "max_step_seconds", "timeout_seconds",
-                                     "relaxation",       "continuous_learning"};
+                                     "relaxation",       "continuous_learning", "noise_kelvin", "noise_gain",
+                                     "noise_seconds",    "noise_seed"};
   keys.insert(keys.end(), std::begin(kImperfectionKeys), std::end(kImperfectionKeys));  // imperfection.hpp
   o.allow_only(keys);
   s.window_seconds = positive(o, "window_seconds", 1e-4, "a learning window has a length (the lab's: 25-200 us)");
@@ -43,6 +44,17 @@ DynamicsSpec parse_dynamics(const TrainConfig& config) {
   s.learning_farads = positive(o, "learning_farads", 2.2e-6, "a parameter is held on a capacitor (the lab's: 2.2e-6)");
   s.max_step_seconds = positive(o, "max_step_seconds", s.window_seconds / 20, "ngspice needs a largest timestep");
   s.timeout_seconds = positive(o, "timeout_seconds", 3600.0, "the time one ngspice transient may take");
+  s.noise_kelvin = o.number("noise_kelvin", 0.0);
+  if (!(s.noise_kelvin >= 0.0))
+    o.member("noise_kelvin").fail("not_positive", fmt::format("\"noise_kelvin\" must be >= 0 (0: no noise), got {}", s.noise_kelvin));
+  s.noise_gain = positive(o, "noise_gain", 1.0, "it multiplies the Johnson noise power 4 k T G");
+  s.noise_seconds = positive(o, "noise_seconds", s.window_seconds / 100, "the noise holds each value for a timestep");
+  if (s.noise_seconds >= s.window_seconds)
+    o.member("noise_seconds")
+        .fail("noise_step_too_long", fmt::format("a noise timestep of {} s is not below the window ({} s): a window "
+                                                 "must average many noise values; make \"noise_seconds\" at most {} s",
+                                                 s.noise_seconds, s.window_seconds, s.window_seconds / 10));
+  s.noise_seed = o.unsigned_integer("noise_seed", config.seed);
   s.epochs = static_cast<int>(o.integer("epochs", config.epochs));
   if (s.epochs < 1) o.member("epochs").fail("not_positive", fmt::format("\"epochs\" must be >= 1, got {}", s.epochs));
   s.integrated_relaxation = o.choice("relaxation", {"quasistatic", "integrated"}, "quasistatic") == "integrated";

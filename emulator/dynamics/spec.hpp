@@ -20,6 +20,11 @@
 //                      rate below takes window = period) and its loss is read at the period's start
 //   "device_spread", "twin_mismatch", "bias_amps", "alternate", "overclamp": the imperfect machine, off by
 //                      default (imperfection.hpp has their meaning and errors)
+//   "noise_kelvin"     [0 = off]  Johnson noise of every resistor edge, both copies, both backends (noise.hpp)
+//   "noise_gain"       [1]  multiplies the noise power 4 k T G: lab conductances at 300 K move the parameters
+//                      by about 1e-6 of themselves per run, below ngspice's precision; a gain reaches visible noise
+//   "noise_seconds"    [window / 100]  the noise's timestep: one independent value per edge held this long
+//   "noise_seed"       [the experiment's seed]  seeds the noise (ngspice's RNG and the ODE's)
 // The rate: a window integrates d p / dt = v_win(t) alpha / ((window + edge) batch_size) g(t), with g the
 // rule's CL signal (c / eta)[(dV_F)^2 - (dV_C)^2] (rule.hpp) and p the learned parameter (conductance
 // or gate voltage): one window of a sample is one trainer step of batch size 1, in the limit of small
@@ -28,6 +33,7 @@
 // window_with_continuous (a window given with continuous learning; with it, edges must fit twice in a period:
 // window_too_long),
 // edge_too_short (below 1e-4 max_step_seconds, which ngspice cannot resolve),
+// noise_step_too_long (noise_seconds not below the window),
 // too_large, unsupported (a rule, update mode or edge kind the machine has no circuit for), and the
 // reader's wrong_type, unknown_key.
 #pragma once
@@ -54,6 +60,11 @@ struct DynamicsSpec {
 
   // The integral of one window over time: window + edge (a trapezoid); a whole period if learning is continuous.
   double window_area_seconds() const { return continuous_learning ? period_seconds : window_seconds + edge_seconds; }
+  double noise_kelvin = 0.0;
+  double noise_gain = 1.0;
+  double noise_seconds = 1e-6;
+  std::uint64_t noise_seed = 1;
+  bool noisy() const { return noise_kelvin > 0.0; }
 };
 
 inline constexpr std::int64_t kMaxDynamicsPeriods = 1'000'000;

@@ -1,6 +1,7 @@
 #include "emulator/netlist/transient_deck.hpp"
 
 #include <cctype>
+#include <cmath>
 
 #include "emulator/core/error.hpp"
 #include "emulator/core/numbers.hpp"
@@ -48,6 +49,29 @@ bool is_learned(const TransientCircuit& c, int edge) { return c.learn_rate[edge]
 
 std::string spice_window_source() { return "vwin"; }
 std::string spice_learning_source(const Network& net, int edge) { return "bl_" + net.edges[edge].name; }
+
+std::string spice_noise_lines(const Network& net, const TransientCircuit& c) {
+  if (!(c.noise_amps_per_root_siemens > 0.0)) return "";
+  // trrandom (type 2: Gaussian, held for its timestep), not trnoise: ngspice 39 draws trnoise from a
+  // Wallace pool seeded by the process id at start-up, which no seed option reaches; trrandom draws
+  // from the generator `.options seed` sets (both measured: tests/dynamics/noise_test.cpp).
+  std::string s = "* Johnson noise: a unit Gaussian per edge and copy, scaled by sqrt(G) across the edge\n";
+  s += ".options seed=" + std::to_string(c.noise_seed) + '\n';
+  for (int j = 0; j < net.edge_count(); ++j) {
+    const Edge& e = net.edges[j];
+    if (e.kind != ElementKind::Resistor) continue;
+    const std::string g = is_learned(c, j)
+                              ? "sqrt(abs(" + num(c.siemens_per_volt[j]) + "*v(" + spice_gate_node(net, j) + ")))"
+                              : num(std::sqrt(e.siemens));
+    for (int copy = 0; copy < 2; ++copy) {
+      const std::string tag = std::string(copy == 0 ? "f_" : "c_") + e.name;
+      s += "vnz" + tag + " nz" + tag + " 0 trrandom(2 " + num(c.noise_seconds) + " 0 1 0)\n";
+      s += "bnz" + tag + ' ' + spice_node(net, e.a, copy) + ' ' + spice_node(net, e.b, copy) +
+           " i=" + num(c.noise_amps_per_root_siemens) + '*' + g + "*v(nz" + tag + ")\n";
+    }
+  }
+  return s;
+}
 
 std::string transient_command(const TransientCircuit& c) {
   // tstep is only the output grid of a `print`; the data callback sees every accepted timepoint.
@@ -109,6 +133,7 @@ std::string build_transient_deck(const Network& net, const TransientCircuit& c, 
     ic += item;
   }
   if (ic != ".ic") deck += ic + '\n';
+  deck += spice_noise_lines(net, c);
   if (!results_file.empty()) {
     // Checked like every name: the deck carries no text but validated names and numbers.
     for (char ch : results_file)

@@ -11,6 +11,7 @@
 // deck with a .control block that runs it in the `ngspice` program and writes the result table.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ struct TransientCircuit {
   std::vector<double> initial_volts;     // per edge: v(g) at t = 0 (learned edges)
   double node_farads = 0.0;
   double learning_farads = 0.0;
+  // Johnson noise (emulator/dynamics/noise.hpp), 0 = none: across every resistor edge of both copies a
+  // current noise_amps_per_root_siemens * sqrt(G) * n(t), n a unit Gaussian held for noise_seconds (a
+  // trrandom source seeded by noise_seed), G the edge's conductance (learned: siemens_per_volt * v(g)).
+  double noise_amps_per_root_siemens = 0.0;
+  double noise_seconds = 0.0;
+  std::uint32_t noise_seed = 1;  // ngspice's seed: 1 .. 2^31 - 1
   double stop_seconds = 0.0;
   double max_step_seconds = 0.0;
   SolverOptions tolerances;
@@ -59,5 +66,8 @@ std::vector<std::string> transient_vectors(const Network& net, const TransientCi
 
 std::string spice_window_source();  // "vwin", on node "win"
 std::string spice_learning_source(const Network& net, int edge);  // "bl_<name>"
+// The noise lines of a noisy circuit ("" without noise): a seed option, and per resistor edge and copy a
+// unit trrandom source vnz{f,c}_<name> and the current bnz{f,c}_<name> it drives across the edge.
+std::string spice_noise_lines(const Network& net, const TransientCircuit& c);
 
 }  // namespace spiceloop

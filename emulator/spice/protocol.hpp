@@ -183,6 +183,7 @@ void fields(M& c, V&& v) {
       v(c.window_period_seconds), v(c.learn_rate), v(c.siemens_per_volt), v(c.initial_volts), v(c.node_farads),
       v(c.learning_farads), v(c.stop_seconds), v(c.max_step_seconds), v(c.tolerances);
   v(c.bias_amps), v(c.clamped_siemens_per_volt);  // the imperfect machine
+  v(c.noise_amps_per_root_siemens), v(c.noise_seconds), v(c.noise_seed);  // Johnson noise
 }
 template <Is<TransientResult> M, class V>
 void fields(M& r, V&& v) {

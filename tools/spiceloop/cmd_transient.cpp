@@ -2,13 +2,16 @@
 // machine as one ngspice transient, or its ODE on the ideal backend. Writes into --out the deck
 // (transient.cir, runnable as `ngspice -b transient.cir`), trajectory.csv, summary.json and
 // trajectory.png. A run that stops early keeps its partial trajectory and then fails with
-// dynamics.transient_failed, saying what to change.
+// dynamics.transient_failed, saying what to change. With noise ("noise_kelvin"), noise_prediction.csv
+// (the predicted Var(Q) per row, noise.hpp); for classification tasks, accuracy.json (accuracy.hpp).
 #include <fmt/format.h>
 
 #include <filesystem>
 
 #include "emulator/core/atomic_file.hpp"
+#include "emulator/dynamics/accuracy.hpp"
 #include "emulator/dynamics/machine.hpp"
+#include "emulator/dynamics/noise.hpp"
 #include "emulator/dynamics/ode_run.hpp"
 #include "emulator/dynamics/spice_run.hpp"
 #include "emulator/dynamics/trajectory.hpp"
@@ -38,6 +41,11 @@ void run(const TransientArgs& a) {
   for (const auto& f : write_trajectory(m, t, dir, a.no_plot)) fmt::print("wrote {}\n", f.string());
   fmt::print("wrote {}\n", (dir / "transient.cir").string());
   if (!t.complete) fail_incomplete(m, t, dir);
+  if (m.spec.noisy()) fmt::print("wrote {}\n", write_noise_prediction(m, t, dir).string());
+  if (const auto acc = classification_accuracy(m, t.rows.back().parameters)) {
+    write_file_atomically(dir / "accuracy.json", fmt::format("{{\"test\": {:.17g}, \"train\": {:.17g}}}\n", acc->test, acc->train));
+    fmt::print("accuracy: test {:.4g}, train {:.4g} (wrote {})\n", acc->test, acc->train, (dir / "accuracy.json").string());
+  }
   const TrajectoryRow& last = t.rows.back();
   fmt::print("simulated {:.6g} s in {:.3g} s wall ({:.4g} simulated s per wall s); last loss {:.6g}, Q {:.9g} -> {:.9g}\n",
              t.simulated_seconds(), t.wall_seconds, t.simulated_seconds() / t.wall_seconds, last.loss, t.rows.front().q,
