@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <numeric>
 
 #include <nlohmann/json.hpp>
@@ -16,7 +18,9 @@
 #include "emulator/network/load.hpp"
 #include "emulator/spice/protocol.hpp"
 #include "emulator/spice/worker_client.hpp"
+#include "tests/common/files.hpp"
 #include "tests/common/paths.hpp"
+#include "tests/common/run_command.hpp"
 
 using namespace spiceloop;
 
@@ -186,6 +190,30 @@ TEST_CASE("noise: ngspice's seeded noise reproduces, and another seed does not",
   REQUIRE(x.complete);
   CHECK(final_parameters(x) == final_parameters(y));
   CHECK(final_parameters(x) != final_parameters(run_on_ngspice(machine(lab16_experiment(2)))));
+}
+
+TEST_CASE("noise: ngspice 39's trnoise ignores the seed and trrandom follows it, which is why the deck uses trrandom",
+          "[dynamics][ngspice]") {
+  if (!std::filesystem::exists("/usr/bin/ngspice")) {
+    WARN("no /usr/bin/ngspice: the seeding of trnoise is not checked");
+    return;
+  }
+  test::ScratchDir scratch("noise_seed");
+  // The waveform of one source of kind `source` across R || C, from a deck seeded with 7.
+  auto waveform = [&](const std::string& source, int run) {
+    const std::string name = source.substr(0, 7) + std::to_string(run);
+    std::ofstream(scratch.dir / (name + ".cir"))
+        << "seed\n.options seed=7\nR1 a 0 1e4\nC1 a 0 1e-9\nI1 0 a " << source
+        << "\n.control\nset rndseed=7\nsetseed 7\ntran 1e-7 2e-5\nwrdata " << name << ".txt v(a)\nquit 0\n.endc\n.end\n";
+    const auto r = test::run_command("cd " + scratch.dir.string() + " && /usr/bin/ngspice -b " + name + ".cir", true);
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    return test::read_text(scratch.dir / (name + ".txt"));
+  };
+  const std::string trnoise = "trnoise(1e-6 1e-7 0 0)", trrandom = "trrandom(2 1e-7 0 1e-6 0)";
+  CHECK(waveform(trrandom, 1) == waveform(trrandom, 2));
+  // If this fails, ngspice seeds trnoise now, and the deck could use it (spice_noise_lines).
+  CHECK(waveform(trnoise, 1) != waveform(trnoise, 2));
 }
 
 TEST_CASE("noise: bad noise settings are refused with what to change", "[dynamics]") {
