@@ -96,19 +96,27 @@ def iris(a, tmp):
     gains = [float(g) for g in a.gains.split(",")]
     rows = []
     for g in gains:
-        accs = []
+        accs, failed = [], 0
         for s in range(1, (a.iris_seeds if g > 0 else 1) + 1):
             dyn = {"noise_gain": g, "noise_seed": s} if g > 0 else {"noise_kelvin": 0}
-            out = run(a.spiceloop, IRIS, "ideal", os.path.join(tmp, f"iris-{g:g}-{s}"), dyn)
+            try:
+                out = run(a.spiceloop, IRIS, "ideal", os.path.join(tmp, f"iris-{g:g}-{s}"), dyn)
+            except subprocess.CalledProcessError:  # the noise drove a conductance below 0 (no clipping)
+                failed += 1
+                continue
             accs.append(json.load(open(os.path.join(out, "accuracy.json")))["test"])
-        rows.append({"backend": "ideal", "noise_gain": g, "seeds": len(accs), "median_test_accuracy": statistics.median(accs),
-                     "min_test_accuracy": min(accs), "max_test_accuracy": max(accs)})
+        if not accs:
+            print(f"iris: gain {g:g}: every run failed", flush=True)
+            continue
+        rows.append({"backend": "ideal", "noise_gain": g, "seeds": len(accs), "failed": failed,
+                     "median_test_accuracy": statistics.median(accs), "min_test_accuracy": min(accs),
+                     "max_test_accuracy": max(accs)})
         print(f"iris: gain {g:g}: test accuracy median {statistics.median(accs):.4f} (min {min(accs):.4f}, "
-              f"max {max(accs):.4f}, {len(accs)} seeds)", flush=True)
+              f"max {max(accs):.4f}, {len(accs)} seeds, {failed} failed)", flush=True)
     if a.ngspice_gain > 0:
         out = run(a.spiceloop, IRIS, "ngspice", os.path.join(tmp, "iris-ngspice"), {"noise_gain": a.ngspice_gain, "noise_seed": 1})
         acc = json.load(open(os.path.join(out, "accuracy.json")))["test"]
-        rows.append({"backend": "ngspice", "noise_gain": a.ngspice_gain, "seeds": 1, "median_test_accuracy": acc,
+        rows.append({"backend": "ngspice", "noise_gain": a.ngspice_gain, "seeds": 1, "failed": 0, "median_test_accuracy": acc,
                      "min_test_accuracy": acc, "max_test_accuracy": acc})
         print(f"iris: ngspice at gain {a.ngspice_gain:g}: test accuracy {acc:.4f}", flush=True)
     with open(os.path.join(a.out, "iris_accuracy_vs_noise.csv"), "w", newline="") as f:

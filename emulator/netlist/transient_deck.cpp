@@ -41,6 +41,8 @@ void check(const Network& net, const TransientCircuit& c) {
     for (const Waveform& w : *set)
       if (w.times.size() != w.values.size() || w.values.empty())
         throw InputError("netlist.transient_size", "transient", "a waveform needs as many times as values, at least one");
+  if (c.noise_amps_per_root_siemens > 0.0 && !(c.noise_seconds > 0.0 && c.noise_seed >= 1))
+    throw InputError("netlist.transient_noise", "transient", "noise needs a timestep > 0 and a seed >= 1");
 }
 
 }  // namespace

@@ -95,6 +95,11 @@ TEST_CASE("noise: noise_kelvin 0 is the deterministic machine bit for bit, deck 
   const Machine plain = machine(lab16_experiment(3));
   const Machine off = machine(lab16_experiment(3, {{"noise_kelvin", 0}, {"noise_gain", 1e6}, {"noise_seed", 9}}));
   const Machine on = machine(lab16_experiment(3, kNoisy));
+  CHECK_FALSE(plain.spec.noisy());
+  CHECK_THAT(plain.spec.noise_seconds, Catch::WithinRel(1e-6, 1e-12));  // window / 100
+  CHECK(plain.spec.noise_seed == 1);        // the experiment's seed
+  CHECK(plain.circuit.noise_amps_per_root_siemens == 0.0);
+  CHECK_THAT(on.circuit.noise_amps_per_root_siemens, Catch::WithinRel(std::sqrt(2 * kBoltzmann * 300 * 1e6 / 1e-5), 1e-12));
   CHECK(machine_deck(off) == machine_deck(plain));
   CHECK(machine_deck(plain).find("trrandom") == std::string::npos);
   const std::string noisy_deck = machine_deck(on);
