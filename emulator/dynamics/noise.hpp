@@ -13,9 +13,12 @@
 // below dt here, so at every instant the node voltages are the network's solution with the noise
 // currents as extra sources (linear response, delta V = L^-1 B xi, L the reduced Laplacian). In the
 // CL signal (c / eta)[(dV_F)^2 - (dV_C)^2] the noise enters linearly (2 dV delta dV) and
-// quadratically ((delta dV)^2); the quadratic part is a small drift of order <delta dV^2> ~ k T_eff / (C
-// or G dt), negligible while the node noise is much smaller than the edge voltages. To first order
-// the parameter flow is then an overdamped Langevin SDE, d p = drift dt + sigma(p) dW.
+// quadratically ((delta dV)^2). The quadratic part is a drift of order (c / eta) <delta dV^2>, with
+// <delta dV^2> ~ 2 k T_eff R / dt (the node noise's variance, so it depends on dt where the diffusion
+// does not); its fluctuations are negligible against the linear part's while the node noise is much
+// smaller than the edge voltages. To first order the parameter flow is then an overdamped Langevin
+// SDE, d p = drift dt + sigma(p) dW; the prediction below is about sigma. Both backends keep the
+// quadratic part (they take the rule at the noisy voltages); it is what costs Iris its accuracy.
 //
 // Prediction. The noise part of dQ/dt (Q = sum k_j^2, all edges learned resistors, voltage-source
 // inputs) is 4 v_win rate (c / eta)[sum_j I_F,j delta dV_F,j - sum_j I_C,j delta dV_C,j], I the edge
