@@ -234,6 +234,9 @@ TEST_CASE("noise: bad noise settings are refused with what to change", "[dynamic
   CHECK(error_of(lab16_experiment(1, {{"noise_kelvin", 300}, {"noise_seconds", 1e-4}})) ==
         "dynamics.noise_step_too_long at exp.json#/dynamics/noise_seconds");
   CHECK(error_of(lab16_experiment(1, {{"noise_gain", 0}})) == "dynamics.not_positive at exp.json#/dynamics/noise_gain");
+  for (const nlohmann::json& other : {nlohmann::json{{"relaxation", "integrated"}}, nlohmann::json{{"twin_mismatch", 0.01}}})
+    CHECK(error_of(lab16_experiment(1, {{"noise_kelvin", 300}, {other.begin().key(), other.begin().value()}})) ==
+          "dynamics.unsupported at exp.json#/dynamics/noise_kelvin");
   nlohmann::json lattice = {
       {"network", test::bundled("clln4x4.json")},
       {"task", {{"kind", "xor"}, {"encoding", "complementary"}, {"input_volts", {0, 0.45}}, {"target_volts", {0.1, 0.2}}}},
