@@ -129,7 +129,8 @@ def main():
         print(f"{n:>4} x {n:<5} {edges:>7} | {1 / ideal_s:>12.0f} {ideal_s * 1e6:>9.1f} {bound_s * 1e6:>9.1f} "
               f"{ideal_s / bound_s:>10.2f} | {1 / np_s:>12.0f} {np_s * 1e6:>9.1f} | {np_s / ideal_s:>11.1f}")
     print("CL allostery, batch 1, medians from this run; bound = one pass reading and writing each edge's "
-          "step data once (perf train's edge_data_pass)")
+          "step data once (perf train's EdgeDataPass, timed alternately with the steps); "
+          f"the fused pass ran its {report.get('step_pass_build', '?')} build")
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ Trainer::Trainer(const TrainConfig& config, Network net, Simulator& sim, Simulat
   codes_.resize(m);
   for (std::size_t j = 0; j < m; ++j) codes_[j] = net_.edges[j].code;
   k_next_.assign(m, 0.0);
-  codes_next_.assign(m, 0);
+  codes_next_ = codes_;  // equal whenever a step starts (step_pass.hpp)
   signal_.assign(m, 0.0);
   dk_.assign(m, 0.0);
   programmed_.assign(updater_.has_memristors() ? m : 0, 0);
@@ -454,6 +454,7 @@ void Trainer::restore(const Checkpoint& c) {
       e.seconds_since_programmed = c.seconds_since_programmed[j];
     }
   }
+  codes_next_ = codes_;
   net_stale_ = true;
   invariants_.reset();
   push_conductances();

@@ -40,6 +40,9 @@ struct NetworkShape {
 
 void check_network(const Network& net);
 void check_conductances(const NetworkShape& shape, std::span<const double> siemens);
+// Copies siemens into out (same size) while checking them by check_conductances' rules, in one pass;
+// false when a value fails (out is then partly written): check_conductances names it.
+bool copy_if_fine(const NetworkShape& shape, std::span<const double> siemens, std::span<double> out);
 // twin_call: the drive came through solve_twin (which takes only twin drives; the others only
 // the other phases).
 void check_drive(const NetworkShape& shape, const Drive& drive, bool twin_call);

@@ -32,6 +32,7 @@ void Simulator::load(const Network& net) {
 }
 
 void Simulator::set_conductances(std::span<const double> siemens) {
+  if (do_set_checked_conductances(shape(), siemens)) return;
   check_conductances(shape(), siemens);
   do_set_conductances(siemens);
 }

@@ -103,6 +103,13 @@ class Simulator {
   virtual void do_program_pulses(std::span<const int> /*pulses*/) {}
   virtual void do_load(const Network& net) = 0;
   virtual void do_set_conductances(std::span<const double> siemens) = 0;
+  // A backend that keeps its own copy of the values may check them while it copies them (one pass,
+  // not two: this runs at every training step): true when it took them (each passed
+  // check_conductances' rules, e.g. by copy_if_fine), false to have them checked and handed to
+  // do_set_conductances instead (also when a value failed: the backend then changed nothing).
+  virtual bool do_set_checked_conductances(const NetworkShape& /*shape*/, std::span<const double> /*siemens*/) {
+    return false;
+  }
   virtual State do_solve(const Drive& drive) = 0;
   virtual TwinState do_solve_twin(const Drive& drive) = 0;
   virtual std::vector<State> do_solve_batch(std::span<const Drive> drives);

@@ -55,6 +55,16 @@ void IdealSimulator::do_set_conductances(std::span<const double> siemens) {
   free_stale_ = clamped_stale_ = true;
 }
 
+bool IdealSimulator::do_set_checked_conductances(const NetworkShape& shape, std::span<const double> siemens) {
+  if (!linear_) return false;
+  spare_.resize(siemens_.size());
+  if (!copy_if_fine(shape, siemens, spare_)) return false;
+  siemens_.swap(spare_);  // the systems read siemens_ again when they next solve (stale below)
+  net_stale_ = true;
+  free_stale_ = clamped_stale_ = true;
+  return true;
+}
+
 NodalSystem& IdealSimulator::system(bool outputs_held) {
   std::unique_ptr<NodalSystem>& sys = outputs_held ? clamped_system_ : free_system_;
   bool& stale = outputs_held ? clamped_stale_ : free_stale_;

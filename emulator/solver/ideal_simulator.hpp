@@ -53,6 +53,7 @@ class IdealSimulator : public Simulator, public GradientSource {
  protected:
   void do_load(const Network& net) override;
   void do_set_conductances(std::span<const double> siemens) override;
+  bool do_set_checked_conductances(const NetworkShape& shape, std::span<const double> siemens) override;
   State do_solve(const Drive& drive) override;
   TwinState do_solve_twin(const Drive& drive) override;
   void do_solve_nodes(std::span<const Drive> drives, NodeVoltages& out) override;
@@ -77,6 +78,7 @@ class IdealSimulator : public Simulator, public GradientSource {
   mutable std::optional<Network> net_;
   mutable bool net_stale_ = false;
   std::vector<double> siemens_;  // per edge, the present values (Network::conductances)
+  std::vector<double> spare_;    // the next values, checked as they are copied, then swapped in
   bool linear_ = true;
   bool transistors_ = false;  // transistors or sinh-read memristors: solved by DeviceNewton, not NodalSystem
   // solve_nodes workspace: drive indices per held set, a block of columns, injected currents.

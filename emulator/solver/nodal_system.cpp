@@ -69,8 +69,8 @@ NodalSystem::NodalSystem(const Network& net, std::vector<char> held)
     edge_a_[j] = net.edges[j].a;
     edge_b_[j] = net.edges[j].b;
   }
-  role_.assign(m, Role::None);
-  place_.assign(m, {-1, -1, -1});
+  plan_.role.assign(m, StampPlan::Role::None);
+  plan_.place.assign(m, {-1, -1, -1});
   row_of_node_.assign(n, -1);
   node_of_row_.assign(nf, -1);
 
@@ -119,13 +119,13 @@ NodalSystem::NodalSystem(const Network& net, std::vector<char> held)
     const int fa = free_index[edge_a_[j]], fb = free_index[edge_b_[j]];
     if (edge_a_[j] == edge_b_[j]) continue;  // a self-loop carries no current
     if (fa >= 0 && fb >= 0) {
-      role_[j] = Role::Internal;
-      place_[j] = {upper_of_lower[value_position(lower, fa, fa)], upper_of_lower[value_position(lower, fb, fb)],
+      plan_.role[j] = StampPlan::Role::Internal;
+      plan_.place[j] = {upper_of_lower[value_position(lower, fa, fa)], upper_of_lower[value_position(lower, fb, fb)],
                    upper_of_lower[value_position(lower, std::max(fa, fb), std::min(fa, fb))]};
     } else if (fa >= 0 || fb >= 0) {
       const int row = permuted(fa >= 0 ? fa : fb), held = fa >= 0 ? edge_b_[j] : edge_a_[j];
-      role_[j] = Role::Coupling;
-      place_[j] = {row, held, diag_pos_[row]};
+      plan_.role[j] = StampPlan::Role::Coupling;
+      plan_.place[j] = {row, held, diag_pos_[row]};
       coupling_edge_.push_back(j);
       coupling_row_.push_back(row);
       coupling_node_.push_back(held);
@@ -141,8 +141,14 @@ NodalSystem::NodalSystem(const Network& net, std::vector<char> held)
   for (int v = 0; v < n; ++v)
     if (held_[v]) reached[find_root(parent, v)] = 1;
   for (int v = 0; v < n; ++v) anchored_ = anchored_ && (held_[v] || reached[find_root(parent, v)]);
+  plan_.find_runs();
 
   if (nf > 0) ldlt_.analyze(upper_);
+}
+
+std::size_t NodalSystem::run_blocks() const {
+  return static_cast<std::size_t>(
+      std::count_if(plan_.run.begin(), plan_.run.end(), [](StampPlan::Run r) { return r != StampPlan::Run::Edges; }));
 }
 
 void NodalSystem::set_edge_siemens(std::span<const double> siemens) {
@@ -230,22 +236,7 @@ void NodalSystem::assemble(std::span<const double> volts, int columns, std::span
   if constexpr (kStamp) {
     double* values = upper_.valuePtr();
     std::fill(values, values + upper_.nonZeros(), 0.0);
-    bool positive = true;
-    const std::size_t m = role_.size();
-    for (std::size_t j = 0; j < m; ++j) {
-      const double g = g_of[j];
-      positive &= g > 0.0;
-      const std::array<int, 3>& p = place_[j];
-      if (role_[j] == Role::Coupling) {
-        values[p[2]] += g;
-        add_coupling(p[0], p[1], g);
-      } else if (role_[j] == Role::Internal) {
-        values[p[0]] += g;
-        values[p[1]] += g;
-        values[p[2]] -= g;
-      }
-    }
-    all_positive_ = positive;
+    all_positive_ = stamp_edges(plan_, g_of, values, x, v, columns, nf, n);
   } else {
     const std::size_t couplings = coupling_edge_.size();
     for (std::size_t c = 0; c < couplings; ++c) add_coupling(coupling_row_[c], coupling_node_[c], g_of[coupling_edge_[c]]);

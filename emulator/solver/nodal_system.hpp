@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "emulator/network/network.hpp"
+#include "emulator/solver/stamp_plan.hpp"
 
 namespace spiceloop {
 
@@ -69,6 +70,9 @@ class NodalSystem {
   // over the edges). 0 when nothing was solved.
   double last_relative_residual();
 
+  // Blocks of edges stamped as runs (stamp_plan.hpp; tests check that crossbars take that path).
+  std::size_t run_blocks() const;
+
   // Numerical factorisations so far (tests use it to check that solves reuse them).
   int factorization_count() const { return factorizations_; }
 
@@ -96,13 +100,7 @@ class NodalSystem {
   std::vector<int> node_of_row_;  // row -> node
   std::vector<int> edge_a_, edge_b_;
   std::vector<std::string> node_names_;
-  // Per edge, what it does to the system. A coupling edge (one free end) adds g to its free row's
-  // diagonal and g * V_held to that row's right side: place_ = {row, held node, diagonal position}.
-  // An internal edge (both ends free) adds g at (a, a) and (b, b) and -g at (a, b): place_ holds
-  // those three positions in the value array.
-  enum class Role : unsigned char { None, Coupling, Internal };
-  std::vector<Role> role_;
-  std::vector<std::array<int, 3>> place_;
+  StampPlan plan_;  // per edge, where its conductance goes (stamp_plan.hpp)
   std::vector<int> diag_pos_;  // per row
   // The coupling edges alone, in edge order, for solves that do not restamp.
   std::vector<int> coupling_edge_, coupling_row_, coupling_node_;

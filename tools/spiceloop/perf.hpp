@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "emulator/core/progress.hpp"
@@ -42,6 +43,28 @@ inline Timing time_median(const std::function<void()>& action, double budget_sec
   }
   std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
   return {samples[samples.size() / 2], static_cast<int>(samples.size())};
+}
+
+// Two actions timed call by call in alternation, so that both see the same machine: the ratio of
+// their medians then holds when other load comes and goes during the measurement.
+inline std::pair<Timing, Timing> paired_medians(const std::function<void()>& a, const std::function<void()>& b,
+                                                double budget_seconds, int min_reps = 3, int max_reps = 200) {
+  std::vector<double> sa, sb;
+  const auto start = std::chrono::steady_clock::now();
+  while (static_cast<int>(sa.size()) < min_reps ||
+         (static_cast<int>(sa.size()) < max_reps && seconds_since(start) < budget_seconds)) {
+    auto t0 = std::chrono::steady_clock::now();
+    a();
+    sa.push_back(seconds_since(t0));
+    t0 = std::chrono::steady_clock::now();
+    b();
+    sb.push_back(seconds_since(t0));
+  }
+  const auto median = [](std::vector<double>& s) {
+    std::nth_element(s.begin(), s.begin() + s.size() / 2, s.end());
+    return Timing{s[s.size() / 2], static_cast<int>(s.size())};
+  };
+  return {median(sa), median(sb)};
 }
 
 // The options of `perf solve` and `perf train`: --sizes, --budget, --json.

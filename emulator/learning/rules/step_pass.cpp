@@ -1,5 +1,7 @@
 #include "emulator/learning/rules/step_pass.hpp"
 
+#include "emulator/learning/rules/plain_pass.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -20,148 +22,6 @@ double signal_scale(const RuleSpec& r, double weight) {
   return -weight * c / r.nudge;
 }
 
-// Everything the vector loop reads and writes, as flat arrays.
-struct PlainArgs {
-  std::size_t edges = 0, samples = 0, nodes = 0;
-  const int* a = nullptr;
-  const int* b = nullptr;
-  const unsigned char* trains = nullptr;
-  const double* k = nullptr;
-  const double* lo = nullptr;
-  const double* hi = nullptr;
-  const double* rates = nullptr;  // null: every rate is 1
-  const double* free = nullptr;
-  const double* nudged = nullptr;
-  const double* identity = nullptr;  // null: no identity power
-  bool centered = false;
-  double scale = 0.0, alpha = 0.0;
-  double* k_next = nullptr;
-  double* signal = nullptr;
-  double* dk = nullptr;
-  double* power = nullptr;  // samples x kLanes identity power lanes, zeroed by the caller
-};
-
-struct PlainResult {
-  double kg[kLanes] = {}, kdk[kLanes] = {}, kk[kLanes] = {}, gg[kLanes] = {};
-  InvariantLanes::Raw after{};
-  bool signal_finite = true, conductances_finite = true, special = false;
-};
-
-// No 64-byte vector crosses a call (the helpers are macros, below), so GCC's ABI note does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
-using v8d = double __attribute__((vector_size(64)));
-using v8l = std::int64_t __attribute__((vector_size(64)));
-using v8u = std::uint64_t __attribute__((vector_size(64)));
-static_assert(kLanes == 8, "one vector of eight doubles is one set of lanes");
-
-// Macros, not inline functions: Clang refuses any call taking or returning a 64-byte vector from the
-// clones built without AVX-512 (an ABI error, not a note), even when the call would be inlined.
-#define SL_LOAD(ptr) __extension__({ v8d v_; std::memcpy(&v_, (ptr), sizeof v_); v_; })
-#define SL_STORE(ptr, value)                \
-  do {                                      \
-    const v8d s_ = (value);                 \
-    std::memcpy((ptr), &s_, sizeof s_);     \
-  } while (0)
-#define SL_GATHER(row, idx)                                                                        \
-  (v8d{(row)[(idx)[0]], (row)[(idx)[1]], (row)[(idx)[2]], (row)[(idx)[3]], (row)[(idx)[4]], (row)[(idx)[5]], \
-       (row)[(idx)[6]], (row)[(idx)[7]]})
-#define SL_SELECT(mask, yes, no) ((mask) ? (yes) : (no))
-
-// The pass for Updater::plain(): eight edges at a time (edge j in lane j mod 8), every operation
-// the scalar code's own (rule.hpp, update.hpp, invariants.hpp) in the same order per lane, so the
-// result does not depend on the instruction set the clone runs on. Non-trainable edges take
-// masked lanes that add exact zeros (and multiply the log product by exact ones).
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-void plain_pass(const PlainArgs& p, PlainResult& r) {
-  const v8d zero = {}, one = zero + 1.0;
-  const v8d huge = zero + std::numeric_limits<double>::max();
-  const v8u mantissa_bits = v8u{} + 0x000fffffffffffffULL, one_bits = v8u{} + 0x3ff0000000000000ULL;
-  const v8u abs_bits = v8u{} + 0x7fffffffffffffffULL;
-  v8d kg = zero, kdk = zero, kk = zero, gg = zero, k2s = zero, r2s = zero, k2r = zero, mant = one;
-  v8l expo = v8l{}, ok_signal = v8l{} - 1, ok_k = v8l{} - 1, special = v8l{};
-  const std::size_t blocks = p.edges / kLanes;
-  for (std::size_t blk = 0; blk < blocks; ++blk) {
-    const std::size_t j0 = blk * kLanes;
-    const int* ia = p.a + j0;
-    const int* ib = p.b + j0;
-    const v8l t = v8l{p.trains[j0], p.trains[j0 + 1], p.trains[j0 + 2], p.trains[j0 + 3], p.trains[j0 + 4],
-                      p.trains[j0 + 5], p.trains[j0 + 6], p.trains[j0 + 7]} != 0;
-    const v8d k = SL_LOAD(p.k + j0);
-    if (p.identity)
-      for (std::size_t i = 0; i < p.samples; ++i) {
-        const double* z = p.identity + i * p.nodes;
-        const v8d dz = SL_GATHER(z, ia) - SL_GATHER(z, ib);
-        SL_STORE(p.power + i * kLanes, SL_LOAD(p.power + i * kLanes) + (k * dz) * dz);
-      }
-    v8d g = zero;
-    for (std::size_t i = 0; i < p.samples; ++i) {
-      if (p.centered) {
-        const double* plus = p.nudged + (2 * i) * p.nodes;
-        const double* minus = plus + p.nodes;
-        const v8d x = SL_GATHER(plus, ia) - SL_GATHER(plus, ib), y = SL_GATHER(minus, ia) - SL_GATHER(minus, ib);
-        g += p.scale * ((x - y) * (x + y));
-      } else {
-        const double* f0 = p.free + i * p.nodes;
-        const double* n0 = p.nudged + i * p.nodes;
-        const v8d f = SL_GATHER(f0, ia) - SL_GATHER(f0, ib), n = SL_GATHER(n0, ia) - SL_GATHER(n0, ib);
-        g += p.scale * ((n - f) * (n + f));
-      }
-    }
-    g = SL_SELECT(t, g, zero);
-    SL_STORE(p.signal + j0, g);
-    ok_signal &= ((v8u)g & abs_bits) <= (v8u)huge;  // finite: |g| <= max, NaN fails
-    kg += k * g;
-    kk += SL_SELECT(t, k * k, zero);
-    gg += g * g;
-
-    const v8d rate = p.rates ? SL_LOAD(p.rates + j0) : one;
-    v8d step = k + (p.alpha * rate) * g;
-    const v8d lo = SL_LOAD(p.lo + j0), hi = SL_LOAD(p.hi + j0);
-    step = SL_SELECT(step < lo, lo, SL_SELECT(hi < step, hi, step));  // std::clamp
-    const v8d k_new = SL_SELECT(t, step, k);
-    SL_STORE(p.k_next + j0, k_new);
-    const v8d d = k_new - k;
-    SL_STORE(p.dk + j0, d);
-    ok_k &= ((v8u)k_new & abs_bits) <= (v8u)huge;
-    kdk += k * d;
-
-    const v8d k2 = k_new * k_new;
-    k2s += SL_SELECT(t, k2, zero);
-    r2s += SL_SELECT(t, 1.0 / k2, zero);
-    if (p.rates) k2r += SL_SELECT(t, k2 / rate, zero);
-    const v8u bits = (v8u)k_new;
-    const v8l biased = (v8l)(bits >> 52);
-    const v8l normal = t & (biased >= 1) & (biased <= 2046);
-    special |= t & ~normal;
-    expo += normal & (biased - 1023);
-    mant *= SL_SELECT(normal, (v8d)((bits & mantissa_bits) | one_bits), one);
-    if ((blk & 511) == 511) {  // 512 factors in [1, 2) stay below 2^512: renormalise, exactly
-      const v8u mb = (v8u)mant;
-      expo += (v8l)(mb >> 52) - 1023;
-      mant = (v8d)((mb & mantissa_bits) | one_bits);
-    }
-  }
-  for (std::size_t l = 0; l < kLanes; ++l) {
-    r.kg[l] = kg[l];
-    r.kdk[l] = kdk[l];
-    r.kk[l] = kk[l];
-    r.gg[l] = gg[l];
-    r.after.k2[l] = k2s[l];
-    r.after.r2[l] = r2s[l];
-    r.after.k2_over_rate[l] = p.rates ? k2r[l] : k2s[l];
-    r.after.mantissa[l] = mant[l];
-    r.after.exponent[l] = expo[l];
-    r.signal_finite = r.signal_finite && ok_signal[l];
-    r.conductances_finite = r.conductances_finite && ok_k[l];
-    r.special = r.special || special[l];
-  }
-}
-
-#undef SL_LOAD
-#undef SL_STORE
-#undef SL_GATHER
-#undef SL_SELECT
 
 }  // namespace
 
@@ -175,6 +35,16 @@ StepPass::StepPass(const Network& net, const Updater& updater) : net_(net), upda
     b_[j] = net.edges[j].b;
     trains_[j] = net.edges[j].trainable && net.edges[j].has_value();
   }
+  kinds_ = block_node_kinds(a_, b_);
+  // One pair of bounds for every trainable edge (the usual case) is read from registers, not arrays.
+  const auto lo = updater.lower_siemens(), hi = updater.upper_siemens();
+  std::size_t first = 0;
+  while (first < m && !trains_[first]) ++first;
+  uniform_bounds_ = true;
+  for (std::size_t j = first; j < m; ++j)
+    if (trains_[j]) uniform_bounds_ = uniform_bounds_ && lo[j] == lo[first] && hi[j] == hi[first];
+  if (first == m) uniform_bounds_ = false;
+  bounds_first_ = first;
 }
 
 void StepPass::add_after(InvariantLanes& after, std::size_t j, double value, bool unit_rates) const {
@@ -227,10 +97,12 @@ StepPassSums StepPass::run(const StepPassInput& in, std::span<const double> siem
     p.nodes = in.free->nodes();
     p.a = a_.data();
     p.b = b_.data();
+    p.kinds = kinds_.data();
     p.trains = trains_.data();
     p.k = siemens.data();
-    p.lo = updater_.lower_siemens().data();
-    p.hi = updater_.upper_siemens().data();
+    p.uniform_bounds = uniform_bounds_;
+    p.lo = updater_.lower_siemens().data() + (uniform_bounds_ ? bounds_first_ : 0);
+    p.hi = updater_.upper_siemens().data() + (uniform_bounds_ ? bounds_first_ : 0);
     p.rates = unit_rates ? nullptr : rates;
     p.free = in.free->row(0).data();
     p.nudged = in.nudged->row(0).data();
@@ -258,8 +130,7 @@ StepPassSums StepPass::run(const StepPassInput& in, std::span<const double> siem
     k_finite = r.conductances_finite;
     special = r.special;
     first_scalar = (m / kLanes) * kLanes;
-    // The vector loop leaves codes alone: a plain update has no digipots.
-    std::copy(codes.begin(), codes.begin() + static_cast<std::ptrdiff_t>(first_scalar), out.codes.begin());
+    // A plain update has no digipots: the vector loop leaves out.codes as they are (step_pass.hpp).
   }
 
   for (std::size_t j = first_scalar; j < m; ++j) {

@@ -6,9 +6,9 @@
 // writes the new conductances to a second array, so a step that fails (a non-finite signal or
 // conductance) leaves the present ones untouched. Sums use invariants.hpp's lane order.
 // When every trainable edge is a plainly updated resistor (Updater::plain) the pass runs eight
-// edges at a time in vector registers, compiled for AVX-512, AVX2 and the baseline and chosen at
-// run time; each lane does the scalar code's operations in its order (this file is compiled
-// without floating-point contraction), so the results are the same on every machine.
+// edges at a time in vector registers (plain_pass.hpp); each lane does the scalar code's operations
+// in its order (both files are compiled without floating-point contraction), so the results are the
+// same on every machine.
 // Transistor edges (their value is the gate voltage) and digipots take the edge-by-edge path.
 // Units: siemens, volts; signal in V^2 (dk = alpha g).
 #pragma once
@@ -47,6 +47,8 @@ struct StepPassSums {
 // The new values of one step: conductances and digipot codes, written beside the present ones.
 struct StepPassOutput {
   std::span<double> siemens, signal, dk;
+  // A plain update (Updater::plain: no digipots) changes no code and leaves most of these as they
+  // are: keep them equal to the present codes (the Trainer copies them when it sets them).
   std::span<int> codes;
   // Per edge, whether a memristor took pulses (Updater::step_edge); empty when the network has no
   // trainable memristor. Their drift comes after the pass (Updater::age_memristor).
@@ -73,6 +75,9 @@ class StepPass {
   const Updater& updater_;
   std::vector<int> a_, b_;
   std::vector<unsigned char> trains_;  // trainable with a value (a conductance or a gate voltage)
+  std::vector<unsigned char> kinds_;   // block_node_kinds(a_, b_)
+  bool uniform_bounds_ = false;        // every trainable edge has the bounds of the first one,
+  std::size_t bounds_first_ = 0;       // this one
   // Workspace: per sample, the identity power lanes.
   std::vector<LaneSum> power_;
   std::vector<double> power_lanes_;
