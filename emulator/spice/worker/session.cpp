@@ -11,6 +11,7 @@
 #include "emulator/core/numbers.hpp"
 #include "emulator/netlist/deck.hpp"
 #include "emulator/netlist/transient_deck.hpp"
+#include "emulator/spice/worker/alter_batch.hpp"
 #include "emulator/spice/worker/judge.hpp"
 
 namespace spiceloop::worker {
@@ -18,34 +19,6 @@ namespace spiceloop::worker {
 namespace {
 
 using protocol::CircuitKind;
-
-// Joins alter commands with ';' into commands under 1000 bytes: one ngspice call per batch is
-// about 15 % cheaper than one per element (DESIGN.md), and 1024 bytes would corrupt memory.
-class AlterBatch {
- public:
-  explicit AlterBatch(Engine& engine) : engine_(engine) {}
-  void add(const std::string& element, const char* parameter, double value) {
-    std::string cmd = "alter " + element;
-    if (parameter) cmd += std::string(" ") + parameter;
-    cmd += " = " + format_double(value);
-    if (!batch_.empty() && batch_.size() + 1 + cmd.size() >= kBatchBytes) flush();
-    if (!batch_.empty()) batch_ += ';';
-    batch_ += cmd;
-    ++count_;
-  }
-  void flush() {
-    if (batch_.empty()) return;
-    engine_.command(batch_);
-    batch_.clear();
-  }
-  std::uint32_t count() const { return count_; }
-
- private:
-  static constexpr std::size_t kBatchBytes = 1000;
-  Engine& engine_;
-  std::string batch_;
-  std::uint32_t count_ = 0;
-};
 
 // A deck as the lines ngSpice_Circ takes.
 std::vector<std::string> deck_lines(const std::string& deck) {
@@ -179,32 +152,27 @@ void Session::reload(const Drive& d) {
   circuit_valid_ = true;
   stepping_ = false;
   kind_ = protocol::circuit_kind(d.phase);
+  alter_texts_ = alter_texts(*net_, kind_);
   vectors_mapped_ = false;
 }
 
 std::uint32_t Session::alter_changed(const Values& want) {
   const Network& net = *net_;
+  const AlterTexts& t = alter_texts_;
   const int copies = kind_ == CircuitKind::Twin ? 2 : 1;
   AlterBatch batch(engine_);
   for (int j = 0; j < net.edge_count(); ++j)
     if (net.edges[j].is_linear() && want.ohms[j] != applied_.ohms[j])
-      for (int c = 0; c < copies; ++c) batch.add(spice_element(net, j, c), nullptr, want.ohms[j]);
+      for (int c = 0; c < copies; ++c) batch.add(t.edges[c][j], want.ohms[j]);
   for (int j = 0; j < net.edge_count(); ++j)  // one gate source per edge, shared by the twin copies
-    if (want.gate_volts[j] != applied_.gate_volts[j]) batch.add(spice_gate_source(net, j), nullptr, want.gate_volts[j]);
-  for (int i = 0; i < static_cast<int>(want.input_volts.size()); ++i)
+    if (want.gate_volts[j] != applied_.gate_volts[j]) batch.add(t.gates[j], want.gate_volts[j]);
+  for (size_t i = 0; i < want.input_volts.size(); ++i)
     if (want.input_volts[i] != applied_.input_volts[i])
-      for (int c = 0; c < copies; ++c) batch.add(spice_input_source(i, c), nullptr, want.input_volts[i]);
-  for (int o = 0; o < static_cast<int>(want.output_values.size()); ++o) {
-    if (want.output_values[o] == applied_.output_values[o]) continue;
-    switch (kind_) {
-      case CircuitKind::FreeNudged: batch.add(spice_nudge_source(o), nullptr, want.output_values[o]); break;
-      case CircuitKind::Clamped: batch.add(spice_clamp_source(o), nullptr, want.output_values[o]); break;
-      case CircuitKind::Twin: batch.add(spice_twin_target_source(o), nullptr, want.output_values[o]); break;
-    }
-  }
+      for (int c = 0; c < copies; ++c) batch.add(t.inputs[c][i], want.input_volts[i]);
+  for (size_t o = 0; o < want.output_values.size(); ++o)
+    if (want.output_values[o] != applied_.output_values[o]) batch.add(t.outputs[o], want.output_values[o]);
   if (kind_ == CircuitKind::Twin && want.twin_gain != applied_.twin_gain)
-    for (int o = 0; o < static_cast<int>(want.output_values.size()); ++o)
-      batch.add(spice_twin_gain_source(o), "gain", want.twin_gain);
+    for (const std::string& gain : t.twin_gains) batch.add(gain, want.twin_gain);
   batch.flush();
   engine_.clear_history();
   return batch.count();

@@ -18,6 +18,7 @@
 #include "emulator/network/network.hpp"
 #include "emulator/sim/simulator.hpp"
 #include "emulator/spice/protocol.hpp"
+#include "emulator/spice/worker/alter_batch.hpp"
 #include "emulator/spice/worker/engine.hpp"
 
 namespace spiceloop::worker {
@@ -67,6 +68,7 @@ class Session {
   bool circuit_valid_ = false;    // and it may be reused by the next solve
   protocol::CircuitKind kind_ = protocol::CircuitKind::FreeNudged;
   Values applied_;
+  AlterTexts alter_texts_;  // the loaded circuit's "alter <element>=" texts
   std::vector<int> slot_of_vector_;  // ngspice vector index -> copy * nodes + node, or -1
   bool vectors_mapped_ = false;
   bool stepping_ = false;         // a halted transient of the loaded circuit awaits `step 1`
