@@ -5,8 +5,9 @@
 // alters only the elements whose value changed since its last solve (new conductances are altered
 // into a loaded circuit as soon as they arrive); a new kind, network or set
 // of options reloads it, always after `remcirc` and `destroy all` of the previous one (without
-// them ngspice leaks and slows down). Every command text is built here from constants, deck.hpp
-// names and std::to_chars numbers; nothing the parent sends is ever passed on as text.
+// them ngspice leaks and slows down). Every command text is built here and in alter_batch.cpp from
+// constants, deck.hpp names and std::to_chars numbers; nothing the parent sends is ever passed on
+// as text.
 // Throws InputError for a malformed request and SimulationError when ngspice fails.
 #pragma once
 
