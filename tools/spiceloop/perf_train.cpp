@@ -153,6 +153,7 @@ Timing reload_per_phase(const Network& net, double budget) {
 
 struct PerfTrainArgs : PerfArgs {
   bool ideal_only = false;
+  bool portable_pass = false;
 };
 
 nlohmann::json side_json(const Measured& m) {
@@ -163,6 +164,7 @@ nlohmann::json side_json(const Measured& m) {
 }
 
 void run(const PerfTrainArgs& a) {
+  use_avx512_plain_pass(!a.portable_pass);
   nlohmann::json all = nlohmann::json::array();
   if (!a.json)
     fmt::print("{:<20} {:>6} | {:>12} {:>10} {:>9} {:>9} {:>9} | {:>12} {:>10} {:>9} {:>9} | {:>8}\n", "case", "edges",
@@ -312,6 +314,8 @@ void add_perf_train(CLI::App& perf) {
   auto* cmd = perf.add_subcommand("train", "CL steps per second on both backends, and a step against its two solves");
   add_perf_options(*cmd, *args);
   cmd->add_flag("--ideal-only", args->ideal_only, "Skip ngspice (for large crossbars)");
+  cmd->add_flag("--portable-pass", args->portable_pass,
+                "Run the fused step pass's portable build even where AVX-512 exists (what other CPUs get)");
   cmd->add_flag("--devices", *devices,
                 "Instead: on the ideal backend, memristor crossbars of each pulse model against ideal resistors "
                 "(crossbars with 1 Ohm wires)");
