@@ -93,22 +93,26 @@ void check_network(const Network& net) {
 
 namespace {
 
-// Whether every conductance of a linear edge lies in [0, kHuge] (NaN fails). Counted with bitwise
-// operators, which vectorise, and compiled for AVX-512, AVX2 and the baseline: every training step
+// 1 when edge j's value passes: a linear edge's conductance lies in [0, kHuge] (NaN fails). Bitwise
+// operators, not short-circuit ones, so that the loops below vectorise.
+inline std::int64_t fine_value(char linear, double k) { return ((k >= 0.0) & (k <= kHuge)) | (linear == 0); }
+
+// Whether every value passes; compiled for AVX-512, AVX2 and the baseline, as every training step
 // checks every edge's new value here.
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 bool all_fine(const char* linear, const double* k, std::size_t n) {
   std::int64_t fine = 0;
-  for (std::size_t j = 0; j < n; ++j) fine += ((k[j] >= 0.0) & (k[j] <= kHuge)) | (linear[j] == 0);
+  for (std::size_t j = 0; j < n; ++j) fine += fine_value(linear[j], k[j]);
   return fine == static_cast<std::int64_t>(n);
 }
 
+// The same while copying the values to out.
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 bool all_fine_copied(const char* linear, const double* k, double* out, std::size_t n) {
   std::int64_t fine = 0;
   for (std::size_t j = 0; j < n; ++j) {
     out[j] = k[j];
-    fine += ((k[j] >= 0.0) & (k[j] <= kHuge)) | (linear[j] == 0);
+    fine += fine_value(linear[j], k[j]);
   }
   return fine == static_cast<std::int64_t>(n);
 }

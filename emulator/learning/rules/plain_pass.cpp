@@ -130,9 +130,11 @@ void portable_pass(const PlainArgs& p, PlainResult& r) {
 
 // The AVX-512 build: the portable build's operations, lane for lane, in intrinsics (GCC's vector
 // extensions compiled for AVX-512 ran at a third of this speed: blends and gathers went scalar).
+// kind: BlockNodes (2 Consecutive, 1 Same, 0 Gather); a macro, as each build's helpers are.
 #define SL_FETCH512(row, idx, first, kind)                                                            \
   ((kind) == 2 ? _mm512_loadu_pd((row) + (first))                                                    \
                : (kind) == 1 ? _mm512_set1_pd((row)[(first)]) : _mm512_i32gather_pd((idx), (row), 8))
+static_assert(static_cast<int>(BlockNodes::Consecutive) == 2 && static_cast<int>(BlockNodes::Same) == 1);
 #define SL_FETCH512_A(row) SL_FETCH512(row, ia, fa, ka)
 #define SL_FETCH512_B(row) SL_FETCH512(row, ib, fb, kb)
 

@@ -2,11 +2,12 @@
 // edge j in lane j mod 8, every operation the scalar code's own (rule.hpp, update.hpp,
 // invariants.hpp) in the same order per lane, so the result does not depend on the instruction set
 // it runs on. Non-trainable edges take masked lanes that add exact zeros.
-// Two builds of the loop: AVX-512 intrinsics where the CPU has them (the common server case), and
-// a portable one in GCC vector extensions compiled for AVX2 and the baseline; chosen at run time.
-// Endpoint voltages come by one of three loads per block of eight edges: a gather in general, a
-// broadcast when the eight share a node, a plain load when their nodes are consecutive (the
-// crossbars' and dense layers' edge order): gathers were half of the pass on a 256 x 256 crossbar.
+// Two builds of the loop, chosen at run time: AVX-512 intrinsics where the CPU has them, and a
+// portable one (the scalar arithmetic in loops over the eight lanes, compiled for AVX2 and the
+// baseline). The AVX-512 build reads endpoint voltages by one of three loads per block of eight
+// edges (block_node_kinds): a gather in general, a broadcast when the eight share a node, a plain
+// load when their nodes are consecutive (the crossbars' and dense layers' edge order): gathers were
+// half of the pass on a 256 x 256 crossbar.
 #pragma once
 
 #include <cstddef>
